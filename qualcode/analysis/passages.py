@@ -1,0 +1,88 @@
+"""Coded passages: one theme's codings, joined where they are adjacent in the same turn,
+with who said them. The unit that quotes are chosen from."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from ..model import Coding, Segment, Transcript, Turn
+
+
+@dataclass(frozen=True)
+class Passage:
+    transcript_id: str
+    start: int
+    end: int
+    text: str
+    participant: str
+    group: str | None
+    role: str | None
+    speaker: str | None
+    is_interviewer: bool
+    pinned: bool
+    segments: int  # how many codings it joins
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+class TurnIndex:
+    """Which turn an offset falls in, for one transcript."""
+
+    def __init__(self, t: Transcript):
+        self.t = t
+        self.starts = [turn.start for turn in t.turns]
+
+    def at(self, offset: int) -> Turn | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.t.turns[i].end:
+            return self.t.turns[i]
+        return None
+
+
+def passages(t: Transcript, index: TurnIndex, codings: list[Coding]) -> list[Passage]:
+    """Join codings (of one theme, one transcript) that touch or are separated only by white space
+    within one turn; distinct spans only, so two coders' identical codings count once."""
+    spans = sorted({(c.start, c.end): c.pinned for c in codings}.items())
+    merged: list[list] = []  # [start, end, pinned, count, turn]
+    for (s, e), pinned in spans:
+        turn = index.at(s)
+        if merged:
+            last = merged[-1]
+            if last[4] is turn and turn is not None and s <= last[1] or (
+                    last[4] is turn and turn is not None and not t.body[last[1]:s].strip()):
+                last[1] = max(last[1], e)
+                last[2] = last[2] or pinned
+                last[3] += 1
+                continue
+        merged.append([s, e, pinned, 1, turn])
+    out = []
+    for s, e, pinned, count, turn in merged:
+        out.append(Passage(
+            transcript_id=t.id, start=s, end=e, text=" ".join(t.body[s:e].split()),
+            participant=(turn.participant if turn and turn.participant else t.participant),
+            group=(turn.group if turn and turn.group else t.group),
+            role=(turn.role if turn and turn.role else t.role),
+            speaker=turn.speaker if turn else None, is_interviewer=bool(turn and turn.is_interviewer),
+            pinned=pinned, segments=count,
+        ))
+    return out
+
+
+def overlapped(segments: list[Segment], spans: list[tuple[int, int]]) -> list[Segment]:
+    """The segments (in document order) that overlap at least one span."""
+    spans = sorted(spans)
+    out = []
+    i = 0
+    for seg in segments:
+        while i < len(spans) and spans[i][1] <= seg.start:
+            i += 1  # spans ending before this segment cannot reach later ones either
+        j = i
+        while j < len(spans) and spans[j][0] < seg.end:
+            if spans[j][1] > seg.start:
+                out.append(seg)
+                break
+            j += 1
+    return out

@@ -1,0 +1,156 @@
+"""Key themes by stakeholder group, with counts and indicative quotes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from ..corpus import Corpus
+from ..errors import QualcodeError, did_you_mean
+from ..model import Codebook, Coding
+from .passages import Passage, TurnIndex, overlapped, passages
+
+IDEAL_WORDS = (15, 90)  # a quote a reader can take in at once
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+    transcript_id: str
+    participant: str
+    start: int
+    end: int
+    pinned: bool
+
+
+@dataclass
+class ThemeRow:
+    id: str
+    label: str
+    gloss: str
+    participants: int
+    participants_in_group: int
+    segments: int
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class GroupSummary:
+    id: str | None
+    label: str
+    transcripts: int
+    participants: int
+    themes: list[ThemeRow] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    codebook: str
+    codebook_version: int | str
+    coders: list[str]
+    unit: str
+    groups: list[GroupSummary]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def attribution(p: Passage, codebook: Codebook) -> str:
+    """How a published report attributes a quote: by role, else by stakeholder group."""
+    if p.role:
+        return p.role
+    return f"{codebook.group_label(p.group)} participant"
+
+
+def _quote_order(p: Passage):
+    lo, hi = IDEAL_WORDS
+    penalty = lo - p.words if p.words < lo else (p.words - hi if p.words > hi else 0)
+    return (penalty, p.transcript_id, p.start)
+
+
+def choose_quotes(candidates: list[Passage], n: int) -> list[Passage]:
+    """Pinned first; then well-sized passages from as many distinct participants as possible.
+    Interviewer turns are never quoted. Deterministic: ties fall back to transcript and position."""
+    pool = [p for p in candidates if not p.is_interviewer]
+    pinned = sorted((p for p in pool if p.pinned), key=lambda p: (p.transcript_id, p.start))
+    chosen = pinned[:n]
+    rest = sorted((p for p in pool if not p.pinned), key=_quote_order)
+    voiced = {p.participant for p in chosen}
+    for p in rest:  # first, one each from participants not yet quoted
+        if len(chosen) >= n:
+            break
+        if p.participant not in voiced:
+            chosen.append(p)
+            voiced.add(p.participant)
+    for p in rest:  # then fill up from anyone
+        if len(chosen) >= n:
+            break
+        if p not in chosen:
+            chosen.append(p)
+    return chosen
+
+
+def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3) -> Summary:
+    cb = corpus.codebook
+    if coder is not None and coder not in corpus.coders:
+        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders),
+                            hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
+    if quotes < 0:
+        raise QualcodeError("--quotes must be 0 or more")
+    by_id = {t.id: t for t in corpus.transcripts}
+
+    # Participants and transcripts per group, from who speaks (focus groups: per speaker).
+    people: dict[str | None, set[str]] = defaultdict(set)
+    docs: dict[str | None, set[str]] = defaultdict(set)
+    for t in corpus.transcripts:
+        for turn in t.turns:
+            if not turn.is_interviewer:
+                g = turn.group or t.group
+                people[g].add(turn.participant or t.participant)
+                docs[g].add(t.id)
+
+    per_theme: dict[tuple[str, str], list[Coding]] = defaultdict(list)
+    for _, tid, c in corpus.accepted(coder):
+        if tid in by_id:
+            per_theme[(tid, c.code)].append(c)
+    found: dict[tuple[str | None, str], list[Passage]] = defaultdict(list)
+    units: dict[tuple[str | None, str], set[str]] = defaultdict(set)  # coding units touched
+    segments = corpus.segments([by_id[tid] for tid in sorted({tid for tid, _ in per_theme})])
+    indexes = {}
+    for (tid, code), codings in sorted(per_theme.items()):
+        t = by_id[tid]
+        index = indexes.setdefault(tid, TurnIndex(t))
+        for p in passages(t, index, codings):
+            found[(p.group, code)].append(p)
+        for seg in overlapped(segments[tid], [(c.start, c.end) for c in codings]):
+            units[(seg.group, code)].add(seg.id)
+
+    order = list(cb.groups) + sorted({g for g in docs if g is not None and g not in cb.groups})
+    if None in docs:
+        order.append(None)
+    if group is not None:
+        if group not in order:
+            raise QualcodeError(f"no stakeholder group '{group}'" + did_you_mean(group, [g for g in order if g]),
+                                hint="Groups: " + ", ".join(g for g in order if g))
+        order = [group]
+    theme_rank = {t.id: i for i, t in enumerate(cb.themes)}
+    groups = []
+    for g in order:
+        gs = GroupSummary(g, cb.group_label(g), len(docs.get(g, ())), len(people.get(g, ())))
+        for theme in cb.themes:
+            ps = found.get((g, theme.id))
+            if not ps:
+                continue
+            picked = choose_quotes(ps, quotes)
+            gs.themes.append(ThemeRow(
+                id=theme.id, label=theme.label, gloss=theme.gloss,
+                participants=len({p.participant for p in ps if not p.is_interviewer}),
+                participants_in_group=gs.participants,
+                segments=len(units[(g, theme.id)]),
+                quotes=[Quote(p.text, attribution(p, cb), p.transcript_id, p.participant, p.start, p.end, p.pinned)
+                        for p in picked],
+            ))
+        gs.themes.sort(key=lambda r: (-r.participants, -r.segments, theme_rank[r.id]))
+        groups.append(gs)
+    return Summary(cb.name, cb.version, [coder] if coder else corpus.coders, corpus.project.unit, groups)

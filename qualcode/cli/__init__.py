@@ -1,0 +1,52 @@
+"""qualcode's command line: thin commands over the library. Each parses, calls, renders, exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import Group, State
+
+app = typer.Typer(
+    cls=Group,
+    name="qualcode",
+    help="Code qualitative interviews from the terminal: transcripts, a YAML codebook, codings in plain text.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool):
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"qualcode {version('qualcode')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    project: Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+):
+    ctx.obj = State(project=project, debug=debug)
+
+
+from . import codebook_cmd, coding_cmd, interactive, report_cmd  # noqa: E402  (register commands)
+
+app.add_typer(codebook_cmd.app, name="codebook")
+
+
+def main() -> None:
+    app(prog_name="qualcode")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

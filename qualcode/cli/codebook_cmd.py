@@ -1,0 +1,78 @@
+"""qualcode codebook validate | show"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import Group, ProjectOpt, console, corpus_for, state
+
+app = typer.Typer(cls=Group, help="Check and browse the codebook.", no_args_is_help=True)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(help="Codebook file (default: the project's).", dir_okay=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Check the codebook and list every problem with file:line:col. Exit 0 valid, 1 invalid, 2 unreadable."""
+    from ..codebook import read_codebook_text, validate_text
+    from ..errors import QualcodeError
+    from ..project import open_project
+
+    if file is None:
+        p = open_project(project or state(ctx).project)
+        if p.codebook_path is None:
+            raise QualcodeError("no codebook found in codebooks/", hint="Pass the file, or set 'codebook:' in qualcode.yaml.")
+        file, rel = p.codebook_path, p.rel(p.codebook_path)
+    else:
+        rel = str(file)
+    codebook, problems = validate_text(read_codebook_text(file, rel), rel)
+    if as_json:
+        typer.echo(json.dumps({"path": rel, "valid": not problems, "themes": len(codebook.themes) if codebook else None,
+                               "problems": [p.to_dict() for p in problems]}, indent=2))
+    elif problems:
+        out = console()
+        for p in problems:
+            out.print(str(p), markup=False)
+        out.print(f"{rel}: invalid, {len(problems)} problem(s)", markup=False)
+    else:
+        typer.echo(f"{rel}: valid ({len(codebook.themes)} themes, {len(codebook.groups)} groups, version {codebook.version})")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the themes as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """The theme tree with labels, stakeholder groups and counts of accepted codings."""
+    from collections import Counter
+
+    corpus = corpus_for(ctx, project)
+    cb = corpus.codebook
+    counts = Counter(c.code for _, _, c in corpus.accepted())
+    if as_json:
+        typer.echo(json.dumps({"name": cb.name, "version": cb.version,
+                               "groups": {g.id: g.label for g in cb.groups.values()},
+                               "themes": [{"id": t.id, "label": t.label, "parent": t.parent, "groups": list(t.groups),
+                                           "codings": counts.get(t.id, 0)} for t in cb.themes]}, indent=2,
+                              ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{cb.name}[/] (version {cb.version}, {len(cb.themes)} themes)")
+    nodes = {}
+    for t in cb.themes:
+        groups = ", ".join(t.groups) or "all groups"
+        n = counts.get(t.id, 0)
+        label = f"[bold]{escape(t.id)}[/]  {escape(t.label)}  [dim]({escape(groups)}; {n} coding{'s' if n != 1 else ''})[/]"
+        nodes[t.id] = (nodes[t.parent] if t.parent else tree).add(label)
+    console().print(tree)

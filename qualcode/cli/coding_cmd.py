@@ -1,0 +1,124 @@
+"""qualcode segments | tag | untag: manual coding from scripts and the shell."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import CoderOpt, ProjectOpt, UnitOpt, console, corpus_for, warn
+
+TranscriptArg = Annotated[str, typer.Argument(help="Transcript id, file name or path.")]
+SegmentsArg = Annotated[Optional[list[str]], typer.Argument(help="Segment ids, e.g. 12.2 or cps-01:12.2 (see 'qualcode segments').")]
+CodeOpt = Annotated[str, typer.Option("--code", "-t", help="Theme id (or exact label).")]
+QuoteOpt = Annotated[Optional[str], typer.Option("--quote", "-q", help="Exact text to tag instead of whole segments (searched within the segments, if given).")]
+
+
+@app.command()
+def segments(
+    ctx: typer.Context,
+    transcript: TranscriptArg,
+    coder: CoderOpt = None,
+    codable: Annotated[bool, typer.Option("--codable", help="Leave out interviewer turns.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the segments as JSON lines.")] = False,
+    unit: UnitOpt = None,
+    project: ProjectOpt = None,
+):
+    """List a transcript's coding units with ids, speaker and codes (interviewer turns dimmed)."""
+    corpus = corpus_for(ctx, project, unit)
+    warn(corpus.warnings)
+    t = corpus.transcript(transcript)
+    segs = corpus.segments([t])[t.id]
+    files = [f for f in corpus.files if f.transcript_id == t.id and coder in (None, f.coder)]
+
+    def codes(seg):
+        found = sorted({(c.code, f.coder) for f in files for c in f.anchored
+                        if c.status == "accepted" and c.start < seg.end and seg.start < c.end})
+        return [{"code": code, "coder": who} for code, who in found]
+
+    rows = [s for s in segs if not (codable and s.is_interviewer)]
+    if as_json:
+        for s in rows:
+            typer.echo(json.dumps({"id": s.id, "speaker": s.speaker, "interviewer": s.is_interviewer, "start": s.start,
+                                   "end": s.end, "text": s.text, "codes": codes(s)}, ensure_ascii=False))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{t.id} ({t.group or 'no group'}, {t.role or t.participant}) - {len(rows)} {corpus.project.unit} units",
+                  show_lines=False, expand=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("speaker", no_wrap=True)
+    table.add_column("text", overflow="fold")
+    table.add_column("codes")
+    many = len({f.coder for f in files}) > 1
+    for s in rows:
+        shown = ", ".join(c["code"] + (f" ({c['coder']})" if many else "") for c in codes(s))
+        style = "dim" if s.is_interviewer else None
+        table.add_row(s.local_id, Text(s.speaker or ""), Text(s.text), Text(shown), style=style)
+    console().print(table)
+
+
+def _report(change, verb: str, transcript: str) -> None:
+    warn(change.warnings)
+    out = console()
+    items = change.added or change.removed
+    for c in items:
+        out.print(f"{verb} {c.code}: {transcript} {c.start}-{c.end} \"{_short(c.text)}\"", markup=False)
+    for c in change.updated:
+        out.print(f"updated {c.code}: {transcript} {c.start}-{c.end}", markup=False)
+    if not items and not change.updated:
+        out.print("already coded; nothing changed", markup=False)
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@app.command()
+def tag(
+    ctx: typer.Context,
+    transcript: TranscriptArg,
+    segment_ids: SegmentsArg = None,
+    code: CodeOpt = ...,
+    quote: QuoteOpt = None,
+    coder: CoderOpt = None,
+    memo: Annotated[Optional[str], typer.Option("--memo", "-m", help="A memo on the coding.")] = None,
+    pin: Annotated[bool, typer.Option("--pin", help="Pin as an indicative quote for summaries.")] = False,
+    unit: UnitOpt = None,
+    project: ProjectOpt = None,
+):
+    """Code segments (or an exact quote) of a transcript with a theme."""
+    from ..corpus import resolve_coder
+    from ..tagging import tag as do_tag
+
+    corpus = corpus_for(ctx, project, unit)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    change = do_tag(corpus, transcript, who, code, segment_ids or [], quote, memo, pin)
+    _report(change, "tagged", corpus.transcript(transcript).id)
+
+
+@app.command()
+def untag(
+    ctx: typer.Context,
+    transcript: TranscriptArg,
+    segment_ids: SegmentsArg = None,
+    code: CodeOpt = ...,
+    quote: QuoteOpt = None,
+    coder: CoderOpt = None,
+    unit: UnitOpt = None,
+    project: ProjectOpt = None,
+):
+    """Remove a theme from segments (or from an exact quote's span)."""
+    from ..corpus import resolve_coder
+    from ..tagging import untag as do_untag
+
+    corpus = corpus_for(ctx, project, unit)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    change = do_untag(corpus, transcript, who, code, segment_ids or [], quote)
+    _report(change, "removed", corpus.transcript(transcript).id)

@@ -1,0 +1,108 @@
+"""What every command shares: options, loading the corpus, writing output, reporting errors."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from ..errors import QualcodeError
+
+ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)]
+CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
+
+
+@dataclass
+class State:
+    project: Path | None = None
+    debug: bool = False
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None = None):
+    from ..corpus import load_corpus
+    from ..project import open_project
+
+    return load_corpus(open_project(project or state(ctx).project, unit))
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def warn(messages) -> None:
+    err = console(stderr=True)
+    for m in messages:
+        err.print(f"[yellow]warning:[/] {m}", markup=True, highlight=False)
+
+
+def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], default: str = "table") -> str:
+    if fmt is None and out is not None:
+        by_suffix = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}
+        fmt = by_suffix.get(out.suffix.lower())
+        if fmt is None:
+            raise QualcodeError(f"cannot tell the format from '{out.name}'",
+                                hint="Name the file .md, .csv or .json, or pass --format.")
+    fmt = fmt or default
+    if fmt not in choices:
+        raise QualcodeError(f"unknown format '{fmt}'", hint="Use one of: " + ", ".join(choices))
+    if fmt == "table" and out is not None:
+        raise QualcodeError("--format table is for the terminal", hint="Use markdown, csv or json with --out.")
+    return fmt
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print, or write the file atomically and say where it went."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    from ..storage import atomic_write_text
+
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        raise QualcodeError(f"cannot write the file: {exc.strerror}", str(out))
+    console(stderr=True).print(f"Wrote {out}", markup=False)
+
+
+class Group(TyperGroup):
+    """Turns our errors into one readable message and exit code 2; no traceback unless --debug."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # typer's own exits and usage errors
+            raise
+        except QualcodeError as exc:
+            self._fail(ctx, f"error: {exc}", 2, exc)
+        except KeyboardInterrupt:
+            self._fail(ctx, "interrupted; everything saved so far is kept", 130, None)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            self._fail(ctx, f"error: {where}{exc.strerror or exc}", 2, exc)
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+            self._fail(ctx, f"internal error: {type(exc).__name__}: {exc}\n"
+                            "  This is a bug in qualcode. Re-run with --debug for details and please report it.", 3, exc)
+
+    @staticmethod
+    def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None):
+        if exc is not None and isinstance(ctx.obj, State) and ctx.obj.debug:
+            traceback.print_exception(exc)
+        typer.echo(message, err=True)
+        ctx.exit(code)

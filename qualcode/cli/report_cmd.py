@@ -1,0 +1,97 @@
+"""qualcode status | summary"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import CoderOpt, OutOpt, ProjectOpt, UnitOpt, console, corpus_for, emit, pick_format, warn
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    unit: UnitOpt = None,
+    project: ProjectOpt = None,
+):
+    """Transcripts per stakeholder group, segments, and the share coded by each coder."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..analysis.status import status as get_status
+
+    corpus = corpus_for(ctx, project, unit)
+    s = get_status(corpus)
+    if as_json:
+        typer.echo(json.dumps(s.to_dict(), indent=2, ensure_ascii=False))
+        return
+    warn(s.warnings)
+    out = console()
+    out.print(f"[bold]{s.codebook}[/] (version {s.codebook_version}, {s.themes} themes); unit: {s.unit}; "
+              f"{len(s.transcripts)} transcripts, {s.segments} codable segments")
+    table = Table()
+    for col in ("transcript", "group", "role", "format", "turns", "segments", *s.coders):
+        table.add_column(col, justify="right" if col in ("turns", "segments") or col in s.coders else "left")
+    for t in s.transcripts:
+        shares = [f"{t.coded.get(c, 0) / t.segments:.0%}" if t.segments else "-" for c in s.coders]
+        table.add_row(t.id, Text(t.group or ""), Text(t.role or ""), t.format, str(t.turns), str(t.segments), *shares)
+    out.print(table)
+    out.print("groups: " + ", ".join(f"{g} {n}" for g, n in s.groups.items()))
+    for c in s.coders:
+        out.print(f"{c}: {s.coded_share(c):.0%} of segments coded")
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
+    coder: CoderOpt = None,
+    quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")] = None,
+    out: OutOpt = None,
+    project: ProjectOpt = None,
+):
+    """Key themes by stakeholder group, with counts and indicative quotes attributed by role."""
+    from ..analysis.summary import summarise
+    from ..export.summary import to_csv, to_json, to_markdown
+
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    s = summarise(corpus, group, coder if coder is None else coder, quotes)
+    if fmt == "table":
+        _table(s)
+        return
+    emit({"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s), out)
+
+
+def _table(s) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    for g in s.groups:
+        table = Table(title=f"Key themes from interviews with {g.label} participants "
+                            f"({g.participants} participants, {g.transcripts} transcripts)",
+                      show_lines=True, title_justify="left")
+        table.add_column("theme", max_width=28)
+        table.add_column("participants", justify="right")
+        table.add_column("segments", justify="right")
+        table.add_column("indicative quotes", overflow="fold")
+        for row in g.themes:
+            quotes = Text()
+            for i, q in enumerate(row.quotes):
+                if i:
+                    quotes.append("\n")
+                quotes.append(f"“{q.text}”", style="italic")
+                quotes.append(f" ({q.attribution})", style="dim")
+            table.add_row(Text(row.label, style="bold"), f"{row.participants}/{row.participants_in_group}",
+                          str(row.segments), quotes)
+        if not g.themes:
+            table.add_row(Text("no transcripts yet" if not g.transcripts else "nothing coded yet", style="dim"), "", "", "")
+        out.print(table)

@@ -1,0 +1,86 @@
+"""Everything a command works on, loaded once: project settings, codebook, transcripts, codings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codebook import load_codebook
+from .errors import QualcodeError
+from .model import ACCEPTED, Codebook, Coding, Segment, Transcript
+from .project import Project, open_project
+from .segment import segment_all
+from .store import CodingFile, check_coder, coding_files, coding_path, load_file
+from .transcripts import find_transcript, load_transcripts
+
+
+@dataclass
+class Corpus:
+    project: Project
+    codebook: Codebook
+    transcripts: list[Transcript]
+    files: list[CodingFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def transcript(self, name: str) -> Transcript:
+        return find_transcript(self.transcripts, name)
+
+    def segments(self, transcripts: list[Transcript] | None = None) -> dict[str, list[Segment]]:
+        return segment_all(transcripts if transcripts is not None else self.transcripts, self.project.unit,
+                           self.project.cache_dir)
+
+    @property
+    def coders(self) -> list[str]:
+        return sorted({f.coder for f in self.files})
+
+    def file(self, coder: str, transcript_id: str) -> CodingFile:
+        for f in self.files:
+            if f.coder == coder and f.transcript_id == transcript_id:
+                return f
+        return CodingFile(coder, transcript_id, coding_path(self.project.codings_dir, coder, transcript_id))
+
+    def accepted(self, coder: str | None = None) -> list[tuple[str, str, Coding]]:
+        """(coder, transcript id, coding) for every accepted, anchored coding."""
+        return [(f.coder, f.transcript_id, c) for f in self.files if coder in (None, f.coder)
+                for c in f.anchored if c.status == ACCEPTED]
+
+
+def load_corpus(project: Project | None = None, project_dir: Path | None = None) -> Corpus:
+    project = project or open_project(project_dir)
+    if project.codebook_path is None:
+        raise QualcodeError("no codebook found in codebooks/", project.rel(project.root),
+                            "Add a codebook such as codebooks/themes.yaml, or set 'codebook:' in qualcode.yaml.")
+    codebook = load_codebook(project.codebook_path, project.rel(project.codebook_path))
+    transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding)
+    corpus = Corpus(project, codebook, transcripts)
+    bodies = {t.id: t.body for t in transcripts}
+    known = set(codebook.ids)
+    for coder, tid, path in coding_files(project.codings_dir):
+        rel = project.rel(path)
+        if tid not in bodies:
+            corpus.warnings.append(f"{rel}: no transcript with id '{tid}'; its codings are kept but not used")
+        cf = load_file(path, coder, tid, bodies.get(tid), rel, known)
+        for c in cf.orphaned:
+            corpus.warnings.append(f"{rel}: coding '{c.code}' at {c.start}-{c.end} is orphaned: its text "
+                                   f"\"{_short(c.text)}\" is no longer in the transcript (kept in the file)")
+        corpus.files.append(cf)
+    return corpus
+
+
+def resolve_coder(corpus: Corpus, coder: str | None) -> str:
+    """The coder to write as: the flag, else qualcode.yaml's `coder`, else the only coder there is."""
+    name = coder or corpus.project.coder
+    if not name:
+        existing = corpus.coders
+        if len(existing) == 1:
+            name = existing[0]
+        else:
+            raise QualcodeError("which coder? " + (f"codings/ has {', '.join(existing)}" if existing else
+                                                   "no one has coded yet"),
+                                hint="Pass --coder NAME, or set 'coder: NAME' in qualcode.yaml.")
+    return check_coder(name)
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,109 @@
+"""A qualcode project: a folder with codebooks/, transcripts/ and optionally qualcode.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import QualcodeError, did_you_mean, yaml_location
+from .transcripts.turns import DEFAULT_INTERVIEWERS
+
+CONFIG_FILE = "qualcode.yaml"
+UNITS = ("sentence", "turn", "paragraph")
+CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    codebook_path: Path | None
+    transcripts_dir: Path
+    codings_dir: Path
+    unit: str = "sentence"
+    interviewers: tuple[str, ...] = DEFAULT_INTERVIEWERS
+    coder: str | None = None
+    encoding: str | None = None
+    anonymous: bool = False
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".qualcode"
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+def find_root(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        if (folder / CONFIG_FILE).is_file() or ((folder / "codebooks").is_dir() and (folder / "transcripts").is_dir()):
+            return folder
+    return None
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        where, problem = yaml_location(CONFIG_FILE, exc)
+        raise QualcodeError(f"not valid YAML: {problem}", where)
+    except UnicodeDecodeError:
+        raise QualcodeError("cannot read the file as UTF-8", CONFIG_FILE, "Save it as UTF-8.")
+    if not isinstance(data, dict):
+        raise QualcodeError("must be a mapping of settings, e.g. 'unit: sentence'", CONFIG_FILE)
+    for key in data:
+        if key not in CONFIG_KEYS:
+            raise QualcodeError(f"unknown setting '{key}'" + did_you_mean(str(key), CONFIG_KEYS), CONFIG_FILE,
+                                "Settings: " + ", ".join(CONFIG_KEYS))
+    return data
+
+
+def check_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise QualcodeError(f"unknown coding unit '{unit}'" + did_you_mean(unit, UNITS),
+                            hint="Use one of: " + ", ".join(UNITS))
+    return unit
+
+
+def open_project(path: Path | None = None, unit: str | None = None) -> Project:
+    """Find the project at `path` (or from the current folder upwards) and read its settings."""
+    if path is not None:
+        root = path
+        if not root.is_dir():
+            raise QualcodeError(f"project folder '{path}' does not exist")
+    else:
+        root = find_root(Path.cwd())
+        if root is None:
+            raise QualcodeError("no qualcode project here or in any folder above",
+                                hint="Run inside a folder with codebooks/ and transcripts/, or pass --project DIR.")
+    root = root.resolve()
+    config = _read_config(root / CONFIG_FILE) if (root / CONFIG_FILE).is_file() else {}
+    codebook = config.get("codebook")
+    codebook_path = root / codebook if codebook else None
+    if codebook_path is None:
+        found = sorted((root / "codebooks").glob("*.y*ml")) if (root / "codebooks").is_dir() else []
+        if len(found) > 1:
+            raise QualcodeError("codebooks/ holds several codebooks: " + ", ".join(p.name for p in found),
+                                CONFIG_FILE, "Say which one to use, e.g. 'codebook: codebooks/kcpo.yaml'.")
+        codebook_path = found[0] if found else None
+    interviewers = config.get("interviewers")
+    if isinstance(interviewers, str):
+        interviewers = [interviewers]
+    return Project(
+        root=root,
+        codebook_path=codebook_path,
+        transcripts_dir=root / str(config.get("transcripts", "transcripts")),
+        codings_dir=root / str(config.get("codings", "codings")),
+        unit=check_unit(unit or str(config.get("unit", "sentence"))),
+        interviewers=tuple(str(i) for i in interviewers) if interviewers else DEFAULT_INTERVIEWERS,
+        coder=str(config["coder"]) if config.get("coder") else None,
+        encoding=config.get("encoding"),
+        anonymous=bool(config.get("anonymous", False)),
+        config=config,
+    )

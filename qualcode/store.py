@@ -1,0 +1,197 @@
+"""Codings on disk: `codings/<coder>/<transcript-id>.jsonl`, one coding per line, sorted.
+
+Writes are atomic. Loading re-anchors a coding whose text moved (its stored quote is found
+again) and reports one it cannot find as orphaned; orphans are kept in the file, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from .errors import QualcodeError, did_you_mean
+from .model import ACCEPTED, Coding
+from .storage import atomic_write_text
+
+FIELDS = ("code", "start", "end", "text", "source", "status", "confidence", "codebook_version", "at",
+          "memo", "pinned")
+SOURCES = ("manual", "rules", "model", "import")
+STATUSES = ("accepted", "suggested", "rejected")
+CODER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def check_coder(name: str) -> str:
+    if not CODER.match(name or ""):
+        raise QualcodeError(f"coder name '{name}' may use only letters, digits, '-', '_' and '.'",
+                            hint="It names a folder under codings/, e.g. --coder alice")
+    return name
+
+
+def coding_path(codings_dir: Path, coder: str, transcript_id: str) -> Path:
+    return codings_dir / coder / f"{transcript_id}.jsonl"
+
+
+def to_json(c: Coding) -> str:
+    obj = {"code": c.code, "start": c.start, "end": c.end, "text": c.text, "source": c.source,
+           "status": c.status}
+    if c.confidence is not None:
+        obj["confidence"] = c.confidence
+    if c.codebook_version is not None:
+        obj["codebook_version"] = c.codebook_version
+    if c.at:
+        obj["at"] = c.at
+    if c.memo:
+        obj["memo"] = c.memo
+    if c.pinned:
+        obj["pinned"] = True
+    obj.update({k: c.extra[k] for k in sorted(c.extra)})
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def _from_obj(obj: dict, where: str) -> Coding:
+    fix = "Each line is one JSON object with code, start, end and text."
+    if not isinstance(obj, dict):
+        raise QualcodeError("a line must be a JSON object", where, fix)
+    for key in ("code", "start", "end", "text"):
+        if key not in obj:
+            raise QualcodeError(f"missing '{key}'", where, fix)
+    start, end = obj["start"], obj["end"]
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or not 0 <= start < end:
+        raise QualcodeError(f"start and end must be whole numbers with 0 <= start < end (got {start!r}, {end!r})",
+                            where, fix)
+    if not isinstance(obj["code"], str) or not isinstance(obj["text"], str):
+        raise QualcodeError("'code' and 'text' must be strings", where, fix)
+    source, status = obj.get("source", "manual"), obj.get("status", ACCEPTED)
+    if source not in SOURCES:
+        raise QualcodeError(f"unknown source '{source}'" + did_you_mean(str(source), SOURCES), where,
+                            "source is one of: " + ", ".join(SOURCES))
+    if status not in STATUSES:
+        raise QualcodeError(f"unknown status '{status}'" + did_you_mean(str(status), STATUSES), where,
+                            "status is one of: " + ", ".join(STATUSES))
+    return Coding(
+        code=obj["code"], start=start, end=end, text=obj["text"], source=source, status=status,
+        confidence=obj.get("confidence"), codebook_version=obj.get("codebook_version"), at=obj.get("at"),
+        memo=obj.get("memo"), pinned=bool(obj.get("pinned", False)),
+        extra={k: v for k, v in obj.items() if k not in FIELDS},
+    )
+
+
+def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | None = None) -> list[Coding]:
+    """Read a codings file; with `known_codes`, a coding of an unknown theme is an error at its line."""
+    rel = rel or str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QualcodeError("cannot read the codings file as UTF-8", rel, "Restore it from git: git checkout -- " + rel)
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QualcodeError(f"not valid JSON: {exc.msg} (column {exc.colno})", f"{rel}:{number}",
+                                "Fix the line or restore the file from git (a merge conflict marker?).")
+        coding = _from_obj(obj, f"{rel}:{number}")
+        if known_codes is not None and coding.code not in known_codes:
+            raise QualcodeError(f"unknown theme '{coding.code}'" + did_you_mean(coding.code, known_codes),
+                                f"{rel}:{number}", "Add the theme to the codebook, or correct the code on this line.")
+        out.append(coding)
+    return out
+
+
+def sort_key(c: Coding):
+    return (c.start, c.end, c.code, c.status, c.source)
+
+
+def write_codings(path: Path, codings: Iterable[Coding]) -> None:
+    """Write sorted, atomically. An empty list removes the file, so untagging everything leaves no stub."""
+    items = sorted(codings, key=sort_key)
+    if not items:
+        if path.exists():
+            path.unlink()
+        return
+    atomic_write_text(path, "".join(to_json(c) + "\n" for c in items))
+
+
+# --- re-anchoring -----------------------------------------------------------------------------
+
+OK, MOVED, ORPHANED = "ok", "moved", "orphaned"
+
+
+def _loose(text: str) -> re.Pattern:
+    """The quote with any run of white space matching any other (re-wrapped lines)."""
+    return re.compile(r"\s+".join(re.escape(w) for w in text.split()))
+
+
+def anchor(c: Coding, body: str) -> tuple[Coding, str]:
+    """Find a coding's quote in the body: in place, else the nearest exact copy, else the nearest
+    copy up to white space; else it is orphaned (returned unchanged)."""
+    if body[c.start:c.end] == c.text:
+        return c, OK
+    hits = []
+    i = body.find(c.text)
+    while i != -1 and c.text:
+        hits.append((i, i + len(c.text)))
+        i = body.find(c.text, i + 1)
+    if not hits and c.text.split():
+        hits = [(m.start(), m.end()) for m in _loose(c.text).finditer(body)]
+    if not hits:
+        return c, ORPHANED
+    s, e = min(hits, key=lambda h: (abs(h[0] - c.start), h[0]))
+    return c.moved(s, e), MOVED
+
+
+@dataclass
+class CodingFile:
+    """One coder's codings of one transcript, re-anchored against its current text."""
+
+    coder: str
+    transcript_id: str
+    path: Path
+    codings: list[Coding] = field(default_factory=list)
+    moved: list[Coding] = field(default_factory=list)
+    orphaned: list[Coding] = field(default_factory=list)
+
+    @property
+    def anchored(self) -> list[Coding]:
+        """Codings whose text is where they say: what analysis uses."""
+        orphans = {id(c) for c in self.orphaned}
+        return [c for c in self.codings if id(c) not in orphans]
+
+
+def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel: str,
+              known_codes: set[str] | None = None) -> CodingFile:
+    cf = CodingFile(coder, transcript_id, path)
+    for c in read_codings(path, rel, known_codes) if path.exists() else []:
+        if body is not None:
+            c, state = anchor(c, body)
+            if state == MOVED:
+                cf.moved.append(c)
+            elif state == ORPHANED:
+                cf.orphaned.append(c)
+        cf.codings.append(c)
+    return cf
+
+
+def coders(codings_dir: Path) -> list[str]:
+    if not codings_dir.is_dir():
+        return []
+    return sorted(p.name for p in codings_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def coding_files(codings_dir: Path) -> list[tuple[str, str, Path]]:
+    """(coder, transcript id, path) for every codings file."""
+    out = []
+    for coder in coders(codings_dir):
+        for path in sorted((codings_dir / coder).glob("*.jsonl")):
+            out.append((coder, path.stem, path))
+    return out

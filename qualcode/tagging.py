@@ -1,0 +1,141 @@
+"""Manual tagging: apply or remove a theme on segments or on an exact quote. Returns what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .corpus import Corpus
+from .errors import QualcodeError, did_you_mean
+from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
+from .segment import find_segment
+from .store import now, write_codings
+
+
+@dataclass
+class Change:
+    added: list[Coding] = field(default_factory=list)
+    updated: list[Coding] = field(default_factory=list)
+    removed: list[Coding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_theme(corpus: Corpus, code: str) -> Theme:
+    theme = corpus.codebook.theme(code)
+    if theme is None:
+        by_label = [t for t in corpus.codebook.themes if t.label.casefold() == code.casefold()]
+        if by_label:
+            return by_label[0]
+        raise QualcodeError(f"no theme '{code}' in the codebook" +
+                            did_you_mean(code, corpus.codebook.ids),
+                            hint="List themes with: qualcode codebook show")
+    return theme
+
+
+def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str | None) -> list[tuple[int, int]]:
+    """The spans to tag: each segment's, or the quote's (searched within the segments, if given)."""
+    segments = corpus.segments([t])[t.id] if segment_ids or not quote else []
+    chosen: list[Segment] = [find_segment(segments, sid) for sid in segment_ids]
+    if quote is None:
+        if not chosen:
+            raise QualcodeError("say what to tag: one or more SEGMENT_IDs, or --quote \"exact text\"",
+                                hint=f"List segment ids with: qualcode segments {t.id}")
+        return [(s.start, s.end) for s in chosen]
+    quote = quote.strip()
+    if not quote:
+        raise QualcodeError("--quote is empty")
+    regions = [(s.start, s.end) for s in chosen] or [(0, len(t.body))]
+    hits = []
+    for lo, hi in regions:
+        i = t.body.find(quote, lo, hi)
+        while i != -1:
+            hits.append((i, i + len(quote)))
+            i = t.body.find(quote, i + 1, hi)
+    if not hits:
+        raise QualcodeError(f"the quote \"{_short(quote)}\" is not in {t.id}" + (" within those segments" if chosen else ""),
+                            hint="Copy it exactly from: qualcode segments " + t.id)
+    if len(hits) > 1:
+        where = ", ".join(f"turn {_turn_at(t, s)}" for s, _ in hits)
+        raise QualcodeError(f"the quote occurs {len(hits)} times in {t.id} ({where})",
+                            hint="Quote more words, or give the SEGMENT_ID it is in to narrow it down.")
+    return hits
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _turn_at(t: Transcript, offset: int) -> int | str:
+    for turn in t.turns:
+        if turn.start <= offset < turn.end:
+            return turn.index
+    return "?"
+
+
+def tag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: list[str] = (),
+        quote: str | None = None, memo: str | None = None, pin: bool = False) -> Change:
+    t = corpus.transcript(transcript)
+    theme = check_theme(corpus, code)
+    spans = spans_for(corpus, t, list(segment_ids), quote)
+    change = Change()
+    if not theme.applies_to(t.group):
+        change.warnings.append(f"theme '{theme.id}' is listed for {', '.join(theme.groups)}, "
+                               f"and {t.id} is in group {t.group}; tagged anyway")
+    change.added, change.updated = apply_theme(corpus, t, coder, theme, spans, memo, pin)
+    return change
+
+
+def apply_theme(corpus: Corpus, t: Transcript, coder: str, theme: Theme, spans: list[tuple[int, int]],
+                memo: str | None = None, pin: bool = False) -> tuple[list[Coding], list[Coding]]:
+    """Code each span with the theme, as an accepted manual coding; save. Returns (added, updated)."""
+    cf = corpus.file(coder, t.id)
+    added, updated = [], []
+    existing = {c.key: c for c in cf.codings if c.status == ACCEPTED}
+    for s, e in spans:
+        key = (s, e, theme.id)
+        if key in existing:
+            old = existing[key]
+            new = replace(old, memo=memo if memo is not None else old.memo, pinned=old.pinned or pin)
+            if new != old:
+                updated.append(new)
+                cf.codings[cf.codings.index(old)] = new
+            continue
+        # An open suggestion or a rejection for the same span and code gives way to this decision.
+        cf.codings = [c for c in cf.codings if c.key != key]
+        new = Coding(code=theme.id, start=s, end=e, text=t.body[s:e], source=MANUAL, status=ACCEPTED,
+                     codebook_version=corpus.codebook.version, at=now(), memo=memo, pinned=pin)
+        cf.codings.append(new)
+        added.append(new)
+    save(corpus, cf)
+    return added, updated
+
+
+def untag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: list[str] = (),
+          quote: str | None = None) -> Change:
+    """Remove the theme's codings that overlap the segments (or equal the quote's span)."""
+    t = corpus.transcript(transcript)
+    theme = check_theme(corpus, code)
+    spans = spans_for(corpus, t, list(segment_ids), quote)
+    cf = corpus.file(coder, t.id)
+    orphans = {id(c) for c in cf.orphaned}
+
+    def hit(c: Coding) -> bool:
+        if c.code != theme.id or c.status != ACCEPTED or id(c) in orphans:
+            return False
+        if quote is not None:
+            return (c.start, c.end) in spans
+        return any(c.start < e and s < c.end for s, e in spans)
+
+    change = Change(removed=[c for c in cf.codings if hit(c)])
+    if not change.removed:
+        raise QualcodeError(f"{coder} has no '{theme.id}' coding there in {t.id}; nothing removed",
+                            hint=f"See what is coded with: qualcode segments {t.id} --coder {coder}")
+    cf.codings = [c for c in cf.codings if not hit(c)]
+    save(corpus, cf)
+    return change
+
+
+def save(corpus: Corpus, cf) -> None:
+    write_codings(cf.path, cf.codings)
+    if all(f is not cf for f in corpus.files):
+        corpus.files.append(cf)

@@ -1,0 +1,76 @@
+"""WebVTT (Zoom, Teams) and SubRip captions -> `Speaker: text` lines, one per turn.
+
+Consecutive cues of one speaker merge into one turn; the first cue's start time is kept.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..errors import QualcodeError
+
+_TIMING = re.compile(r"^\s*(\d{1,2}:)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[^>]+>")
+_PREFIX = re.compile(r"^([^:\n]{1,60}?):\s+")
+
+
+def _stamp(m: re.Match) -> str:
+    hours = (m.group(1) or "0:")[:-1]
+    return f"{int(hours):02d}:{int(m.group(2)):02d}:{int(m.group(3)):02d}"
+
+
+def _cues(text: str, where: str, kind: str) -> list[tuple[str, int, list[str]]]:
+    """(timestamp, line number, payload lines) for each cue."""
+    blocks = re.split(r"\n\s*\n", text.strip("\n"))
+    cues = []
+    line_no = 1
+    for block in blocks:
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            m = _TIMING.match(line)
+            if m:
+                cues.append((_stamp(m), line_no + i, [ln for ln in lines[i + 1:] if ln.strip()]))
+                break
+        line_no += len(lines) + 1  # assumes single blank separators; good enough for messages
+    if not cues:
+        raise QualcodeError(f"no {kind} cues found (lines like '00:00:01.000 --> 00:00:04.000')", where,
+                            "Check the file is a caption file, or save the transcript as .txt instead.")
+    return cues
+
+
+def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
+    """Lay captions out as '[hh:mm:ss] Speaker: text' lines; return them and the speaker names."""
+    if kind == "vtt" and not text.lstrip().startswith("WEBVTT"):
+        raise QualcodeError("a WebVTT file must start with 'WEBVTT'", f"{where}:1",
+                            "Is this an .srt file? Rename it, or save the transcript as .txt.")
+    turns: list[list] = []  # [speaker, stamp, [texts]]
+    speakers: set[str] = set()
+    for stamp, _, payload in _cues(text, where, kind):
+        speaker = None
+        pieces = []
+        for line in payload:
+            voice = _VOICE.search(line)
+            if voice:
+                speaker = voice.group(1).strip()
+            line = html.unescape(_TAG.sub("", line)).strip()
+            prefix = _PREFIX.match(line)
+            if prefix and speaker is None and len(prefix.group(1).split()) <= 5:
+                speaker = prefix.group(1).strip()
+                line = line[prefix.end():]
+            if line:
+                pieces.append(line)
+        if not pieces:
+            continue
+        if speaker:
+            speakers.add(speaker)
+        if turns and (speaker is None or speaker == turns[-1][0]):
+            turns[-1][2].extend(pieces)
+        else:
+            turns.append([speaker, stamp, pieces])
+    lines = []
+    for speaker, stamp, pieces in turns:
+        said = " ".join(pieces)
+        lines.append(f"[{stamp}] {speaker}: {said}" if speaker else f"[{stamp}] {said}")
+    return "\n\n".join(lines) + "\n", speakers

@@ -1,0 +1,95 @@
+"""Participant metadata for formats that cannot carry front matter.
+
+`transcripts/participants.csv` (or `.yaml`) maps a file name or transcript id to participant,
+group, role and any other attributes. A row that also names a `speaker` describes one speaker
+of a focus group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import QualcodeError, did_you_mean, yaml_location
+from .decode import decode
+
+KNOWN_COLUMNS = ("file", "id", "speaker", "participant", "group", "role", "date")
+
+
+@dataclass
+class Participants:
+    by_key: dict[str, dict[str, Any]] = field(default_factory=dict)  # file name, path or id -> attrs
+    speakers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # key -> speaker -> attrs
+
+    def lookup(self, *keys: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        meta: dict[str, Any] = {}
+        per_speaker: dict[str, dict[str, Any]] = {}
+        for key in keys:
+            meta = {**self.by_key.get(key, {}), **meta}
+            for name, attrs in self.speakers.get(key, {}).items():
+                per_speaker.setdefault(name, attrs)
+        return meta, per_speaker
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {str(k).strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()
+            if k is not None and v not in (None, "")}
+
+
+def _add(result: Participants, row: dict[str, Any], where: str) -> None:
+    key = row.pop("file", None) or row.get("id")
+    if not key:
+        raise QualcodeError("row names neither a file nor an id", where,
+                            "Each row needs a 'file' (e.g. cps-02.vtt) or an 'id' column value.")
+    key = str(key)
+    speaker = row.pop("speaker", None)
+    if speaker:
+        result.speakers.setdefault(key, {})[str(speaker)] = row
+    else:
+        if key in result.by_key:
+            raise QualcodeError(f"'{key}' is described twice", where, "Keep one row per file (or per speaker).")
+        result.by_key[key] = row
+
+
+def load_participants(folder: Path, encoding: str | None = None) -> Participants:
+    result = Participants()
+    csv_path, yaml_path = folder / "participants.csv", folder / "participants.yaml"
+    if csv_path.exists():
+        text = decode(csv_path.read_bytes(), str(csv_path), encoding)
+        reader = csv.DictReader(io.StringIO(text))
+        columns = [c.strip() for c in reader.fieldnames or []]
+        if "file" not in columns and "id" not in columns:
+            raise QualcodeError("participants.csv needs a 'file' or 'id' column" +
+                                did_you_mean(columns[0] if columns else "", ["file", "id"]),
+                                f"{csv_path}:1", "The first line names the columns, e.g. file,participant,group,role")
+        for row in reader:
+            if None in row:
+                raise QualcodeError("row has more cells than the header has columns",
+                                    f"{csv_path}:{reader.line_num}", "Quote cells that contain commas.")
+            _add(result, _clean(row), f"{csv_path}:{reader.line_num}")
+    if yaml_path.exists():
+        text = decode(yaml_path.read_bytes(), str(yaml_path), encoding)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            where, problem = yaml_location(str(yaml_path), exc)
+            raise QualcodeError(f"not valid YAML: {problem}", where)
+        if isinstance(data, dict):
+            data = [{"file": k, **(v or {})} for k, v in data.items()]
+        if not isinstance(data, list):
+            raise QualcodeError("participants.yaml must map each file to its attributes", str(yaml_path),
+                                "For example:\n  cps-02.vtt: {participant: P7, group: CPS, role: prosecutor}")
+        for entry in data:
+            if not isinstance(entry, dict):
+                raise QualcodeError("each entry must be a mapping of attributes", str(yaml_path))
+            speakers = entry.pop("speakers", None) or {}
+            _add(result, _clean(entry), str(yaml_path))
+            key = str(entry.get("file") or entry.get("id"))
+            for name, attrs in speakers.items():
+                result.speakers.setdefault(key, {})[str(name)] = _clean(attrs or {})
+    return result

@@ -1,0 +1,107 @@
+"""Shared fixtures: real projects on disk in tmp_path, and the CLI run through typer's CliRunner."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualcode.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+SHARED = REPO.parent / "shared"
+
+MINI_CODEBOOK = """\
+name: Mini study
+version: 2
+groups:
+  CPS: {label: Crown Prosecution Service}
+  YOS: {label: youth offending service}
+themes:
+  - id: court-procedure
+    label: Court procedure
+    groups: [CPS]
+    description: Hearings and listing. Anything about court time.
+    keywords: [court, hearing]
+  - id: resource-barriers
+    label: Resource barriers
+    description: Funding or staffing gaps.
+    keywords: [funding]
+  - id: safeguarding
+    label: Safeguarding
+    groups: [YOS]
+    description: Children as victims who need protection.
+    children:
+      - id: exploitation
+        label: Exploitation
+        description: Children groomed or exploited by adults.
+"""
+
+MINI_CPS = """\
+---
+id: cps-01
+participant: P1
+group: CPS
+role: CPS prosecutor
+---
+Interviewer: How do hearings go?
+
+Priya: Hearings are often adjourned. Court time is scarce and listing is unpredictable.
+The bench wants more information.
+
+Interviewer: And funding?
+
+Priya: There is no funding for the programmes. Nobody pays for the mentoring.
+"""
+
+MINI_YOS = """\
+---
+id: yos-01
+participant: P2
+group: YOS
+role: YOS service manager
+---
+Interviewer: What worries you?
+
+Dana: Many children are exploited by adults. They are groomed into carrying.
+
+Dana: Safeguarding should come first. There is no funding for youth clubs any more.
+"""
+
+
+def run(*args: str, input: str | None = None, project: Path | None = None):
+    """Invoke the real CLI. With `project`, pass it as --project."""
+    argv = (["--project", str(project)] if project else []) + [str(a) for a in args]
+    return CliRunner().invoke(app, argv, input=input)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    root = tmp_path / "mini"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    (root / "codebooks" / "mini.yaml").write_text(MINI_CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "cps-01.md").write_text(MINI_CPS, encoding="utf-8")
+    (root / "transcripts" / "yos-01.md").write_text(MINI_YOS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the bundled example project (this repository's own codebooks/, transcripts/, codings/)."""
+    root = tmp_path / "example"
+    root.mkdir()
+    for name in ("codebooks", "transcripts", "codings"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "qualcode.yaml", root / "qualcode.yaml")
+    return root
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Content hash of every file under root except the rebuildable cache, to prove nothing changed."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and ".qualcode" not in p.parts}

@@ -1,0 +1,106 @@
+"""Every nasty input in tests/data/bad gets a clear message naming the file (and line), a non-zero
+exit, no traceback, and leaves every file as it was."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import BAD, run, tree_digest
+
+COMMANDS = [
+    ["status"],
+    ["summary"],
+    ["segments", "cps-01"],
+    ["tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "ann"],
+    ["code", "cps-01", "--coder", "ann"],
+    ["codebook", "show"],
+]
+
+TRANSCRIPTS = {
+    "empty.md": "the file is empty",
+    "whitespace.txt": "the file is empty",
+    "binary.txt": "binary file",
+    "latin1.txt": "line 1, column",
+    "front-matter-only.md": "no text after its front matter",
+    "broken-front-matter.md": "broken-front-matter.md:3:",
+    "unclosed-front-matter.md": "never closed",
+    "no-cues.vtt": "no vtt cues found",
+    "not-webvtt.vtt": "must start with 'WEBVTT'",
+    "not-a-zip.docx": "not a Word document",
+}
+CODEBOOKS = {
+    "malformed.yaml": "mini.yaml:5:",
+    "duplicate-ids.yaml": "mini.yaml:10:13: E006",
+    "unknown-group.yaml": "mini.yaml:7:14: E008",
+    "not-a-mapping.yaml": "E002",
+    "empty.yaml": "codebook file is empty",
+    "binary.yaml": "cannot read the codebook as UTF-8",
+}
+CODINGS = {
+    "unknown-code.jsonl": "cps-01.jsonl:1: unknown theme 'resource-barrier' (did you mean 'resource-barriers'?)",
+    "bad-json.jsonl": "cps-01.jsonl:2: not valid JSON",
+    "bad-offsets.jsonl": "cps-01.jsonl:1: start and end must be",
+}
+
+
+def check(root, expected: str, commands=COMMANDS):
+    before = tree_digest(root)
+    for args in commands:
+        r = run(*args, input="q\n", project=root)
+        assert r.exit_code == 2, (args, r.output)
+        assert expected in r.output, (args, r.output)
+        assert "Traceback" not in r.output and r.output.startswith("error:"), r.output
+    assert tree_digest(root) == before
+
+
+@pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
+def test_bad_transcript(mini, name):
+    shutil.copy(BAD / name, mini / "transcripts" / name)
+    check(mini, TRANSCRIPTS[name])
+    r = run("status", project=mini)
+    assert f"transcripts/{name}" in r.output
+
+
+@pytest.mark.parametrize("name", sorted(CODEBOOKS))
+def test_bad_codebook(mini, name):
+    shutil.copy(BAD / name, mini / "codebooks" / "mini.yaml")
+    check(mini, CODEBOOKS[name])
+    assert "codebooks/mini.yaml" in run("status", project=mini).output
+
+
+@pytest.mark.parametrize("name", sorted(CODINGS))
+def test_bad_codings_file(mini, name):
+    (mini / "codings" / "ann").mkdir(parents=True)
+    shutil.copy(BAD / name, mini / "codings" / "ann" / "cps-01.jsonl")
+    check(mini, CODINGS[name])
+    assert "codings/ann/cps-01.jsonl" in run("status", project=mini).output
+
+
+def test_bad_project_settings(mini):
+    shutil.copy(BAD / "bad-config.yaml", mini / "qualcode.yaml")
+    check(mini, "qualcode.yaml: unknown setting 'codebok' (did you mean 'codebook'")
+
+
+def test_no_project_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("status")
+    assert r.exit_code == 2 and "no qualcode project" in r.output and "--project" in r.output
+    r = run("status", project=tmp_path / "missing")
+    assert r.exit_code == 2
+
+
+def test_encoding_setting_reads_a_legacy_file(mini):
+    shutil.copy(BAD / "latin1.txt", mini / "transcripts" / "latin1.txt")
+    (mini / "qualcode.yaml").write_text("encoding: cp1252\n")
+    r = run("segments", "latin1", "--json", project=mini)
+    assert r.exit_code == 0, r.output
+    assert "très £cher" in r.stdout
+
+
+def test_debug_shows_the_traceback(mini):
+    shutil.copy(BAD / "unknown-code.jsonl", mini / "codings" / "x.jsonl") if (mini / "codings").exists() else None
+    (mini / "codebooks" / "mini.yaml").write_text("")
+    r = run("--debug", "status", project=mini)
+    assert r.exit_code == 2 and "Traceback" in r.output

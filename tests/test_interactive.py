@@ -1,0 +1,85 @@
+"""The interactive loop, driven through the real CLI with piped input."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run
+
+
+def codings(root, tid="cps-01", coder="ann"):
+    path = root / "codings" / coder / f"{tid}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def code(root, keys: str, tid="cps-01"):
+    r = run("code", tid, "--coder", "ann", input=keys, project=root)
+    assert r.exit_code == 0, r.output
+    assert "Traceback" not in r.output
+    return r.output
+
+
+def test_apply_several_codes_by_number_then_move_on(mini):
+    out = code(mini, "1 2\nq\n")
+    # CPS sees court-procedure (1) and resource-barriers (2); not the YOS-only themes.
+    assert "Safeguarding" not in out and "Court procedure" in out
+    assert "Hearings are often adjourned." in out and "How do hearings go?" in out  # context: interviewer turn
+    assert sorted((c["code"], c["text"]) for c in codings(mini)) == [
+        ("court-procedure", "Hearings are often adjourned."), ("resource-barriers", "Hearings are often adjourned.")]
+    assert "Coded 2.1: Court procedure, Resource barriers" in out and "2.2 · segment 2 of 5" in out
+
+
+def test_prefix_label_filter_skip_back_memo_pin_undo(mini):
+    keys = "\n".join([
+        "res",            # unique id prefix: applies resource-barriers to 2.1, moves to 2.2
+        "m adjournments", # 2.2 has no codes yet: the memo goes on 2.1, just coded
+        "p",              # pin 2.1
+        "",               # skip 2.2
+        "/court",         # filter the list
+        "1",              # court-procedure on 2.3
+        "b",              # back to 2.3
+        "u",              # undo the court-procedure coding
+        "q",
+    ]) + "\n"
+    out = code(mini, keys)
+    rows = codings(mini)
+    assert len(rows) == 1
+    assert rows[0]["code"] == "resource-barriers" and rows[0]["memo"] == "adjournments" and rows[0]["pinned"] is True
+    assert "Undid: apply court-procedure." in out
+
+
+def test_ambiguous_and_unknown_input_applies_nothing(mini):
+    out = code(mini, "zzz\n7\nq\n")
+    assert "No theme fits 'zzz'" in out and "No theme number 7" in out
+    assert codings(mini) == []
+
+
+def test_remove_a_code_and_go_to(mini):
+    code(mini, "g 4.2\n1 2\nx 1\nq\n")
+    rows = codings(mini)
+    assert [(c["code"], c["text"]) for c in rows] == [("resource-barriers", "Nobody pays for the mentoring.")]
+
+
+def test_restart_resumes_at_first_uncoded_segment(mini):
+    code(mini, "1\n1\nq\n")  # codes 2.1 and 2.2
+    out = code(mini, "q\n")
+    assert "Resuming at the first uncoded segment" in out
+    assert "2.3 · segment 3 of 5" in out
+
+
+def test_end_of_input_quits_cleanly_and_keeps_work(mini):
+    out = code(mini, "2\n")  # no q: stdin simply ends
+    assert "Saved. Bye." in out and len(codings(mini)) == 1
+
+
+def test_reaching_the_end(mini):
+    out = code(mini, "\n\n\n\n\n\n2\nq\n")
+    assert "That was the last segment" in out
+    assert [c["text"] for c in codings(mini)] == ["Nobody pays for the mentoring."]
+
+
+def test_help_and_interviewer_only_transcript(mini):
+    assert "apply themes by number" in code(mini, "?\nq\n")
+    (mini / "transcripts" / "only-q.md").write_text("Interviewer: Anyone there?\n")
+    r = run("code", "only-q", "--coder", "ann", input="q\n", project=mini)
+    assert r.exit_code == 2 and "nothing to code" in r.output

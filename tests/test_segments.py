@@ -1,0 +1,87 @@
+"""Coding units: stable, typable ids; code-point offsets; a cache that spares spaCy on a second run."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run
+
+from qualcode import segment as segment_module
+from qualcode.project import open_project
+from qualcode.segment import segment_all
+from qualcode.transcripts import load_transcripts
+
+
+def load(root, unit="sentence"):
+    p = open_project(root, unit)
+    ts = load_transcripts(p.transcripts_dir, p.root, p.interviewers)
+    return ts, segment_all(ts, unit, p.cache_dir)
+
+
+def test_sentence_ids_offsets_and_interviewer_flag(mini):
+    ts, segs = load(mini)
+    cps = segs["cps-01"]
+    assert [s.local_id for s in cps] == ["1.1", "2.1", "2.2", "2.3", "3.1", "4.1", "4.2"]
+    assert cps[0].is_interviewer and not cps[1].is_interviewer
+    assert cps[2].text == "Court time is scarce and listing is unpredictable."
+    assert cps[3].text == "The bench wants more information."  # a new line in the same turn is not a new turn
+    body = ts[0].body
+    assert all(body[s.start:s.end] == s.text for s in cps)
+    assert cps[1].id == "cps-01:2.1" and cps[1].role == "CPS prosecutor" and cps[1].group == "CPS"
+
+
+def test_ids_are_stable_across_runs_and_edits_elsewhere(mini):
+    _, first = load(mini)
+    path = mini / "transcripts" / "cps-01.md"
+    path.write_text(path.read_text().replace("There is no funding", "There is, sadly, no funding"))
+    _, second = load(mini)
+    assert [s.id for s in first["cps-01"]] == [s.id for s in second["cps-01"]]
+    assert [s.text for s in first["yos-01"]] == [s.text for s in second["yos-01"]]
+
+
+def test_turn_and_paragraph_units(mini):
+    path = mini / "transcripts" / "yos-01.md"
+    path.write_text(path.read_text() + "\nFirst paragraph here.\n\nSecond paragraph here.\n")
+    _, turns = load(mini, "turn")
+    assert [s.local_id for s in turns["yos-01"]] == ["1", "2", "3"]
+    _, paras = load(mini, "paragraph")
+    assert [s.local_id for s in paras["yos-01"]][-3:] == ["3.p1", "3.p2", "3.p3"]
+    assert paras["yos-01"][-1].text == "Second paragraph here."
+
+
+def test_second_run_reads_the_cache_not_spacy(mini, monkeypatch):
+    _, first = load(mini)
+    cached = list((mini / ".qualcode" / "segments").glob("*.json"))
+    assert len(cached) == 2
+
+    def no_spacy():
+        raise AssertionError("spaCy was run although the cache was warm")
+
+    monkeypatch.setattr(segment_module, "sentence_pipeline", no_spacy)
+    _, second = load(mini)
+    assert first == second
+
+
+def test_damaged_cache_is_rebuilt(mini):
+    _, first = load(mini)
+    for f in (mini / ".qualcode" / "segments").glob("*.json"):
+        f.write_text("{not json")
+    _, second = load(mini)
+    assert first == second
+    assert all(json.loads(f.read_text()) for f in (mini / ".qualcode" / "segments").glob("*.json"))
+
+
+def test_segments_command_lists_ids_speakers_and_codes(mini):
+    assert run("tag", "cps-01", "2.2", "--code", "court-procedure", "--coder", "ann", project=mini).exit_code == 0
+    r = run("segments", "cps-01", "--json", project=mini)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows[2]["id"] == "cps-01:2.2" and rows[2]["speaker"] == "Priya"
+    assert rows[2]["codes"] == [{"code": "court-procedure", "coder": "ann"}]
+    assert rows[0]["interviewer"] is True
+    r = run("segments", "cps-01", "--codable", project=mini)
+    assert r.exit_code == 0 and "2.2" in r.output and "How do hearings go?" not in r.output
+    r = run("segments", "cps-01", "--unit", "turn", "--json", project=mini)
+    assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["cps-01:1", "cps-01:2", "cps-01:3", "cps-01:4"]
+    bad = run("segments", "cps-01", "--unit", "word", project=mini)
+    assert bad.exit_code == 2 and "unknown coding unit 'word'" in bad.output

@@ -1,0 +1,123 @@
+"""Theme summary by stakeholder group, and project status, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import run
+
+from qualcode.analysis.summary import summarise
+from qualcode.corpus import load_corpus
+from qualcode.project import open_project
+
+
+def test_markdown_reads_like_a_findings_section(example):
+    r = run("summary", "--format", "markdown", project=example)
+    assert r.exit_code == 0, r.output
+    md = r.stdout
+    for label in ("Metropolitan Police Service", "Home Office", "Crown Prosecution Service",
+                  "youth offending service", "charity"):
+        assert f"## Key themes from interviews with {label} participants" in md
+    assert "*“" in md and "(CPS prosecutor)" in md and "(YOS service manager)" in md
+    assert "Raised by 2 of 2 participants" in md
+    # Sections come in the codebook's group order.
+    assert md.index("Metropolitan Police") < md.index("Home Office") < md.index("Crown Prosecution")
+
+
+def test_json_equals_the_library_and_is_deterministic(example):
+    r1 = run("summary", "--format", "json", project=example)
+    r2 = run("summary", "--format", "json", project=example)
+    assert r1.exit_code == 0 and r1.stdout == r2.stdout
+    expected = summarise(load_corpus(open_project(example))).to_dict()
+    assert json.loads(r1.stdout) == expected
+
+
+def test_pinned_quote_comes_first_and_quotes_are_attributed(example):
+    data = json.loads(run("summary", "--format", "json", project=example).stdout)
+    cps = next(g for g in data["groups"] if g["id"] == "CPS")
+    real_risk = next(t for t in cps["themes"] if t["id"] == "real-risk-cases")
+    assert real_risk["quotes"][0]["pinned"] is True
+    assert real_risk["quotes"][0]["text"].startswith("There is a small number of young people at real risk")
+    assert {q["attribution"] for q in real_risk["quotes"]} == {"CPS prosecutor", "CPS senior prosecutor"}
+    # Quotes from as many distinct participants as the theme has.
+    for group in data["groups"]:
+        for theme in group["themes"]:
+            voices = {q["participant"] for q in theme["quotes"]}
+            assert len(voices) == min(theme["participants"], len(theme["quotes"]))
+
+
+def test_csv_carries_the_same_table(example):
+    data = json.loads(run("summary", "--format", "json", "--quotes", "2", project=example).stdout)
+    rows = list(csv.DictReader(io.StringIO(run("summary", "--format", "csv", "--quotes", "2", project=example).stdout)))
+    expected = sum(max(1, len(t["quotes"])) for g in data["groups"] for t in g["themes"])
+    assert len(rows) == expected
+    first = rows[0]
+    assert first["group"] == "MPS" and first["quote_rank"] == "1" and first["quote"]
+    assert set(first) >= {"theme", "theme_label", "gloss", "participants", "segments", "attribution"}
+
+
+def test_group_and_coder_filters_and_errors(example):
+    r = run("summary", "--group", "YOS", "--format", "json", project=example)
+    assert [g["id"] for g in json.loads(r.stdout)["groups"]] == ["YOS"]
+    r = run("summary", "--group", "YOT", project=example)
+    assert r.exit_code == 2 and "did you mean 'YOS'" in r.output
+    r = run("summary", "--coder", "nobody", project=example)
+    assert r.exit_code == 2 and "amara" in r.output
+    assert run("summary", "--format", "pdf", project=example).exit_code == 2
+
+
+def test_out_file_by_suffix(example, tmp_path):
+    out = tmp_path / "report" / "themes.md"
+    r = run("summary", "--out", out, project=example)
+    assert r.exit_code == 0 and out.read_text().startswith("# Key themes by stakeholder group")
+    r = run("summary", "--out", tmp_path / "themes.pdf", project=example)
+    assert r.exit_code == 2 and "cannot tell the format" in r.output
+
+
+def test_interviewer_turns_are_never_quoted(mini):
+    run("tag", "cps-01", "1.1", "--code", "court-procedure", "--coder", "ann", project=mini)
+    run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "ann", project=mini)
+    data = json.loads(run("summary", "--format", "json", project=mini).stdout)
+    theme = data["groups"][0]["themes"][0]
+    assert [q["text"] for q in theme["quotes"]] == ["Hearings are often adjourned."]
+    assert theme["participants"] == 1
+
+
+def test_adjacent_coded_sentences_are_quoted_as_one_passage(mini):
+    run("tag", "cps-01", "2.1", "2.2", "--code", "court-procedure", "--coder", "ann", project=mini)
+    data = json.loads(run("summary", "--format", "json", project=mini).stdout)
+    theme = data["groups"][0]["themes"][0]
+    assert theme["segments"] == 2
+    assert theme["quotes"][0]["text"] == "Hearings are often adjourned. Court time is scarce and listing is unpredictable."
+
+
+def test_nothing_coded_and_empty_groups_give_a_sensible_report(mini):
+    r = run("summary", "--format", "markdown", project=mini)
+    assert r.exit_code == 0
+    assert "No themes coded yet in 1 transcript(s)." in r.stdout
+    (mini / "transcripts" / "yos-01.md").unlink()
+    r = run("summary", "--format", "markdown", project=mini)
+    assert "No transcripts from this group yet." in r.stdout
+    assert run("summary", project=mini).exit_code == 0
+
+
+def test_status_counts_groups_segments_and_coded_share(mini):
+    run("tag", "cps-01", "2.1", "2.2", "--code", "court-procedure", "--coder", "ann", project=mini)
+    r = run("status", "--json", project=mini)
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["groups"] == {"CPS": 1, "YOS": 1}
+    cps = next(t for t in data["transcripts"] if t["id"] == "cps-01")
+    assert cps["segments"] == 5 and cps["coded"] == {"ann": 2}
+    assert data["segments"] == 9 and data["coded_share"] == {"ann": round(2 / 9, 4)}
+    table = run("status", project=mini)
+    assert table.exit_code == 0 and "ann: 22% of segments coded" in table.output
+
+
+def test_bundled_example_summary_is_meaningful(example):
+    data = json.loads(run("summary", "--format", "json", project=example).stdout)
+    assert all(g["themes"] for g in data["groups"])
+    total = sum(len(g["themes"]) for g in data["groups"])
+    assert total >= 25

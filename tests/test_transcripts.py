@@ -1,0 +1,215 @@
+"""Every reader returns the same Transcript: metadata, turns with speakers, offsets into the body."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.transcripts import load_participants, load_transcripts, read_transcript
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def spans_ok(t) -> None:
+    for turn in t.turns:
+        assert t.body[turn.start:turn.end] == turn.text
+
+
+def test_markdown_front_matter_turns_and_timestamps(tmp_path):
+    p = write(tmp_path / "Interview One.md", """---
+id: mps-01
+participant: P01
+group: MPS
+role: MPS legislation lead
+date: 2025-03-04
+site: north
+---
+# Interview with the legislation lead
+
+[00:00:05] Interviewer: Welcome.
+**Alex:** First line of the answer
+continues here.
+
+A second paragraph, same turn.
+Alex [00:12:31]: Another turn — with an em dash and café.
+Interviewer: Thanks: that's all.
+""")
+    t = read_transcript(p)
+    assert t.id == "mps-01" and t.group == "MPS" and t.role == "MPS legislation lead"
+    assert t.metadata["site"] == "north" and t.participant == "P01"
+    assert [x.speaker for x in t.turns] == ["Interviewer", "Alex", "Alex", "Interviewer"]
+    assert t.turns[0].timestamp == "00:00:05" and t.turns[2].timestamp == "00:12:31"
+    assert t.turns[1].text == "First line of the answer\ncontinues here.\n\nA second paragraph, same turn."
+    assert t.turns[3].text == "Thanks: that's all."
+    assert [x.is_interviewer for x in t.turns] == [True, False, False, True]
+    assert "[00:12:31]" not in t.turns[2].text and "#" not in "".join(x.text for x in t.turns)
+    spans_ok(t)
+
+
+def test_sentence_with_colon_is_not_a_speaker(tmp_path):
+    t = read_transcript(write(tmp_path / "a.txt", "Interviewer: Why?\nSam: The problem was this: nobody paid.\n"
+                                                    "The real issue was simple: money.\nInterviewer: Thanks.\n"))
+    assert [x.speaker for x in t.turns] == ["Interviewer", "Sam", "Interviewer"]
+    assert "The real issue was simple: money." in t.turns[1].text
+
+
+def test_front_matter_speakers_list_is_authoritative(tmp_path):
+    t = read_transcript(write(tmp_path / "a.md", "---\nspeakers: [Q, respondent 4]\ninterviewers: [Q]\n---\n"
+                                                  "Q: Hello?\nrespondent 4: Note: this is one turn.\n"))
+    assert [x.speaker for x in t.turns] == ["Q", "respondent 4"]
+    assert t.turns[0].is_interviewer and t.turns[1].text == "Note: this is one turn."
+
+
+def test_text_without_speakers_is_one_turn(tmp_path):
+    t = read_transcript(write(tmp_path / "field notes.txt", "Observed the panel meeting.\nIt ran late.\n"))
+    assert t.id == "field-notes" and len(t.turns) == 1 and t.turns[0].speaker is None
+    spans_ok(t)
+
+
+def test_crlf_and_bom_are_normalised(tmp_path):
+    t = read_transcript(write(tmp_path / "a.txt", "\ufeffInterviewer: Hi\r\nSam: Hello there.\r\n"))
+    assert t.body == "Interviewer: Hi\nSam: Hello there.\n"
+    assert t.turns[1].text == "Hello there."
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_unicode_with_bom(tmp_path, codec):
+    bom = {"utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+    p = tmp_path / "a.txt"
+    p.write_bytes(bom + "Interviewer: Ça va?\nSam: Très bien — 😀 merci.\n".encode(codec))
+    t = read_transcript(p)
+    assert t.turns[1].text == "Très bien — 😀 merci."
+    spans_ok(t)
+
+
+def test_undecodable_names_file_line_and_fix(tmp_path):
+    p = tmp_path / "latin.txt"
+    p.write_bytes("Interviewer: Hi\nSam: caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(QualcodeError) as err:
+        read_transcript(p)
+    message = str(err.value)
+    assert "latin.txt" in message and "line 2" in message and "--encoding" in message
+    t = read_transcript(p, encoding="cp1252")
+    assert t.turns[1].text == "café"
+
+
+def test_webvtt_voice_tags_merge_consecutive_cues(tmp_path):
+    p = write(tmp_path / "teams.vtt", """WEBVTT
+
+NOTE recorded on Teams
+
+a1-1
+00:00:01.000 --> 00:00:03.000
+<v Jane Smith>Hello, thanks for</v>
+
+a1-2
+00:00:03.000 --> 00:00:05.000
+<v Jane Smith>having me &amp; my notes.</v>
+
+a1-3
+00:01:05.500 --> 00:01:07.000
+<v Interviewer>Let's begin.</v>
+
+a1-4
+00:01:08.000 --> 00:01:09.000
+<v.loud Jane Smith><i>Right.</i></v>
+""")
+    t = read_transcript(p)
+    assert [x.speaker for x in t.turns] == ["Jane Smith", "Interviewer", "Jane Smith"]
+    assert t.turns[0].text == "Hello, thanks for having me & my notes."
+    assert t.turns[0].timestamp == "00:00:01" and t.turns[1].timestamp == "00:01:05"
+    assert t.turns[1].is_interviewer and t.turns[2].text == "Right."
+    spans_ok(t)
+
+
+def test_zoom_vtt_name_prefix_and_srt(tmp_path):
+    zoom = write(tmp_path / "zoom.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nInterviewer: Ready?\n\n"
+                                        "2\n00:00:02.500 --> 00:00:04.000\nP7: Yes. Go on.\n\n"
+                                        "3\n00:00:04.500 --> 00:00:06.000\nP7: I am ready.\n")
+    t = read_transcript(zoom)
+    assert [(x.speaker, x.text) for x in t.turns] == [("Interviewer", "Ready?"), ("P7", "Yes. Go on. I am ready.")]
+    srt = write(tmp_path / "call.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Ready?\n\n"
+                                       "2\n00:00:02,500 --> 00:00:04,000\nDr Okafor: Yes, and\nmore on a second line.\n")
+    t = read_transcript(srt)
+    assert [(x.speaker, x.text) for x in t.turns] == [("Interviewer", "Ready?"), ("Dr Okafor", "Yes, and more on a second line.")]
+    spans_ok(t)
+
+
+def test_docx_bold_and_plain_labels_and_tables(tmp_path):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(" How did it start?")
+    d.add_paragraph("Robin: Slowly. We had no referrals.")
+    d.add_paragraph("Then they came all at once.")
+    d.add_paragraph("")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Interviewer", "And now?"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Robin:", "Better."
+    path = tmp_path / "charity.docx"
+    d.save(path)
+    t = read_transcript(path)
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("Interviewer", "How did it start?"),
+        ("Robin", "Slowly. We had no referrals.\n\nThen they came all at once."),
+        ("Interviewer", "And now?"),
+        ("Robin", "Better."),
+    ]
+    spans_ok(t)
+
+
+def test_participants_csv_and_focus_group_speakers(tmp_path):
+    folder = tmp_path / "transcripts"
+    write(folder / "fg.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Moderator>Hello all.</v>\n\n"
+                             "00:00:02.000 --> 00:00:03.000\n<v Ana>From the YOT side, worried.</v>\n\n"
+                             "00:00:03.000 --> 00:00:04.000\n<v Ben>From CPS, less so.</v>\n")
+    write(folder / "cps-02.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Hi\n\n2\n00:00:03,000 --> 00:00:04,000\nChris: Hello.\n")
+    write(folder / "participants.csv", "file,id,speaker,participant,group,role\n"
+                                       "fg.vtt,focus-1,,,,\n"
+                                       "fg.vtt,,Ana,P11,YOS,YOS practitioner\n"
+                                       "fg.vtt,,Ben,P12,CPS,CPS lawyer\n"
+                                       "cps-02.srt,,,P7,CPS,CPS senior prosecutor\n")
+    ts = {t.id: t for t in load_transcripts(folder)}
+    assert set(ts) == {"focus-1", "cps-02"}
+    assert ts["cps-02"].group == "CPS" and ts["cps-02"].role == "CPS senior prosecutor"
+    fg = ts["focus-1"]
+    assert [(x.speaker, x.participant, x.group) for x in fg.turns] == [
+        ("Moderator", None, None), ("Ana", "P11", "YOS"), ("Ben", "P12", "CPS")]
+    assert fg.turns[0].is_interviewer
+
+
+def test_participants_yaml(tmp_path):
+    folder = tmp_path / "t"
+    write(folder / "participants.yaml", "call.srt: {participant: P3, group: HO, role: analyst}\n")
+    assert load_participants(folder).lookup("call.srt")[0] == {"participant": "P3", "group": "HO", "role": "analyst"}
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    folder = tmp_path / "transcripts"
+    write(folder / "a.md", "---\nid: same\n---\nInterviewer: a\n")
+    write(folder / "b.md", "---\nid: same\n---\nInterviewer: b\n")
+    with pytest.raises(QualcodeError, match="also used by"):
+        load_transcripts(folder)
+
+
+def test_bundled_example_loads_with_real_metadata():
+    from conftest import REPO
+
+    ts = load_transcripts(REPO / "transcripts", REPO)
+    assert len(ts) == 10
+    assert {t.group for t in ts} == {"MPS", "HO", "CPS", "YOS", "CHARITY"}
+    vtt = [t for t in ts if t.format == "vtt"]
+    assert vtt and vtt[0].role == "MPS local team sergeant"
+    for t in ts:
+        spans_ok(t)
+        words = len(t.body.split())
+        assert 800 <= words <= 2000, (t.id, words)
