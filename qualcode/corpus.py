@@ -51,7 +51,8 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None)
         raise QualcodeError("no codebook found in codebooks/", project.rel(project.root),
                             "Add a codebook such as codebooks/themes.yaml, or set 'codebook:' in qualcode.yaml.")
     codebook = load_codebook(project.codebook_path, project.rel(project.codebook_path))
-    transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding)
+    transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
+                                   project.cache_dir)
     corpus = Corpus(project, codebook, transcripts)
     bodies = {t.id: t.body for t in transcripts}
     known = set(codebook.ids)

@@ -75,7 +75,8 @@ def yaml_problem(exc: Exception, first_line: int = 1) -> tuple[int | None, int |
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
-    if context_mark is not None and (mark is None or "<stream end>" in problem):
+    left_open = context and ("flow" in context or "quoted scalar" in context)
+    if context_mark is not None and (mark is None or left_open or "<stream end>" in problem):
         mark = context_mark
     message = problem + (f" ({context})" if context else "")
     if mark is None:

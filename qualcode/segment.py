@@ -1,21 +1,22 @@
 """Turns -> coding units (sentence | turn | paragraph), with a content-hash cache.
 
 Sentences come from spaCy's rule-based sentencizer on a blank English pipeline: no model,
-no download. The cache (`.qualcode/segments/`, git-ignored) is keyed by everything that
-decides the result, so a second run reads JSON instead of running spaCy.
+no download. The cache (`.qualcode/segments.json`, git-ignored) maps a hash of everything
+that decides a transcript's units to their spans, so a second run reads JSON instead of
+running spaCy.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
 from .errors import QualcodeError, did_you_mean
-from .model import Segment, Transcript, Turn
-from .storage import atomic_write_text
+from .cache import Pack, digest
+from .model import Segment, Transcript
+from .perf import paused_gc
 from .transcripts.turns import paragraphs
 
 SEGMENTER_VERSION = "1"
@@ -30,90 +31,98 @@ def sentence_pipeline():
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _spacy_version() -> str:
+    return version("spacy")  # reading package metadata is slow: once per process
+
+
 def _cache_key(t: Transcript, unit: str) -> str:
-    h = hashlib.sha256()
-    h.update(f"{SEGMENTER_VERSION}\0{unit}\0{version('spacy')}\0".encode())
-    h.update(t.body.encode("utf-8", "surrogatepass"))
-    h.update(json.dumps([(x.start, x.end) for x in t.turns]).encode())
-    return h.hexdigest()[:32]
+    turns = ",".join(f"{x.start}-{x.end}" for x in t.turns)
+    return digest(SEGMENTER_VERSION, unit, _spacy_version(), t.body, turns)
 
 
-def _spans(t: Transcript, unit: str, sentence_spans: dict[tuple[int, int], list[tuple[int, int]]]):
-    """(turn index, local id, start, end) for every unit of the transcript."""
+def _sentence_starts(bodies: list[str]) -> list[list[int]]:
+    """Character offsets where the sentencizer starts a sentence, one list per body.
+
+    Each transcript body is one spaCy doc (far cheaper than a doc per paragraph), and the
+    starts are read as arrays rather than by building Span objects."""
+    from spacy.attrs import IDX, SENT_START
+
+    nlp = sentence_pipeline()
     out = []
+    for doc in nlp.pipe(bodies, batch_size=32):
+        arr = doc.to_array([IDX, SENT_START])
+        out.append(arr[arr[:, 1] == 1, 0].tolist())
+    return out
+
+
+def _spans(t: Transcript, unit: str, starts: list[int] | None) -> list[list]:
+    """[turn index, local id, start, end] for every unit of the transcript.
+    Sentences never cross a paragraph or turn boundary; white space is trimmed from each."""
+    out = []
+    body = t.body
     for turn in t.turns:
+        index = turn.index
         if unit == "turn":
-            out.append((turn.index, str(turn.index), turn.start, turn.end))
+            out.append([index, str(index), turn.start, turn.end])
             continue
         paras = paragraphs(turn.text, turn.start)
         if unit == "paragraph":
-            out.extend((turn.index, f"{turn.index}.p{k}", s, e) for k, (s, e) in enumerate(paras, 1))
+            out.extend([index, f"{index}.p{k}", s, e] for k, (s, e) in enumerate(paras, 1))
             continue
         k = 0
-        for para in paras:
-            for s, e in sentence_spans[para]:
-                k += 1
-                out.append((turn.index, f"{turn.index}.{k}", s, e))
+        for lo, hi in paras:
+            cuts = starts[bisect_right(starts, lo):bisect_left(starts, hi)]
+            cuts.append(hi)
+            a = lo
+            for b in cuts:
+                s, e = a, b
+                while s < e and body[s].isspace():
+                    s += 1
+                while e > s and body[e - 1].isspace():
+                    e -= 1
+                if e > s:
+                    k += 1
+                    out.append([index, f"{index}.{k}", s, e])
+                a = b
     return out
-
-
-def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
-    nlp = sentence_pipeline()
-    result = []
-    for doc in nlp.pipe(texts, batch_size=256):
-        spans = []
-        for sent in doc.sents:
-            raw = sent.text
-            s = sent.start_char + (len(raw) - len(raw.lstrip()))
-            e = s + len(raw.strip())
-            if e > s:
-                spans.append((s, e))
-        result.append(spans)
-    return result
 
 
 def _make(t: Transcript, spans) -> list[Segment]:
-    turns: dict[int, Turn] = {turn.index: turn for turn in t.turns}
-    out = []
-    for turn_index, local, s, e in spans:
-        turn = turns[turn_index]
-        out.append(Segment(
-            id=f"{t.id}:{local}", transcript_id=t.id, turn=turn_index, start=s, end=e, text=t.body[s:e],
-            speaker=turn.speaker, is_interviewer=turn.is_interviewer,
-            participant=turn.participant or t.participant, group=turn.group or t.group, role=turn.role or t.role,
-        ))
-    return out
+    info = {turn.index: (turn.speaker, turn.is_interviewer, turn.participant or t.participant,
+                         turn.group or t.group, turn.role or t.role) for turn in t.turns}
+    prefix, tid, body, new = f"{t.id}:", t.id, t.body, tuple.__new__  # the fast NamedTuple constructor
+    return [new(Segment, (prefix + local, tid, turn, s, e, body[s:e]) + info[turn]) for turn, local, s, e in spans]
 
 
 def segment_all(transcripts: list[Transcript], unit: str = "sentence",
                 cache_dir: Path | None = None) -> dict[str, list[Segment]]:
     """Segments of every transcript, by transcript id, in document order."""
+    with paused_gc():
+        return _segment_all(transcripts, unit, cache_dir)
+
+
+def _segment_all(transcripts: list[Transcript], unit: str, cache_dir: Path | None) -> dict[str, list[Segment]]:
+    pack = Pack(cache_dir, "segments", SEGMENTER_VERSION)
     result: dict[str, list] = {}
     todo: list[tuple[Transcript, str]] = []
     for t in transcripts:
         key = _cache_key(t, unit)
-        cached = cache_dir / "segments" / f"{key}.json" if cache_dir else None
-        if cached and cached.is_file():
+        spans = pack.get(key)
+        if spans is not None:
             try:
-                result[t.id] = _make(t, [tuple(x) for x in json.loads(cached.read_text(encoding="utf-8"))])
+                result[t.id] = _make(t, spans)
                 continue
-            except (ValueError, KeyError, TypeError, IndexError):
-                pass  # a damaged cache entry is simply rebuilt
+            except (ValueError, KeyError, TypeError):
+                pass  # a damaged entry is rebuilt
         todo.append((t, key))
 
-    sentence_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    if unit == "sentence" and todo:
-        paras = [(t, p) for t, _ in todo for turn in t.turns for p in paragraphs(turn.text, turn.start)]
-        found = _sentences([t.body[s:e] for t, (s, e) in paras])
-        for (t, (s, e)), spans in zip(paras, found):
-            sentence_spans[(id(t), s)] = [(s + a, s + b) for a, b in spans]
-    for t, key in todo:
-        mine = {(s, e): sentence_spans.get((id(t), s), []) for turn in t.turns
-                for s, e in paragraphs(turn.text, turn.start)}
-        spans = _spans(t, unit, mine)
-        if cache_dir:
-            atomic_write_text(cache_dir / "segments" / f"{key}.json", json.dumps(spans), durable=False)
+    starts = _sentence_starts([t.body for t, _ in todo]) if unit == "sentence" and todo else [None] * len(todo)
+    for (t, key), found in zip(todo, starts):
+        spans = _spans(t, unit, found)
+        pack.put(key, spans)
         result[t.id] = _make(t, spans)
+    pack.save()
     return {t.id: result[t.id] for t in transcripts}
 
 

@@ -10,6 +10,11 @@ from pathlib import Path
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """`durable` also flushes to disk: for codings, not for the rebuildable cache."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not durable:  # cache files: a cheap unique name is enough, and mkstemp's retries cost time
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:

@@ -31,7 +31,7 @@ TRANSCRIPTS = {
     "not-a-zip.docx": "not a Word document",
 }
 CODEBOOKS = {
-    "malformed.yaml": "mini.yaml:5:",
+    "malformed.yaml": "mini.yaml:4:12: E001",
     "duplicate-ids.yaml": "mini.yaml:10:13: E006",
     "unknown-group.yaml": "mini.yaml:7:14: E008",
     "not-a-mapping.yaml": "E002",

@@ -23,7 +23,7 @@ def test_bundled_codebook_is_valid():
 def test_malformed_yaml_points_at_line_and_column():
     r = run("codebook", "validate", BAD / "malformed.yaml")
     assert r.exit_code == 1
-    assert "malformed.yaml:5:" in r.output and "E001" in r.output and "Traceback" not in r.output
+    assert "malformed.yaml:4:12:" in r.output and "E001" in r.output and "Traceback" not in r.output
 
 
 def test_duplicate_ids_name_both_places():

@@ -51,8 +51,8 @@ def test_turn_and_paragraph_units(mini):
 
 def test_second_run_reads_the_cache_not_spacy(mini, monkeypatch):
     _, first = load(mini)
-    cached = list((mini / ".qualcode" / "segments").glob("*.json"))
-    assert len(cached) == 2
+    pack = json.loads((mini / ".qualcode" / "segments.json").read_text())
+    assert len(pack["entries"]) == 2
 
     def no_spacy():
         raise AssertionError("spaCy was run although the cache was warm")
@@ -64,11 +64,17 @@ def test_second_run_reads_the_cache_not_spacy(mini, monkeypatch):
 
 def test_damaged_cache_is_rebuilt(mini):
     _, first = load(mini)
-    for f in (mini / ".qualcode" / "segments").glob("*.json"):
-        f.write_text("{not json")
+    pack = mini / ".qualcode" / "segments.json"
+    pack.write_text("{not json")
     _, second = load(mini)
     assert first == second
-    assert all(json.loads(f.read_text()) for f in (mini / ".qualcode" / "segments").glob("*.json"))
+    assert len(json.loads(pack.read_text())["entries"]) == 2
+    data = json.loads(pack.read_text())
+    for key in data["entries"]:
+        data["entries"][key] = [[99, "x", 0, 1]]  # well-formed JSON, wrong content
+    pack.write_text(json.dumps(data))
+    _, third = load(mini)
+    assert third == first
 
 
 def test_segments_command_lists_ids_speakers_and_codes(mini):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import QualcodeError, did_you_mean
-from ..model import Transcript
+from ..cache import Pack, digest
+from ..model import Transcript, Turn
+from ..perf import paused_gc
 from .captions import caption_lines
 from .decode import decode
 from .participants import Participants, load_participants
@@ -83,31 +85,87 @@ def read_transcript(
         raise QualcodeError(f"transcript id '{tid}' may use only letters, digits, '-', '_' and '.'", where,
                             "Change 'id' in the front matter or participants file.")
     meta["id"] = tid
+    meta = _plain(meta)
     turns = parse_turns(body, speakers, interviewer_names, skip_headings=(fmt == "md"))
     if not turns:
         raise QualcodeError("the transcript has no text after its front matter", where,
                             "Add the interview text below the closing '---'.")
     if per_speaker:
         lowered = {k.casefold(): v for k, v in per_speaker.items()}
-        turns = [replace(t, participant=str(a.get("participant") or t.speaker), group=a.get("group"),
-                         role=a.get("role")) if (a := lowered.get((t.speaker or "").casefold())) else t
+        turns = [t._replace(participant=str(a.get("participant") or t.speaker), group=a.get("group"),
+                            role=a.get("role")) if (a := lowered.get((t.speaker or "").casefold())) else t
                  for t in turns]
     return Transcript(id=tid, path=where, format=fmt, metadata=meta, body=body, turns=tuple(turns))
 
 
+def _plain(value: Any) -> Any:
+    """Metadata as JSON can hold it: YAML dates become ISO text, so cached and fresh loads agree."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+READER_VERSION = "1"
+
+
+def _to_cache(t: Transcript) -> list:
+    """A compact entry: a text file's body is stored as its offset in the file's text (decoding
+    again is cheaper than storing it twice); turns without their text, which the body holds."""
+    body: str | int = t.body
+    if t.format in ("txt", "md"):
+        body = -len(t.body)  # the body is the end of the decoded file
+    return [t.id, t.format, t.metadata, body, [[x.index, x.speaker, x.start, x.end, *x[5:]] for x in t.turns]]
+
+
+def _from_cache(entry: list, data: bytes, rel: str, encoding: str | None) -> Transcript | None:
+    try:
+        tid, fmt, meta, body, turns = entry
+        if isinstance(body, int):
+            body = decode(data, rel, encoding)[body:] if body else ""
+        return Transcript(tid, rel, fmt, meta, body,
+                          tuple(Turn(i, spk, s, e, body[s:e], *rest) for i, spk, s, e, *rest in turns))
+    except (ValueError, TypeError, QualcodeError):
+        return None  # a damaged entry: parse the file again
+
+
 def load_transcripts(folder: Path, root: Path | None = None, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
-                     encoding: str | None = None) -> list[Transcript]:
+                     encoding: str | None = None, cache_dir: Path | None = None) -> list[Transcript]:
+    """Every transcript in the folder. With `cache_dir`, a file whose bytes (and participants file
+    and settings) are unchanged is taken from the cache instead of being parsed again."""
+    with paused_gc():
+        return _load_transcripts(folder, root, interviewers, encoding, cache_dir)
+
+
+def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[str], encoding: str | None,
+                      cache_dir: Path | None) -> list[Transcript]:
     participants = load_participants(folder, encoding)
+    interviewers = tuple(interviewers)
+    context = digest(READER_VERSION, repr(interviewers), encoding or "",
+                     *[(folder / n).read_bytes() for n in ("participants.csv", "participants.yaml") if (folder / n).is_file()])
+    pack = Pack(cache_dir, "transcripts", READER_VERSION)
     out: list[Transcript] = []
     seen: dict[str, str] = {}
     for path in transcript_files(folder):
         rel = str(path.relative_to(root)) if root else str(path)
-        t = read_transcript(path, participants, interviewers, encoding, rel=rel)
+        data = path.read_bytes()
+        key = digest(context, rel, data)
+        cached = pack.get(key)
+        t = _from_cache(cached, data, rel, encoding) if cached is not None else None
+        if t is None:
+            t = read_transcript(path, participants, interviewers, encoding, rel=rel)
+            pack.put(key, _to_cache(t))
         if t.id in seen:
             raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
                                 "Give each transcript a unique 'id' in its front matter or participants file.")
         seen[t.id] = rel
         out.append(t)
+    pack.save()
     return out
 
 

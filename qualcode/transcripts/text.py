@@ -8,6 +8,9 @@ import yaml
 
 from ..errors import QualcodeError, yaml_location
 
+# libyaml's safe loader when PyYAML was built with it: the same safe subset, ~10x faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FRONT_MATTER_KEYS = ("id", "participant", "group", "role", "date", "speakers", "interviewers")
 
 
@@ -30,7 +33,7 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
     raw = text[4:end + 1]
     body = text[end + 5:]
     try:
-        meta = yaml.safe_load(raw) or {}
+        meta = yaml.load(raw, Loader=_SafeLoader) or {}
     except yaml.YAMLError as exc:
         loc, problem = yaml_location(where, exc, first_line=2)  # the YAML starts on the file's line 2
         raise QualcodeError(f"front matter is not valid YAML: {problem}", loc,

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from ..model import Turn
 
 _TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
 _LABEL_LINE = re.compile(
-    rf"^(?P<ts1>{_TS}\s*)?(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
-    rf"\s*(?P<ts2>{_TS})?\s*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}\s*)?"
+    rf"^(?P<ts1>{_TS}[ \t]*)?(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
+    rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
+    re.MULTILINE,
 )
 _TS_VALUE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -22,6 +24,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 DEFAULT_INTERVIEWERS = ("interviewer", "int", "i", "q", "moderator", "facilitator", "researcher")
 
 
+@lru_cache(maxsize=4096)
 def _plausible_speaker(label: str) -> bool:
     """A label no one would write as a speaker name ('The problem was this') is left as text."""
     words = label.split()
@@ -32,25 +35,11 @@ def _plausible_speaker(label: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def _match(line: str, speakers: set[str] | None) -> re.Match | None:
-    m = _LABEL_LINE.match(line)
-    if not m:
-        return None
-    label = m.group("label").strip()
-    if speakers is not None:
-        return m if label.casefold() in speakers else None
-    return m
-
-
-def find_speakers(lines: Iterable[str]) -> set[str]:
-    """Labels that are speakers: plausible names, or any label used on two or more lines."""
-    counts = Counter()
-    for line in lines:
-        m = _LABEL_LINE.match(line)
-        if m:
-            counts[m.group("label").strip()] += 1
-    return {label.casefold() for label, n in counts.items() if n >= 2 and len(label.split()) <= 5
-            or _plausible_speaker(label)}
+def find_speakers(labels: Iterable[str]) -> set[str]:
+    """Labels that are speakers: plausible names, or any short label used on two or more lines."""
+    counts = Counter(labels)
+    return {label.casefold() for label, n in counts.items()
+            if (n >= 2 and len(label.split()) <= 5) or _plausible_speaker(label)}
 
 
 def parse_turns(
@@ -64,51 +53,49 @@ def parse_turns(
     `speakers`, when given, is the complete list of speaker names (from front matter or a
     caption's voice tags); otherwise they are recognised by `find_speakers`.
     """
-    lines = body.split("\n")
-    known = {s.casefold() for s in speakers} if speakers is not None else find_speakers(lines)
+    # One C-level scan for lines that could open a turn (a label and a colon).
+    labelled = [(m, m.group("label").strip()) for m in _LABEL_LINE.finditer(body)]
+    known = ({s.casefold() for s in speakers} if speakers is not None
+             else find_speakers(label for _, label in labelled))
     interviewer_names = {s.casefold() for s in interviewers}
 
-    starts: list[tuple[int, str | None, str | None, int]] = []  # (line no, speaker, timestamp, text offset)
-    offset = 0
-    line_offsets = []
-    for number, line in enumerate(lines):
-        line_offsets.append(offset)
-        m = _match(line, known)
-        if m:
-            ts = m.group("ts1") or m.group("ts2") or m.group("ts3")
-            stamp = _TS_VALUE.search(ts).group(0) if ts else None
-            starts.append((number, m.group("label").strip(), stamp, offset + m.end()))
-        offset += len(line) + 1
+    starts: list[tuple[int, str | None, str | None, int]] = []  # (line start, speaker, timestamp, text start)
+    for m, label in labelled:
+        if label.casefold() in known:
+            ts1, ts2, ts3 = m.group("ts1", "ts2", "ts3")
+            ts = ts1 or ts2 or ts3
+            starts.append((m.start(), label, _TS_VALUE.search(ts).group(0) if ts else None, m.end()))
 
     if not starts or starts[0][0] > 0:
         # Text before the first label (or the whole text) is a turn of its own.
-        first_line = 0
-        first_offset = 0
-        if skip_headings:
-            while first_line < len(lines) and (lines[first_line].startswith("#") or not lines[first_line].strip()):
-                first_offset += len(lines[first_line]) + 1
-                first_line += 1
-        starts.insert(0, (first_line, None, None, first_offset))
+        first = 0
+        if skip_headings:  # Markdown titles above the interview are not what anyone said
+            while first < len(body):
+                line_end = body.find("\n", first)
+                line_end = len(body) if line_end == -1 else line_end
+                if not (body.startswith("#", first) or not body[first:line_end].strip()):
+                    break
+                first = line_end + 1
+        starts.insert(0, (first, None, None, first))
 
     turns: list[Turn] = []
-    for i, (number, speaker, stamp, text_start) in enumerate(starts):
-        end = line_offsets[starts[i + 1][0]] if i + 1 < len(starts) else len(body)
-        end = min(end, len(body))
-        start = min(text_start, end)
-        chunk = body[start:end]
-        stripped_left = len(chunk) - len(chunk.lstrip())
-        start += stripped_left
-        end = start + len(chunk.strip())
+    for i, (_, speaker, stamp, start) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(body)
+        while start < end and body[start].isspace():  # trim in place: no copies of long turns
+            start += 1
+        while end > start and body[end - 1].isspace():
+            end -= 1
         if end <= start:
             continue  # a label with nothing said, or an empty preamble
         is_interviewer = speaker is not None and speaker.casefold() in interviewer_names
-        turns.append(Turn(index=len(turns) + 1, speaker=speaker, start=start, end=end,
-                          text=body[start:end], timestamp=stamp, is_interviewer=is_interviewer))
+        turns.append(Turn(len(turns) + 1, speaker, start, end, body[start:end], stamp, is_interviewer))
     return turns
 
 
 def paragraphs(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) of each blank-line-separated paragraph of `text`, shifted by `offset`."""
+    if "\n" not in text:  # most turns are one paragraph: skip the regex
+        return [(offset, offset + len(text))] if text.strip() else []
     spans = []
     position = 0
     for m in _PARAGRAPH_BREAK.finditer(text):

@@ -1,0 +1,64 @@
+"""The rebuildable cache under `.qualcode/` (git-ignored): JSON packs of entries keyed by content hashes.
+
+One file per kind of entry, read once and written once per run: creating a file per transcript
+cost more than the work it saved. A damaged or outdated pack is silently rebuilt; nothing
+here is ever the only copy of anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .storage import atomic_write_text
+
+KEEP = 20_000  # entries kept from earlier runs, so switching between folders or units stays warm
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+class Pack:
+    def __init__(self, cache_dir: Path | None, name: str, version: str):
+        self.path = cache_dir / f"{name}.json" if cache_dir else None
+        self.version = version
+        self.entries: dict[str, Any] = self._read()
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def _read(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != self.version or not isinstance(data.get("entries"), dict):
+            return {}
+        return data["entries"]
+
+    def get(self, key: str) -> Any:
+        value = self.entries.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        room = max(0, KEEP - len(self.used))
+        older = [(k, v) for k, v in self.entries.items() if k not in self.used][-room:] if room else []
+        payload = {"version": self.version, "entries": {**dict(older), **self.used}}
+        atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False)
+        self.changed = False

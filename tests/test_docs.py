@@ -1,0 +1,64 @@
+"""The README documents every command, and what it shows works."""
+
+from __future__ import annotations
+
+import re
+
+import typer.main
+from conftest import REPO, run
+
+from qualcode.cli import app
+from qualcode.codebook import validate_text
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def commands():
+    root = typer.main.get_command(app)
+    for name, cmd in root.commands.items():
+        if hasattr(cmd, "commands"):
+            for sub in cmd.commands:
+                yield f"{name} {sub}", cmd.commands[sub]
+        else:
+            yield name, cmd
+
+
+def test_every_command_has_help_and_a_readme_entry():
+    names = list(commands())
+    assert len(names) >= 8
+    for name, cmd in names:
+        assert cmd.help and len(cmd.help) > 20, name
+        assert f"qualcode {name}" in README, f"README does not mention 'qualcode {name}'"
+        r = run(*name.split(), "--help")
+        assert r.exit_code == 0 and "Usage" in r.output, name
+
+
+def test_quick_start_is_exactly_two_commands():
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", quick, re.S)
+    assert len(blocks) == 2 and all(len(b.strip().splitlines()) == 1 for b in blocks)
+    assert "qualcode summary" in blocks[0] and "pytest" in blocks[1]
+    ci = (REPO / ".ci" / "run").read_text()
+    assert blocks[1].strip() in ci  # CI runs the README's test command as written
+
+
+def test_readme_codebook_example_is_valid():
+    block = README.split("### The codebook", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    codebook, problems = validate_text(block, "README.md")
+    assert problems == [] and codebook.theme("court-procedure").groups == ("CPS",)
+
+
+def test_readme_tour_commands_run_on_the_example(example, monkeypatch):
+    monkeypatch.chdir(example)  # as a user would: inside the project (and --out lands there)
+    for line in README.split("## A tour", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0].splitlines():
+        args = line.split("#")[0].split()[1:]
+        if not args or args[0] == "code":
+            continue
+        args = [a.strip('"') for a in args]
+        if "--quote" in args:  # re-join the quoted words
+            i = args.index("--quote")
+            j = next(k for k in range(i + 1, len(args)) if args[k].startswith("--"))
+            args[i + 1:j] = [" ".join(args[i + 1:j])]
+        r = run(*args)
+        assert r.exit_code == 0, (line, r.output)
+    assert (example / "cps-themes.md").read_text().startswith("# Key themes")
