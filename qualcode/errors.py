@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -62,6 +61,8 @@ class CodebookInvalid(QualcodeError):
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """' (did you mean 'x'?)' or '' — for messages about unknown names."""
+    import difflib  # only when there is an error to explain
+
     close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
     if not close:
         return ""

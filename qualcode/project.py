@@ -71,8 +71,9 @@ def check_unit(unit: str) -> str:
     return unit
 
 
-def open_project(path: Path | None = None, unit: str | None = None) -> Project:
-    """Find the project at `path` (or from the current folder upwards) and read its settings."""
+def open_project(path: Path | None = None, unit: str | None = None, encoding: str | None = None) -> Project:
+    """Find the project at `path` (or from the current folder upwards) and read its settings;
+    `unit` and `encoding`, when given, override qualcode.yaml."""
     if path is not None:
         root = path
         if not root.is_dir():
@@ -103,7 +104,7 @@ def open_project(path: Path | None = None, unit: str | None = None) -> Project:
         unit=check_unit(unit or str(config.get("unit", "sentence"))),
         interviewers=tuple(str(i) for i in interviewers) if interviewers else DEFAULT_INTERVIEWERS,
         coder=str(config["coder"]) if config.get("coder") else None,
-        encoding=config.get("encoding"),
+        encoding=encoding or config.get("encoding"),
         anonymous=bool(config.get("anonymous", False)),
         config=config,
     )

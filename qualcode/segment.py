@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from .errors import QualcodeError, did_you_mean
@@ -33,7 +32,9 @@ def sentence_pipeline():
 
 @lru_cache(maxsize=1)
 def _spacy_version() -> str:
-    return version("spacy")  # reading package metadata is slow: once per process
+    from importlib.metadata import version  # reading package metadata is slow: once per process
+
+    return version("spacy")
 
 
 def _cache_key(t: Transcript, unit: str) -> str:

@@ -91,12 +91,22 @@ def test_no_project_here(tmp_path, monkeypatch):
     assert r.exit_code == 2
 
 
-def test_encoding_setting_reads_a_legacy_file(mini):
+def test_encoding_flag_or_setting_reads_a_legacy_file(mini):
     shutil.copy(BAD / "latin1.txt", mini / "transcripts" / "latin1.txt")
-    (mini / "qualcode.yaml").write_text("encoding: cp1252\n")
-    r = run("segments", "latin1", "--json", project=mini)
+    r = run("segments", "latin1", project=mini)
+    assert r.exit_code == 2 and "--encoding cp1252" in r.output
+    r = run("--encoding", "cp1252", "segments", "latin1", "--json", project=mini)
     assert r.exit_code == 0, r.output
     assert "très £cher" in r.stdout
+    (mini / "qualcode.yaml").write_text("encoding: cp1252\n")
+    r = run("segments", "latin1", "--json", project=mini)
+    assert r.exit_code == 0 and "très £cher" in r.stdout
+    # The fallback encoding never touches files that are valid UTF-8 (the others have é, —, etc.).
+    (mini / "transcripts" / "utf8.md").write_text("Interviewer: Ça va?\nSam: Très bien — merci.\n", encoding="utf-8")
+    r = run("segments", "utf8", "--json", project=mini)
+    assert r.exit_code == 0 and "Très bien — merci." in r.stdout
+    r = run("--encoding", "no-such-codec", "status", project=mini)
+    assert r.exit_code == 2 and "unknown encoding" in r.output
 
 
 def test_debug_shows_the_traceback(mini):

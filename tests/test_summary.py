@@ -121,3 +121,49 @@ def test_bundled_example_summary_is_meaningful(example):
     assert all(g["themes"] for g in data["groups"])
     total = sum(len(g["themes"]) for g in data["groups"])
     assert total >= 25
+
+
+def test_focus_group_speakers_count_in_their_own_groups(mini):
+    """A focus group transcript: each speaker's group and role come from participants.csv."""
+    (mini / "transcripts" / "fg.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Moderator>What about court?</v>\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v Ana>Hearings are slow for our children too.</v>\n\n"
+        "00:00:03.000 --> 00:00:04.000\n<v Ben>Court listing is the problem.</v>\n", encoding="utf-8")
+    (mini / "transcripts" / "participants.csv").write_text(
+        "file,id,speaker,participant,group,role\nfg.vtt,focus-1,,,,\n"
+        "fg.vtt,,Ana,P11,YOS,YOS practitioner\nfg.vtt,,Ben,P12,CPS,CPS lawyer\n", encoding="utf-8")
+    for quote in ("Hearings are slow for our children too.", "Court listing is the problem."):
+        r = run("tag", "focus-1", "--quote", quote, "--code", "court-procedure", "--coder", "ann", project=mini)
+        assert r.exit_code == 0, r.output
+    data = json.loads(run("summary", "--format", "json", project=mini).stdout)
+    by_group = {g["id"]: g for g in data["groups"]}
+    assert by_group["CPS"]["participants"] == 2 and by_group["YOS"]["participants"] == 2
+    cps = by_group["CPS"]["themes"][0]
+    assert [(q["attribution"], q["participant"]) for q in cps["quotes"]] == [("CPS lawyer", "P12")]
+    yos = by_group["YOS"]["themes"][0]
+    assert yos["quotes"][0]["attribution"] == "YOS practitioner"
+
+
+def test_docx_transcripts_work_through_every_command(mini):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(" Tell me about funding.")
+    d.add_paragraph("Robin: There is no funding for mentoring. We stretch our grants.")
+    d.save(mini / "transcripts" / "charity.docx")
+    (mini / "transcripts" / "participants.yaml").write_text("charity.docx: {participant: P9, group: YOS, role: charity lead}\n")
+    assert run("tag", "charity", "2.1", "--code", "resource-barriers", "--coder", "ann", project=mini).exit_code == 0
+    data = json.loads(run("summary", "--format", "json", "--group", "YOS", project=mini).stdout)
+    quotes = data["groups"][0]["themes"][0]["quotes"]
+    assert quotes == [{"text": "There is no funding for mentoring.", "attribution": "charity lead", "transcript_id": "charity",
+                       "participant": "P9", "start": quotes[0]["start"], "end": quotes[0]["end"], "pinned": False}]
+
+
+def test_python_dash_m_runs_the_cli():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "qualcode", "--help"], capture_output=True, text=True, check=True)
+    assert "summary" in out.stdout and "codebook" in out.stdout

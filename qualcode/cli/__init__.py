@@ -34,9 +34,10 @@ def root(
     ctx: typer.Context,
     project: Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Read transcripts saved in this encoding (e.g. cp1252) instead of UTF-8/UTF-16.")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ):
-    ctx.obj = State(project=project, debug=debug)
+    ctx.obj = State(project=project, debug=debug, encoding=encoding)
 
 
 from . import codebook_cmd, coding_cmd, interactive, report_cmd  # noqa: E402  (register commands)

@@ -24,6 +24,7 @@ OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to th
 class State:
     project: Path | None = None
     debug: bool = False
+    encoding: str | None = None
 
 
 def state(ctx: typer.Context) -> State:
@@ -37,7 +38,8 @@ def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None
     from ..corpus import load_corpus
     from ..project import open_project
 
-    return load_corpus(open_project(project or state(ctx).project, unit))
+    st = state(ctx)
+    return load_corpus(open_project(project or st.project, unit, st.encoding))
 
 
 def console(stderr: bool = False):

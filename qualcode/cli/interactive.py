@@ -38,6 +38,25 @@ def _render(out, view, t) -> None:
         out.print(f"[yellow]{escape(view.message)}[/]")
 
 
+def _read_line(out) -> str | None:
+    """A line from the user: with line editing and history in a terminal; plain lines from a pipe."""
+    if sys.stdin.isatty():
+        try:
+            import readline  # noqa: F401  (gives input() editing and history where available)
+        except ImportError:
+            pass
+        try:
+            return input("code> ")
+        except EOFError:
+            return None
+    out.print("code> ", end="")
+    line = sys.stdin.readline()
+    if not line:
+        return None
+    out.print(line.rstrip("\n"), markup=False)  # echo piped input so a session's log reads well
+    return line
+
+
 @app.command()
 def code(
     ctx: typer.Context,
@@ -65,11 +84,8 @@ def code(
         _render(out, view, session.transcript)
         if view.done:
             break
-        out.print("code> ", end="")
-        line = sys.stdin.readline()
-        if not line:  # end of input: everything is saved already
+        line = _read_line(out)
+        if line is None:  # end of input: everything is saved already
             out.print("\nSaved. Bye.")
             break
-        if not sys.stdin.isatty():
-            out.print(line.rstrip("\n"), markup=False)  # echo piped input so transcripts of a session read well
         view = session.handle(line)
