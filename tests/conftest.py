@@ -101,6 +101,25 @@ def example(tmp_path: Path) -> Path:
     return root
 
 
+def word_document(path: Path, question: str, *paragraphs: str, table: list[tuple[str, str]] = ()) -> Path:
+    """A real .docx built with python-docx: a bold 'Interviewer:' question, then plain paragraphs,
+    then an optional two-column speaker | text table."""
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(f" {question}")
+    for text in paragraphs:
+        d.add_paragraph(text)
+    if table:
+        t = d.add_table(rows=len(table), cols=2)
+        for i, (speaker, text) in enumerate(table):
+            t.cell(i, 0).text, t.cell(i, 1).text = speaker, text
+    d.save(path)
+    return path
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Content hash of every file under root except the rebuildable cache, to prove nothing changed."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()

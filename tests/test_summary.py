@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from conftest import run
+from conftest import run, word_document
 
 from qualcode.analysis.summary import summarise
 from qualcode.corpus import load_corpus
@@ -145,14 +145,8 @@ def test_focus_group_speakers_count_in_their_own_groups(mini):
 
 
 def test_docx_transcripts_work_through_every_command(mini):
-    import docx
-
-    d = docx.Document()
-    p = d.add_paragraph()
-    p.add_run("Interviewer:").bold = True
-    p.add_run(" Tell me about funding.")
-    d.add_paragraph("Robin: There is no funding for mentoring. We stretch our grants.")
-    d.save(mini / "transcripts" / "charity.docx")
+    word_document(mini / "transcripts" / "charity.docx", "Tell me about funding.",
+                  "Robin: There is no funding for mentoring. We stretch our grants.")
     (mini / "transcripts" / "participants.yaml").write_text("charity.docx: {participant: P9, group: YOS, role: charity lead}\n")
     assert run("tag", "charity", "2.1", "--code", "resource-barriers", "--coder", "ann", project=mini).exit_code == 0
     data = json.loads(run("summary", "--format", "json", "--group", "YOS", project=mini).stdout)

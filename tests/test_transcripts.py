@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+from conftest import word_document
 
 from qualcode.errors import QualcodeError
 from qualcode.transcripts import load_participants, load_transcripts, read_transcript
@@ -143,20 +144,8 @@ def test_zoom_vtt_name_prefix_and_srt(tmp_path):
 
 
 def test_docx_bold_and_plain_labels_and_tables(tmp_path):
-    import docx
-
-    d = docx.Document()
-    p = d.add_paragraph()
-    p.add_run("Interviewer:").bold = True
-    p.add_run(" How did it start?")
-    d.add_paragraph("Robin: Slowly. We had no referrals.")
-    d.add_paragraph("Then they came all at once.")
-    d.add_paragraph("")
-    table = d.add_table(rows=2, cols=2)
-    table.cell(0, 0).text, table.cell(0, 1).text = "Interviewer", "And now?"
-    table.cell(1, 0).text, table.cell(1, 1).text = "Robin:", "Better."
-    path = tmp_path / "charity.docx"
-    d.save(path)
+    path = word_document(tmp_path / "charity.docx", "How did it start?", "Robin: Slowly. We had no referrals.",
+                         "Then they came all at once.", "", table=[("Interviewer", "And now?"), ("Robin:", "Better.")])
     t = read_transcript(path)
     assert [(x.speaker, x.text) for x in t.turns] == [
         ("Interviewer", "How did it start?"),
