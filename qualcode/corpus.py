@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import load_codebook
-from .errors import QualcodeError
+from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, Codebook, Coding, Segment, Transcript
 from .project import Project, open_project
 from .segment import segment_all
@@ -54,6 +54,7 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None)
     transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
                                    project.cache_dir)
     corpus = Corpus(project, codebook, transcripts)
+    corpus.warnings.extend(_group_warnings(codebook, transcripts))
     bodies = {t.id: t.body for t in transcripts}
     known = set(codebook.ids)
     for coder, tid, path in coding_files(project.codings_dir):
@@ -80,6 +81,20 @@ def resolve_coder(corpus: Corpus, coder: str | None) -> str:
                                                    "no one has coded yet"),
                                 hint="Pass --coder NAME, or set 'coder: NAME' in qualcode.yaml.")
     return check_coder(name)
+
+
+def _group_warnings(codebook: Codebook, transcripts: list[Transcript]) -> list[str]:
+    """A transcript (or focus-group speaker) in a group the codebook does not declare would get
+    no group-specific themes and a report section of its own: say so, with a likely fix."""
+    if not codebook.groups:
+        return []
+    out = []
+    for t in transcripts:
+        for g in sorted({x for x in [t.group, *(turn.group for turn in t.turns)] if x}):
+            if g not in codebook.groups:
+                out.append(f"{t.path}: group '{g}' is not declared in the codebook"
+                           f"{did_you_mean(g, codebook.groups)}; its themes will be the ones for all groups")
+    return out
 
 
 def _short(text: str, n: int = 50) -> str:

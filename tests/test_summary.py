@@ -161,3 +161,11 @@ def test_python_dash_m_runs_the_cli():
 
     out = subprocess.run([sys.executable, "-m", "qualcode", "--help"], capture_output=True, text=True, check=True)
     assert "summary" in out.stdout and "codebook" in out.stdout
+
+
+def test_undeclared_group_is_warned_about_with_a_fix(mini):
+    path = mini / "transcripts" / "yos-01.md"
+    path.write_text(path.read_text().replace("group: YOS", "group: YOT"))
+    r = run("status", project=mini)
+    assert r.exit_code == 0
+    assert "transcripts/yos-01.md: group 'YOT' is not declared in the codebook (did you mean 'YOS'?)" in r.output
