@@ -13,7 +13,8 @@ from .transcripts.turns import DEFAULT_INTERVIEWERS
 
 CONFIG_FILE = "qualcode.yaml"
 UNITS = ("sentence", "turn", "paragraph")
-CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous")
+CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous",
+               "spacy_model")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Project:
     coder: str | None = None
     encoding: str | None = None
     anonymous: bool = False
+    spacy_model: str | None = None  # an installed trained pipeline for lemmas; None = lookup tables
     config: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -106,5 +108,6 @@ def open_project(path: Path | None = None, unit: str | None = None, encoding: st
         coder=str(config["coder"]) if config.get("coder") else None,
         encoding=encoding or config.get("encoding"),
         anonymous=bool(config.get("anonymous", False)),
+        spacy_model=str(config["spacy_model"]) if config.get("spacy_model") else None,
         config=config,
     )

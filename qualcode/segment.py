@@ -12,22 +12,14 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import QualcodeError, did_you_mean
 from .cache import Pack, digest
+from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
+from .nlp import sentence_pipeline
 from .perf import paused_gc
 from .transcripts.turns import paragraphs
 
 SEGMENTER_VERSION = "1"
-
-
-@lru_cache(maxsize=1)
-def sentence_pipeline():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,8 @@ import json
 from conftest import run
 
 from qualcode import segment as segment_module
+from qualcode.errors import QualcodeError
+from qualcode.nlp import lemmas
 from qualcode.project import open_project
 from qualcode.segment import segment_all
 from qualcode.transcripts import load_transcripts
@@ -91,3 +93,14 @@ def test_segments_command_lists_ids_speakers_and_codes(mini):
     assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["cps-01:1", "cps-01:2", "cps-01:3", "cps-01:4"]
     bad = run("segments", "cps-01", "--unit", "word", project=mini)
     assert bad.exit_code == 2 and "unknown coding unit 'word'" in bad.output
+
+
+def test_lookup_lemmas_work_offline():
+    assert lemmas("The officers were running the pilots") == ["the", "officer", "be", "run", "the", "pilot"]
+
+
+def test_a_configured_pipeline_that_is_not_installed_is_a_clear_error():
+    import pytest
+
+    with pytest.raises(QualcodeError, match="never downloads"):
+        lemmas("text", model="xx_not_a_real_pipeline")
