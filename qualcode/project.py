@@ -36,10 +36,14 @@ class Project:
         return self.root / ".qualcode"
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        """The path relative to the project root, for messages. `root` is already resolved and
+        most paths are built from it, so try that before resolving (slow, per file) anything."""
+        for candidate in (path, path.resolve()):
+            try:
+                return str(candidate.relative_to(self.root))
+            except ValueError:
+                continue
+        return str(path)
 
 
 def find_root(start: Path) -> Path | None:

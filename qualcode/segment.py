@@ -99,8 +99,9 @@ def _segment_all(transcripts: list[Transcript], unit: str, cache_dir: Path | Non
     pack = Pack(cache_dir, "segments", SEGMENTER_VERSION)
     result: dict[str, list] = {}
     todo: list[tuple[Transcript, str]] = []
+    units = {t.id: unit_of(t, unit) for t in transcripts}
     for t in transcripts:
-        key = _cache_key(t, unit)
+        key = _cache_key(t, units[t.id])
         spans = pack.get(key)
         if spans is not None:
             try:
@@ -110,13 +111,20 @@ def _segment_all(transcripts: list[Transcript], unit: str, cache_dir: Path | Non
                 pass  # a damaged entry is rebuilt
         todo.append((t, key))
 
-    starts = _sentence_starts([t.body for t, _ in todo]) if unit == "sentence" and todo else [None] * len(todo)
-    for (t, key), found in zip(todo, starts):
-        spans = _spans(t, unit, found)
+    need = [t for t, _ in todo if units[t.id] == "sentence"]
+    starts = dict(zip((t.id for t in need), _sentence_starts([t.body for t in need]) if need else []))
+    for t, key in todo:
+        spans = _spans(t, units[t.id], starts.get(t.id))
         pack.put(key, spans)
         result[t.id] = _make(t, spans)
     pack.save()
     return {t.id: result[t.id] for t in transcripts}
+
+
+def unit_of(t: Transcript, default: str) -> str:
+    """A transcript's front matter may set its own unit (`unit: turn` for survey answers)."""
+    unit = t.metadata.get("unit")
+    return unit if unit in ("sentence", "turn", "paragraph") else default
 
 
 def find_segment(segments: list[Segment], sid: str) -> Segment:

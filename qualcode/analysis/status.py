@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from ..corpus import Corpus
@@ -53,16 +53,18 @@ class Status:
 
 def status(corpus: Corpus) -> Status:
     segs = corpus.segments()
+    files = defaultdict(list)
+    for f in corpus.files:
+        files[f.transcript_id].append(f)
     rows = []
     for t in corpus.transcripts:
         codable = [s for s in segs[t.id] if not s.is_interviewer]
         row = TranscriptStatus(t.id, t.path, t.format, t.group, t.participant, t.role, len(t.turns), len(codable))
-        for f in corpus.files:
-            if f.transcript_id == t.id:
-                row.coded[f.coder] = len(overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == ACCEPTED]))
-                open_ = sum(c.status == SUGGESTED for c in f.anchored)
-                if open_:
-                    row.suggested[f.coder] = open_
+        for f in files[t.id]:
+            row.coded[f.coder] = len(overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == ACCEPTED]))
+            open_ = sum(c.status == SUGGESTED for c in f.anchored)
+            if open_:
+                row.suggested[f.coder] = open_
         rows.append(row)
     groups = Counter(t.group or "(none)" for t in corpus.transcripts)
     return Status(str(corpus.project.root), corpus.codebook.name, corpus.codebook.version, len(corpus.codebook.themes),

@@ -12,10 +12,14 @@ from . import app
 from .common import CoderOpt, OutOpt, ProjectOpt, UnitOpt, console, corpus_for, emit, pick_format, warn
 
 
+LIST_UP_TO = 40  # transcripts listed one per row by default
+
+
 @app.command()
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    every: Annotated[bool, typer.Option("--all", help="One row per transcript even in a large project.")] = False,
     unit: UnitOpt = None,
     project: ProjectOpt = None,
 ):
@@ -34,12 +38,22 @@ def status(
     out = console()
     out.print(f"[bold]{s.codebook}[/] (version {s.codebook_version}, {s.themes} themes); unit: {s.unit}; "
               f"{len(s.transcripts)} transcripts, {s.segments} codable segments")
-    table = Table()
-    for col in ("transcript", "group", "role", "format", "turns", "segments", *s.coders):
-        table.add_column(col, justify="right" if col in ("turns", "segments") or col in s.coders else "left")
-    for t in s.transcripts:
-        shares = [f"{t.coded.get(c, 0) / t.segments:.0%}" if t.segments else "-" for c in s.coders]
-        table.add_row(t.id, Text(t.group or ""), Text(t.role or ""), t.format, str(t.turns), str(t.segments), *shares)
+    if len(s.transcripts) <= LIST_UP_TO or every:
+        table = Table()
+        for col in ("transcript", "group", "role", "format", "turns", "segments", *s.coders):
+            table.add_column(col, justify="right" if col in ("turns", "segments") or col in s.coders else "left")
+        for t in s.transcripts:
+            shares = [f"{t.coded.get(c, 0) / t.segments:.0%}" if t.segments else "-" for c in s.coders]
+            table.add_row(t.id, Text(t.group or ""), Text(t.role or ""), t.format, str(t.turns), str(t.segments), *shares)
+    else:  # thousands of survey answers: one row per group, not per transcript
+        table = Table(caption=f"{len(s.transcripts)} transcripts; --all lists each one")
+        for col in ("group", "transcripts", "segments", *s.coders):
+            table.add_column(col, justify="left" if col == "group" else "right")
+        for g in sorted({t.group or "" for t in s.transcripts}):
+            rows = [t for t in s.transcripts if (t.group or "") == g]
+            total = sum(t.segments for t in rows)
+            shares = [f"{sum(t.coded.get(c, 0) for t in rows) / total:.0%}" if total else "-" for c in s.coders]
+            table.add_row(Text(g or "(none)"), str(len(rows)), str(total), *shares)
     out.print(table)
     out.print("groups: " + ", ".join(f"{g} {n}" for g, n in s.groups.items()))
     for c in s.coders:

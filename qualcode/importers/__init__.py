@@ -1,0 +1,1 @@
+"""Bringing material made elsewhere into a project."""
