@@ -1,0 +1,131 @@
+"""Making suggestions and storing them beside the coder's codings, as suggestions.
+
+Re-running refreshes the open suggestions of the transcripts in scope and never touches a
+decision: a (span, theme) that a person accepted or rejected is never suggested again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..corpus import Corpus
+from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding, Segment
+from ..store import now, write_codings
+from .learner import Model, Settings, fit_cached
+from .rules import Rules, confidence, group_hits, rule_stats
+from .training import labelled_segments
+
+
+@dataclass
+class Proposal:
+    segment: Segment
+    code: str
+    source: str  # rules | model
+    confidence: float
+    why: dict = field(default_factory=dict)
+
+
+@dataclass
+class SuggestReport:
+    coder: str
+    added: int = 0
+    kept: int = 0  # open suggestions that were proposed again unchanged
+    withdrawn: int = 0  # open suggestions no longer proposed
+    skipped_decided: int = 0  # proposals a person had already accepted or rejected
+    by_source: Counter = field(default_factory=Counter)
+    unlabelled_segments: int = 0
+    model: dict | None = None
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["by_source"] = dict(self.by_source)
+        return d
+
+
+def model_proposals(model: Model, segments: list[Segment]) -> list[Proposal]:
+    probs = model.probabilities([s.text for s in segments])
+    out = []
+    for i, seg in enumerate(segments):
+        for j, code in enumerate(model.codes):
+            p = float(probs[i, j])
+            if p >= model.thresholds[code]:
+                out.append(Proposal(seg, code, "model", round(p, 4),
+                                    {"model": model.key, "threshold": round(model.thresholds[code], 3)}))
+    return out
+
+
+def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment]) -> list[Proposal]:
+    rules = Rules(corpus.codebook, corpus.project.spacy_model)
+    decisions = [c for f in corpus.files if f.coder == coder for c in f.codings if c.status in (ACCEPTED, REJECTED)]
+    hits = rules.hits(segments)
+    stats = {s.rule: s for s in rule_stats(rules, decisions, hits)}
+    out = []
+    for (_, theme), group in group_hits(hits).items():
+        names = sorted({h.rule for h in group})
+        out.append(Proposal(group[0].segment, theme, "rules", round(confidence(names, stats), 4),
+                            {"rules": names, "matched": sorted({h.text for h in group})}))
+    return out
+
+
+def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, use_rules: bool = True,
+            use_model: bool = True, settings: Settings | None = None) -> SuggestReport:
+    report = SuggestReport(coder)
+    examples, unlabelled = labelled_segments(corpus, coder)
+    scope = {corpus.transcript(t).id for t in transcripts} if transcripts else None
+    if scope is not None:
+        unlabelled = [s for s in unlabelled if s.transcript_id in scope]
+    report.unlabelled_segments = len(unlabelled)
+    proposals: list[Proposal] = []
+    if use_model:
+        model, cached = fit_cached(examples, corpus.project.cache_dir, settings)
+        report.model = {"key": model.key, "codes": len(model.codes), "cached": cached,
+                        "training_segments": len(examples.texts), "seed_examples": examples.seeds}
+        if model.codes:
+            proposals += model_proposals(model, unlabelled)
+    if use_rules:
+        proposals += rule_proposals(corpus, coder, unlabelled)
+
+    # One proposal per (segment, theme): the more confident source, the other noted.
+    best: dict[tuple[str, str], Proposal] = {}
+    for p in proposals:
+        key = (p.segment.id, p.code)
+        if key not in best or p.confidence > best[key].confidence:
+            if key in best:
+                p.why = {**p.why, "also": best[key].source}
+            best[key] = p
+        else:
+            best[key].why = {**best[key].why, "also": p.source}
+
+    by_transcript: dict[str, list[Proposal]] = {}
+    for p in best.values():
+        by_transcript.setdefault(p.segment.transcript_id, []).append(p)
+    touched = {s.transcript_id for s in unlabelled}
+    stamp = now()
+    version = corpus.codebook.version
+    for tid in sorted(touched):
+        cf = corpus.file(coder, tid)
+        decided = {c.key for c in cf.codings if c.status in (ACCEPTED, REJECTED)}
+        open_ = {c.key: c for c in cf.codings if c.status == SUGGESTED}
+        fresh = []
+        for p in by_transcript.get(tid, []):
+            key = (p.segment.start, p.segment.end, p.code)
+            if key in decided:
+                report.skipped_decided += 1
+                continue
+            new = Coding(code=p.code, start=p.segment.start, end=p.segment.end, text=p.segment.text, source=p.source,
+                         status=SUGGESTED, confidence=p.confidence, codebook_version=version, at=stamp, extra=p.why)
+            old = open_.pop(key, None)
+            if old is not None and (old.source, old.confidence, old.extra) == (new.source, new.confidence, new.extra):
+                fresh.append(old)  # unchanged: keep it as it was, timestamp and all
+                report.kept += 1
+            else:
+                fresh.append(new)
+                report.added += 1
+                report.by_source[p.source] += 1
+        report.withdrawn += len(open_)
+        if fresh or open_:
+            cf.codings = [c for c in cf.codings if c.status != SUGGESTED] + fresh
+            write_codings(cf.path, cf.codings)
+            if all(f is not cf for f in corpus.files):
+                corpus.files.append(cf)
+    return report

@@ -1,0 +1,202 @@
+"""qualcode suggest | rules | review: assisted coding, always decided by a person."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from . import app
+from .common import CoderOpt, ProjectOpt, console, corpus_for, warn
+from .interactive import _read_line
+
+
+@app.command()
+def suggest(
+    ctx: typer.Context,
+    transcripts: Annotated[Optional[list[str]], typer.Argument(help="Only these transcripts (default: every one this coder has not coded).")] = None,
+    rules: Annotated[bool, typer.Option("--rules/--no-rules", help="Suggest from the codebook's keywords and patterns.")] = True,
+    model: Annotated[bool, typer.Option("--model/--no-model", help="Suggest from a model learned from this coder's decisions.")] = True,
+    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 5,
+    coder: CoderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Store suggestions (never codings) for segments this coder has not coded yet."""
+    from ..assist.learner import Settings
+    from ..assist.suggest import suggest as run_suggest
+    from ..corpus import resolve_coder
+    from ..errors import QualcodeError
+
+    if not rules and not model:
+        raise QualcodeError("nothing to suggest from: --no-rules and --no-model together")
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    report = run_suggest(corpus, who, transcripts or None, rules, model, Settings(min_positives=min_positives))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    out = console()
+    if report.model:
+        m = report.model
+        out.print(f"model {m['key']}{' (cached)' if m['cached'] else ''}: {m['codes']} themes learned from "
+                  f"{m['training_segments']} segments ({m['seed_examples']} codebook examples)", markup=False)
+        if not m["codes"]:
+            out.print(f"  no theme has {min_positives} coded examples yet: code more by hand, or lower --min-positives",
+                      markup=False)
+    out.print(f"{report.added} new suggestions ({', '.join(f'{k} {v}' for k, v in sorted(report.by_source.items())) or 'none'}), "
+              f"{report.kept} unchanged, {report.withdrawn} withdrawn, {report.skipped_decided} already decided; "
+              f"{report.unlabelled_segments} uncoded segments looked at", markup=False)
+    out.print(f"Review them with: qualcode review --coder {who}", markup=False)
+
+
+@app.command("rules")
+def rules_cmd(
+    ctx: typer.Context,
+    coder: CoderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Each codebook keyword and pattern with its hits, accepts, rejects and precision."""
+    from ..assist.rules import Rules, rule_stats
+    from ..corpus import resolve_coder
+    from ..model import ACCEPTED, REJECTED
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    rules = Rules(corpus.codebook, corpus.project.spacy_model)
+    segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
+    decisions = [c for f in corpus.files if f.coder == who for c in f.codings if c.status in (ACCEPTED, REJECTED)]
+    stats = sorted(rule_stats(rules, decisions, rules.hits(segments)), key=lambda r: (r.theme, -r.hits, r.rule))
+    if as_json:
+        typer.echo(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Rules from {corpus.codebook.name} (decisions by {who})")
+    for col in ("rule", "hits", "accepted", "rejected", "precision"):
+        table.add_column(col, justify="left" if col == "rule" else "right")
+    for s in stats:
+        table.add_row(Text(s.rule), str(s.hits), str(s.accepted), str(s.rejected), f"{s.precision:.2f}")
+    console().print(table)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    code: Annotated[Optional[str], typer.Option("--code", "-t", help="Only suggestions of this theme.")] = None,
+    transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only suggestions in this transcript.")] = None,
+    order: Annotated[str, typer.Option("--order", help="uncertain (default), confident or document.")] = "uncertain",
+    accept_above: Annotated[Optional[float], typer.Option("--accept-above", help="Accept every suggestion with at least this confidence, without the loop.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --accept-above: only list what would be accepted.")] = False,
+    coder: CoderOpt = None,
+    project: ProjectOpt = None,
+):
+    """Accept or reject suggestions one at a time (or in bulk with --accept-above)."""
+    from ..assist.review import bulk_accept, queue
+    from ..corpus import resolve_coder
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    out = console()
+    if accept_above is not None:
+        chosen = bulk_accept(corpus, who, accept_above, dry_run, code, transcript)
+        verb = "would accept" if dry_run else "accepted"
+        for item in chosen:
+            c = item.coding
+            out.print(f"{verb} {c.code} ({c.confidence:.2f}, {c.source}): {item.transcript_id} \"{_short(c.text)}\"",
+                      markup=False)
+        out.print(f"{len(chosen)} suggestion(s) {verb}", markup=False)
+        return
+    _loop(out, corpus, who, queue(corpus, who, code, transcript, order))
+
+
+HELP = "a accept   r reject   c THEME accept as another theme   s skip   u undo   q quit   ? help"
+
+
+def _loop(out, corpus, coder, items) -> None:
+    from ..assist.review import decide, restore
+    from ..model import ACCEPTED, REJECTED
+    from ..tagging import check_theme
+
+    if not items:
+        out.print("No open suggestions. Make some with: qualcode suggest", markup=False)
+        return
+    history: list[tuple[int, str, list]] = []
+    i = 0
+    message = "? for help"
+    while i < len(items):
+        item = items[i]
+        _show(out, corpus, item, i, len(items), message)
+        line = _read_line(out)
+        if line is None:
+            break
+        key, _, rest = line.strip().partition(" ")
+        message = ""
+        if key == "q":
+            break
+        if key in ("?", "h"):
+            message = HELP
+        elif key == "s" or key == "":
+            i += 1
+        elif key == "u":
+            if history:
+                i, tid, before = history.pop()
+                restore(corpus, coder, tid, before)
+                items[i] = next((type(item)(tid, c) for c in before if c.key == items[i].coding.key
+                                 and c.status == "suggested"), items[i])
+                message = "Undone."
+            else:
+                message = "Nothing to undo."
+        elif key in ("a", "r", "c"):
+            new_code = None
+            if key == "c":
+                if not rest:
+                    message = "Say which theme: c THEME"
+                    continue
+                try:
+                    new_code = check_theme(corpus, rest.strip()).id
+                except Exception as exc:  # unknown theme: say so and stay on this suggestion
+                    message = str(exc).splitlines()[0]
+                    continue
+            before = decide(corpus, coder, item, REJECTED if key == "r" else ACCEPTED, new_code)
+            history.append((i, item.transcript_id, before))
+            message = {"a": "Accepted.", "r": "Rejected.", "c": f"Coded as {new_code} instead."}[key]
+            i += 1
+        else:
+            message = f"Unknown key '{key}'. {HELP}"
+    if message:
+        out.print(message, markup=False)
+    out.print("All suggestions reviewed." if i >= len(items) else "Saved. Bye.", markup=False)
+
+
+def _show(out, corpus, item, i, total, message) -> None:
+    c = item.coding
+    t = corpus.transcript(item.transcript_id)
+    turn = next((x for x in t.turns if x.start <= c.start < x.end), None)
+    prev = next((x for x in reversed(t.turns) if turn and x.index < turn.index), None)
+    theme = corpus.codebook.theme(c.code)
+    if message:  # what the last key did, before the next suggestion
+        out.print(f"[yellow]{escape(message)}[/]")
+    out.rule(f"{t.id} · suggestion {i + 1} of {total}", style="cyan")
+    if prev is not None:
+        out.print(f"[dim]{escape(prev.speaker or '')}: {escape(_short(prev.text, 300))}[/]")
+    out.print(f"[bold]{escape(turn.speaker or '') if turn else ''}:[/] [bold]{escape(c.text)}[/]")
+    why = c.extra
+    if c.source == "rules":
+        reason = "matched " + ", ".join(f"'{m}'" for m in why.get("matched", [])) + " (" + ", ".join(why.get("rules", [])) + ")"
+    else:
+        reason = f"model score {c.confidence:.2f} (threshold {why.get('threshold', 0.5)})"
+    out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "
+              f"confidence {c.confidence:.2f}; {escape(reason)}")
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,150 @@
+"""Assisted coding through the CLI, on real spaCy and scikit-learn: suggestions stay suggestions
+until a person decides; decisions are never overridden; the model learns a separable theme."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run, tree_digest
+
+CODEBOOK = """\
+name: Feedback
+themes:
+  - id: waiting
+    label: Waiting times
+    keywords: [wait, queue]
+  - id: kindness
+    label: Kind staff
+    keywords: [kind]
+    patterns: [[{LEMMA: be}, {LOWER: lovely}]]
+    examples: ["The nurses were so kind to my mother."]
+"""
+
+WAIT = ["Waited four hours in a corridor.", "The queue went round the building.", "Hours of waiting before anyone came.",
+        "Slow, slow, slow: three hours to be seen.", "We waited all afternoon for a bed.", "Long delay at reception."]
+KIND = ["The nurse held my hand and smiled.", "Staff were gentle and caring.", "Everyone was so warm and friendly.",
+        "A caring doctor who listened.", "Friendly receptionist, very gentle.", "They were lovely and warm."]
+
+
+def survey(tmp_path, n_coded=6):
+    """A survey project: 12 answers imported with one coder's codes for the first `n_coded` per theme."""
+    root = tmp_path / "survey"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    (root / "codebooks" / "cb.yaml").write_text(CODEBOOK)
+    rows = ["id,answer,Waiting times,Kind staff"]
+    for i, (w, k) in enumerate(zip(WAIT, KIND)):
+        rows.append(f'w{i},"{w}",{1 if i < n_coded else ""},')
+        rows.append(f'k{i},"{k}",,{1 if i < n_coded else ""}')
+    rows += ['new1,"We waited six hours and nobody told us anything.",,', 'new2,"The staff were lovely and so caring.",,',
+             'new3,"I had to queue for ages.",,']
+    (root / "answers.csv").write_text("\n".join(rows) + "\n")
+    r = run("import", "table", root / "answers.csv", "--text", "answer", "--id", "id", "--codes-from", "Waiting times",
+            "--codes-from", "Kind staff", "--coder", "ann", project=root)
+    assert r.exit_code == 0, r.output
+    return root
+
+
+def codings(root, tid, coder="ann"):
+    path = root / "codings" / coder / f"{tid}.jsonl"
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_model_learns_a_separable_theme_and_suggestions_stay_suggestions(tmp_path):
+    root = survey(tmp_path)
+    r = run("suggest", "--coder", "ann", "--no-rules", "--json", project=root)
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["model"]["codes"] == 2 and report["unlabelled_segments"] == 3
+    new1 = codings(root, "answers-new1")
+    assert [(c["code"], c["status"], c["source"]) for c in new1] == [("waiting", "suggested", "model")]
+    assert 0.5 < new1[0]["confidence"] <= 1 and new1[0]["model"] == report["model"]["key"]
+    assert [c["code"] for c in codings(root, "answers-new2")] == ["kindness"]
+    # Suggestions are not codings: the summary and status count none of them.
+    summary = json.loads(run("summary", "--format", "json", project=root).stdout)
+    assert all(t["participants"] == 6 for g in summary["groups"] for t in g["themes"])
+
+
+def test_rerun_is_idempotent_and_uses_the_cached_model(tmp_path):
+    root = survey(tmp_path)
+    run("suggest", "--coder", "ann", project=root)
+    before = tree_digest(root)
+    report = json.loads(run("suggest", "--coder", "ann", "--json", project=root).stdout)
+    assert report["model"]["cached"] is True and report["added"] == 0 and report["kept"] > 0
+    assert tree_digest(root) == before
+
+
+def test_rules_fire_within_their_groups_and_report_precision(tmp_path):
+    root = survey(tmp_path)
+    r = run("suggest", "--coder", "ann", "--no-model", "--json", project=root)
+    assert r.exit_code == 0, r.output
+    new3 = codings(root, "answers-new3")
+    assert [(c["code"], c["source"], c["confidence"]) for c in new3] == [("waiting", "rules", 0.5)]
+    assert new3[0]["rules"] == ["waiting/kw/queue"] and new3[0]["matched"] == ["queue"]
+    new2 = codings(root, "answers-new2")  # the pattern: LEMMA be + 'lovely'
+    assert new2[0]["rules"] == ["kindness/pattern/1"]
+    stats = {s["rule"]: s for s in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
+    assert stats["waiting/kw/wait"]["hits"] >= 3  # lemmas: waited, waiting
+    assert stats["waiting/kw/queue"]["precision"] == 0.5
+
+
+def test_a_rejected_suggestion_never_comes_back_and_decisions_teach_rules(tmp_path):
+    root = survey(tmp_path)
+    run("suggest", "--coder", "ann", "--no-model", project=root)
+    r = run("review", "--coder", "ann", "--transcript", "answers-new3", input="r\n", project=root)
+    assert r.exit_code == 0 and "Rejected." in r.output
+    assert codings(root, "answers-new3")[0]["status"] == "rejected"
+    run("suggest", "--coder", "ann", "--no-model", project=root)
+    assert [c["status"] for c in codings(root, "answers-new3")] == ["rejected"]
+    stats = {s["rule"]: s for s in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
+    assert stats["waiting/kw/queue"]["rejected"] == 1 and stats["waiting/kw/queue"]["precision"] == round(1 / 3, 4)
+
+
+def test_review_loop_accept_change_undo(tmp_path):
+    root = survey(tmp_path)
+    run("suggest", "--coder", "ann", "--no-model", project=root)
+    r = run("review", "--coder", "ann", "--order", "document", input="a\nc nope\nc kindness\nu\ns\nq\n", project=root)
+    assert r.exit_code == 0, r.output
+    assert "no theme 'nope'" in r.output and "Coded as kindness instead." in r.output and "Undone." in r.output
+    new1 = codings(root, "answers-new1")
+    assert [(c["code"], c["status"]) for c in new1] == [("waiting", "accepted")]
+    assert [(c["code"], c["status"]) for c in codings(root, "answers-new2")] == [("kindness", "suggested")]
+
+
+def test_bulk_accept_above_with_dry_run(tmp_path):
+    root = survey(tmp_path)
+    run("suggest", "--coder", "ann", "--no-rules", project=root)
+    before = tree_digest(root)
+    r = run("review", "--coder", "ann", "--accept-above", "0.5", "--dry-run", project=root)
+    assert r.exit_code == 0 and "would accept waiting" in r.output and tree_digest(root) == before
+    r = run("review", "--coder", "ann", "--accept-above", "0.5", project=root)
+    assert "accepted" in r.output
+    assert codings(root, "answers-new1")[0]["status"] == "accepted"
+    assert codings(root, "answers-new1")[0]["decided"] == "bulk >= 0.5"
+    assert run("review", "--coder", "ann", "--accept-above", "2", project=root).exit_code == 2
+
+
+def test_no_command_turns_a_suggestion_into_a_coding_without_a_decision(tmp_path):
+    root = survey(tmp_path)
+    run("suggest", "--coder", "ann", project=root)
+    for args in (["status"], ["summary"], ["rules", "--coder", "ann"], ["suggest", "--coder", "ann"],
+                 ["review", "--coder", "ann", "--accept-above", "0.5", "--dry-run"], ["codebook", "show"]):
+        assert run(*args, project=root).exit_code == 0, args
+    for tid in ("answers-new1", "answers-new2", "answers-new3"):
+        assert all(c["status"] == "suggested" for c in codings(root, tid))
+
+
+def test_bad_requests(tmp_path, mini):
+    root = survey(tmp_path)
+    assert "--no-rules and --no-model" in run("suggest", "--coder", "ann", "--no-rules", "--no-model", project=root).output
+    r = run("review", "--coder", "ann", "--order", "random", project=root)
+    assert r.exit_code == 2 and "unknown order" in r.output
+    r = run("review", "--coder", "ann", "--code", "waitng", project=root)
+    assert r.exit_code == 2 and "did you mean 'waiting'" in r.output
+    # Nothing coded yet: the model learns nothing, says so, and no file changes.
+    before = tree_digest(mini)
+    r = run("suggest", "--coder", "bob", "--no-rules", project=mini)
+    assert r.exit_code == 0 and "no theme has 5 coded examples yet" in r.output
+    assert tree_digest(mini) == before
+    r = run("review", "--coder", "bob", project=mini)
+    assert r.exit_code == 0 and "No open suggestions" in r.output
