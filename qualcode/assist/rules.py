@@ -67,13 +67,18 @@ class Rules:
                                         "Check it with: qualcode codebook validate")
                 self.names.append(name)
 
+    @property
+    def active(self):
+        """The matchers that have rules (spaCy warns about running an empty one)."""
+        return [m for m in (self.lower, self.lemma, self.matcher) if len(m)]
+
     def hits(self, segments: list[Segment]) -> list[Hit]:
         """Every rule that fires on each segment, limited to the theme's stakeholder groups."""
         out = []
         vocab = self.nlp.vocab
         for seg, doc in zip(segments, self.nlp.pipe([s.text for s in segments], batch_size=256)):
             seen = set()
-            for matcher in (self.lower, self.lemma, self.matcher):
+            for matcher in self.active:
                 for match_id, start, end in matcher(doc):
                     rule = vocab.strings[match_id]
                     theme = rule.split("/", 1)[0]
