@@ -18,15 +18,16 @@ import numpy as np
 
 from .training import Examples
 
-MODEL_VERSION = "2"  # bump whenever fitting changes, so cached models are refitted
+MODEL_VERSION = "3"  # bump whenever fitting changes, so cached models are refitted
 
 
 @dataclass
 class Settings:
     min_positives: int = 5
     C: float = 4.0
-    folds: int = 3  # for threshold tuning
+    folds: int = 2  # for threshold tuning; 3 cost 40% more time for no measurable gain
     hard_negative_weight: float = 2.0
+    parallel_from: int = 1000  # training segments from which codes are fitted on all cores
 
 
 @dataclass
@@ -91,6 +92,12 @@ def _tuned_threshold(X, y, weights, settings: Settings) -> float:
     return float(grid[int(np.argmax(scores))])
 
 
+def _fit_code(X, ex: Examples, code: str, settings: Settings):
+    y = np.array([code in p for p in ex.positives])
+    weights = np.array([settings.hard_negative_weight if code in n else 1.0 for n in ex.negatives])
+    return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings), int(y.sum())
+
+
 def fit(ex: Examples, settings: Settings | None = None) -> Model:
     from scipy.sparse import hstack
 
@@ -102,12 +109,15 @@ def fit(ex: Examples, settings: Settings | None = None) -> Model:
         return model  # nothing to learn from yet: no suggestions, and the caller says why
     model.vectorizers = _vectorizers(small=len(ex.texts) < 50)
     X = hstack([v.fit_transform(ex.texts) for v in model.vectorizers]).tocsr()
-    for code in learnable:
-        y = np.array([code in p for p in ex.positives])
-        weights = np.array([settings.hard_negative_weight if code in n else 1.0 for n in ex.negatives])
-        model.classifiers[code] = _classifier(settings).fit(X, y, sample_weight=weights)
-        model.thresholds[code] = _tuned_threshold(X, y, weights, settings)
-        model.positives[code] = int(y.sum())
+    jobs = -1 if len(ex.texts) >= settings.parallel_from else 1  # worker start-up only pays off on big sets
+    from joblib import Parallel, delayed  # installed with scikit-learn
+
+    # max_nbytes=None: send X whole; a read-only memory map trips liblinear ("WRITEBACKIFCOPY base is read-only")
+    fitted = Parallel(n_jobs=jobs, max_nbytes=None)(delayed(_fit_code)(X, ex, code, settings) for code in learnable)
+    for code, clf, threshold, positives in fitted:
+        model.classifiers[code] = clf
+        model.thresholds[code] = threshold
+        model.positives[code] = positives
         model.codes.append(code)
     return model
 
