@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "nhs-patient-feedback" / "v6framework_230831.csv"
 sys.path.insert(0, str(REPO))
@@ -88,7 +90,7 @@ def main() -> None:
             Y = Yall[test]
             for frac in (0.10, 0.25):
                 train = pool[: int(frac * n)]
-                sub = Examples([ex.texts[i] for i in train], [ex.positives[i] for i in train], [set() for _ in train])
+                sub = ex.subset(train)
                 model = fit(sub, Settings())
                 probs = np.zeros((len(test), len(codes)))
                 if model.codes:
@@ -104,10 +106,10 @@ def main() -> None:
                                                                if len(w) > 3 and w not in {"with", "from", "care", "services", "staff"}))
                 for t in corpus.codebook.themes))
             rules = Rules(named)
-            test_segments = [type("S", (), {"text": ex.texts[i], "group": None, "id": str(i)})() for i in test]
+            row = {ex.segments[i].id: n for n, i in enumerate(test)}
             P = np.zeros_like(Y)
-            for h in rules.hits(test_segments):
-                P[test.index(int(h.segment.id)), codes.index(h.theme)] = True
+            for h in rules.hits([ex.segments[i] for i in test]):
+                P[row[h.segment.id], codes.index(h.theme)] = True
             results.setdefault("rules from code names", []).append(metrics(Y, P, None, cols))
 
         print("\nquality (mean over seeds; held-out 30% of comments)")
@@ -122,7 +124,7 @@ def main() -> None:
         idx = list(range(n))
         random.Random(0).shuffle(idx)
         five = idx[:5000]
-        sub = Examples([ex.texts[i] for i in five], [ex.positives[i] for i in five], [set() for _ in five])
+        sub = ex.subset(five)
         start = time.perf_counter()
         model = fit(sub, Settings())
         train_s = time.perf_counter() - start
@@ -132,6 +134,73 @@ def main() -> None:
         predict_s = time.perf_counter() - start
         print(f"\nspeed: training on 5,000 segments {train_s:.1f} s (target <= 10); "
               f"scoring 100,000 segments {predict_s:.1f} s (target <= 30)")
+        print(f"review: {review_latency(root):.1f} ms from a decision to the next suggestion shown (target < 100)")
+    rules_speed()
+
+
+def review_latency(root: Path) -> float:
+    """Median time for one review key: decide (and save) one suggestion, then render the next."""
+    import io
+    import statistics
+
+    from rich.console import Console
+
+    from qualcode.assist.review import decide, queue
+    from qualcode.assist.suggest import suggest
+    from qualcode.cli.assist_cmd import _show
+    from qualcode.corpus import load_corpus
+    from qualcode.model import ACCEPTED
+    from qualcode.project import open_project
+
+    # A second coder who has coded half the comments gets suggestions for the other half.
+    corpus = load_corpus(open_project(root))
+    people = [f for f in corpus.files if f.coder == "people"]
+    for f in people[: len(people) // 2]:
+        target = root / "codings" / "half" / f.path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f.path.read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = load_corpus(open_project(root))
+    suggest(corpus, "half", use_rules=False)
+    items = queue(corpus, "half")[:50]
+    out = Console(file=io.StringIO(), width=100)
+    times = []
+    for i, item in enumerate(items[:-1]):
+        start = time.perf_counter()
+        decide(corpus, "half", item, ACCEPTED)
+        _show(out, corpus, items[i + 1], i + 1, len(items), "Accepted.")
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def rules_speed() -> None:
+    """The KCPO codebook's rules over the foundation benchmark's million-word corpus, against the
+    cold load + segmentation of the same corpus (and against spaCy segmentation alone)."""
+    from bench_foundation import build_corpus
+
+    from qualcode.assist.rules import Rules
+    from qualcode.codebook import load_codebook
+    from qualcode.project import open_project
+    from qualcode.segment import segment_all
+    from qualcode.transcripts import load_transcripts
+
+    with tempfile.TemporaryDirectory(prefix="qualcode-rules-") as tmp:
+        root = Path(tmp) / "corpus"
+        words = build_corpus(root, 1_000_000)
+        p = open_project(root)
+        start = time.perf_counter()
+        ts = load_transcripts(p.transcripts_dir, p.root, p.interviewers, p.encoding, p.cache_dir)
+        loaded = time.perf_counter()
+        segs = segment_all(ts, "sentence", p.cache_dir)
+        segmented = time.perf_counter()
+        flat = [s for v in segs.values() for s in v if not s.is_interviewer]
+        begin = time.perf_counter()
+        rules = Rules(load_codebook(root / "codebooks" / "kcpo.yaml"))
+        hits = rules.hits(flat)
+        rules_s = time.perf_counter() - begin
+        cold, spacy_only = segmented - start, segmented - loaded
+        print(f"rules: {len(rules.names)} rules over {words:,} words ({len(flat):,} segments): {rules_s:.2f} s, "
+              f"{len(hits):,} hits; {rules_s / cold:.2f}x cold load+segmentation ({cold:.2f} s; target <= 0.5), "
+              f"{rules_s / spacy_only:.2f}x segmentation alone ({spacy_only:.2f} s)")
 
 
 if __name__ == "__main__":

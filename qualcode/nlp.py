@@ -46,3 +46,52 @@ def lemma_pipeline(model: str | None = None):
 
 def lemmas(text: str, model: str | None = None) -> list[str]:
     return [t.lemma_.lower() or t.lower_ for t in lemma_pipeline(model)(text)]
+
+
+@lru_cache(maxsize=1)
+def lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """(form -> lemma, lemma -> all its forms) from the spacy-lookups-data table that the lookup
+    lemmatizer uses. Lookup lemmas do not depend on context, so matching a lemma is the same as
+    matching any of its forms: rules can run on the tokenizer alone (benchmarks/bench_assist.py)."""
+    import srsly  # installed with spaCy
+    import spacy_lookups_data
+
+    try:
+        form_to_lemma: dict[str, str] = srsly.read_gzip_json(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))
+    except (OSError, ValueError) as exc:
+        raise QualcodeError(f"spaCy's English lemma table cannot be read: {exc}",
+                            hint="Reinstall it with: pip install --force-reinstall spacy-lookups-data")
+    forms: dict[str, set[str]] = {}
+    for form, lemma in form_to_lemma.items():
+        forms.setdefault(lemma.lower(), set()).add(form.lower())
+    return ({k.lower(): v.lower() for k, v in form_to_lemma.items()},
+            {k: frozenset(v | {k}) for k, v in forms.items()})
+
+
+def lemma_of(word: str) -> str:
+    form_to_lemma, _ = lemma_tables()
+    w = word.lower()
+    return form_to_lemma.get(w, w)
+
+
+def norms_as_lemmas(nlp, lemmas: set[str]) -> None:
+    """Give every form of these lemmas (and each lemma as a word) its lookup lemma as its lexeme
+    NORM in this pipeline's vocabulary. Matching NORM then matches lookup lemmas inside spaCy's
+    C matchers, with no lemmatizer pass over the text. Only the lemmas rules use are touched:
+    every other word keeps its norm, which can never equal one of these lemmas wrongly, as a
+    word whose lower-case form is such a lemma is in the set itself."""
+    form_to_lemma, lemma_to_forms = lemma_tables()
+    vocab = nlp.vocab
+    for lemma in lemmas:
+        for form in lemma_to_forms.get(lemma, frozenset()) | {lemma}:
+            norm = form_to_lemma.get(form, form)
+            for variant in {form, form.capitalize(), form.upper()}:
+                vocab[variant].norm_ = norm
+
+
+def forms_of(word: str) -> frozenset[str]:
+    """Every lower-case form sharing the word's lookup lemma ('waited' -> wait, waits, waiting...)."""
+    form_to_lemma, lemma_to_forms = lemma_tables()
+    w = word.lower()
+    lemma = form_to_lemma.get(w, w)
+    return lemma_to_forms.get(lemma, frozenset()) | {w, lemma}

@@ -148,3 +148,62 @@ def test_bad_requests(tmp_path, mini):
     assert tree_digest(mini) == before
     r = run("review", "--coder", "bob", project=mini)
     assert r.exit_code == 0 and "No open suggestions" in r.output
+
+
+def test_evaluate_grouped_by_transcript_never_leaks(tmp_path):
+    root = survey(tmp_path)
+    r = run("evaluate", "--coder", "ann", "--folds", "3", "--json", project=root)
+    assert r.exit_code == 0, r.output
+    ev = json.loads(r.stdout)
+    assert len(ev["folds"]) == 3
+    tested = []
+    for fold in ev["folds"]:
+        assert not set(fold["train_transcripts"]) & set(fold["test_transcripts"])
+        tested += fold["test_transcripts"]
+    assert sorted(tested) == sorted(set(tested)) and len(tested) == 12  # each coded answer tested exactly once
+    model, rules = ev["scores"]
+    assert model["source"] == "model" and rules["source"] == "rules"
+    assert {c["code"] for c in model["codes"]} == {"waiting", "kindness"}
+    assert model["micro_f1"] > 0.5 and model["top3_recall"] == 1.0  # two themes: both always in the top 3
+    # The rules are scored against the same segments: 'wait'/'queue' and 'kind'/the pattern.
+    waiting = next(c for c in rules["codes"] if c["code"] == "waiting")
+    assert waiting["support"] == 6 and waiting["precision"] == 1.0
+
+
+def test_evaluate_learning_curve_and_too_little_data(tmp_path, mini):
+    root = survey(tmp_path)
+    ev = json.loads(run("evaluate", "--coder", "ann", "--folds", "2", "--curve", "--json", project=root).stdout)
+    sizes = [p["hand_coded_segments"] for p in ev["curve"]]
+    assert sizes == sorted(sizes) and sizes[-1] == 6
+    run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "ann", project=mini)
+    r = run("evaluate", "--coder", "ann", project=mini)
+    assert r.exit_code == 2 and "at least 2 transcripts" in r.output
+
+
+def test_next_spreads_across_participants(tmp_path):
+    root = survey(tmp_path)
+    r = run("next", "--n", "2", "--coder", "ann", "--json", project=root)
+    assert r.exit_code == 0, r.output
+    picks = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(picks) == 2 and len({p["participant"] for p in picks}) == 2
+    assert all(p["id"].startswith("answers-new") and 0 <= p["uncertainty"] <= 1 for p in picks)
+    assert all(p["closest_theme"] in ("waiting", "kindness") for p in picks)
+
+
+def test_invalid_pattern_and_empty_project(tmp_path, mini):
+    cb = mini / "codebooks" / "mini.yaml"
+    cb.write_text(cb.read_text().replace("    keywords: [funding]", "    keywords: [funding]\n    patterns: [[{LEMA: fund}]]"))
+    before = tree_digest(mini)
+    r = run("suggest", "--coder", "ann", project=mini)
+    assert r.exit_code == 2 and "resource-barriers" in r.output and "pattern 1" in r.output
+    assert "Traceback" not in r.output and tree_digest(mini) == before
+    r = run("codebook", "validate", project=mini)
+    assert r.exit_code == 1 and "E009" in r.output
+    empty = tmp_path / "empty"
+    (empty / "codebooks").mkdir(parents=True)
+    (empty / "transcripts").mkdir()
+    (empty / "codebooks" / "cb.yaml").write_text(CODEBOOK)
+    r = run("suggest", "--coder", "ann", "--json", project=empty)
+    assert r.exit_code == 0 and json.loads(r.stdout)["added"] == 0
+    assert run("next", "--coder", "ann", project=empty).exit_code == 0
+    assert run("evaluate", "--coder", "ann", project=empty).exit_code == 2

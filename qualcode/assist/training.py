@@ -15,6 +15,13 @@ class Examples:
     positives: list[set[str]] = field(default_factory=list)  # codes a person applied
     negatives: list[set[str]] = field(default_factory=list)  # codes a person rejected here (hard negatives)
     seeds: int = 0  # how many came from codebook `examples`, not from codings
+    sources: list[str] = field(default_factory=list)  # transcript id of each example ("" for a seed)
+    segments: list = field(default_factory=list)  # the Segment of each example (None for a seed)
+
+    def subset(self, indices) -> "Examples":
+        return Examples([self.texts[i] for i in indices], [self.positives[i] for i in indices],
+                        [self.negatives[i] for i in indices], sum(1 for i in indices if not self.sources[i]),
+                        [self.sources[i] for i in indices], [self.segments[i] for i in indices])
 
     def count(self, code: str) -> int:
         return sum(code in p for p in self.positives)
@@ -50,10 +57,14 @@ def labelled_segments(corpus: Corpus, coder: str) -> tuple[Examples, list[Segmen
             ex.texts.append(seg.text)
             ex.positives.append(pos[seg.id])
             ex.negatives.append(neg[seg.id] - pos[seg.id])
+            ex.sources.append(t.id)
+            ex.segments.append(seg)
     for theme in corpus.codebook.themes:
         for text in theme.examples:
             ex.texts.append(text)
             ex.positives.append({theme.id})
             ex.negatives.append(set())
+            ex.sources.append("")
+            ex.segments.append(None)
             ex.seeds += 1
     return ex, unlabelled

@@ -200,3 +200,85 @@ def _show(out, corpus, item, i, total, message) -> None:
 def _short(text: str, n: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    coder: CoderOpt = None,
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds, grouped by transcript.")] = 5,
+    curve: Annotated[bool, typer.Option("--curve", help="Also the learning curve: quality against hand-coded segments.")] = False,
+    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """How good suggestions are against this coder's own codings: P, R, F1, kappa per theme and overall."""
+    from ..assist.evaluate import evaluate as run_evaluate
+    from ..assist.learner import Settings
+    from ..corpus import resolve_coder
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    ev = run_evaluate(corpus, who, folds, curve, settings=Settings(min_positives=min_positives))
+    if as_json:
+        typer.echo(json.dumps(ev.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    out.print(f"{len(ev.folds)}-fold cross-validation grouped by transcript, against {who}'s codings "
+              f"({ev.scores[0].segments} segments)", markup=False)
+    for s in ev.scores:
+        table = Table(title=f"{s.source}: micro P {s.micro_precision:.2f} R {s.micro_recall:.2f} F1 {s.micro_f1:.2f}; "
+                            f"macro F1 {s.macro_f1:.2f}; mean kappa {s.mean_kappa:.2f}"
+                            + (f"; top-3 recall {s.top3_recall:.2f}" if s.top3_recall is not None else ""),
+                      title_justify="left")
+        for col in ("theme", "support", "predicted", "precision", "recall", "F1", "kappa"):
+            table.add_column(col, justify="left" if col == "theme" else "right")
+        for c in s.codes:
+            table.add_row(Text(c.code), str(c.support), str(c.predicted), f"{c.precision:.2f}", f"{c.recall:.2f}",
+                          f"{c.f1:.2f}", f"{c.kappa:.2f}")
+        out.print(table)
+    if ev.curve:
+        out.print("learning curve (model):", markup=False)
+        for point in ev.curve:
+            out.print(f"  {point['hand_coded_segments']:>6} hand-coded segments: micro F1 {point['micro_f1']:.2f}, "
+                      f"macro F1 {point['macro_f1']:.2f}, top-3 recall {point['top3_recall']:.2f}", markup=False)
+
+
+@app.command("next")
+def next_cmd(
+    ctx: typer.Context,
+    n: Annotated[int, typer.Option("--n", help="How many segments.")] = 20,
+    coder: CoderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON lines.")] = False,
+    project: ProjectOpt = None,
+):
+    """Uncoded segments to code by hand next: those the model is least sure of, spread across participants."""
+    from ..assist.active import next_segments
+    from ..corpus import resolve_coder
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    who = resolve_coder(corpus, coder)
+    picks = next_segments(corpus, who, n)
+    if as_json:
+        for p in picks:
+            typer.echo(json.dumps({"id": p.segment.id, "participant": p.segment.participant, "uncertainty": p.uncertainty,
+                                   "closest_theme": p.closest, "text": p.segment.text}, ensure_ascii=False))
+        return
+    if not picks:
+        console().print("Nothing left uncoded.", markup=False)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Code these next (tag them, or: qualcode code TRANSCRIPT --start ID)")
+    for col in ("segment", "participant", "uncertainty", "closest theme", "text"):
+        table.add_column(col, overflow="fold" if col == "text" else None)
+    for p in picks:
+        table.add_row(p.segment.id, Text(p.segment.participant or ""), f"{p.uncertainty:.2f}", Text(p.closest or "-"),
+                      Text(_short(p.segment.text, 120)))
+    console().print(table)
