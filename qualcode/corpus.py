@@ -21,6 +21,7 @@ class Corpus:
     transcripts: list[Transcript]
     files: list[CodingFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _index: dict = field(default_factory=dict, repr=False)
 
     def transcript(self, name: str) -> Transcript:
         return find_transcript(self.transcripts, name)
@@ -34,9 +35,12 @@ class Corpus:
         return sorted({f.coder for f in self.files})
 
     def file(self, coder: str, transcript_id: str) -> CodingFile:
-        for f in self.files:
-            if f.coder == coder and f.transcript_id == transcript_id:
-                return f
+        """This coder's codings of this transcript (an empty, unsaved one if there are none yet)."""
+        if len(self._index) != len(self.files):  # files were added: re-index (a dict, not a scan per call)
+            self._index = {(f.coder, f.transcript_id): f for f in self.files}
+        found = self._index.get((coder, transcript_id))
+        if found is not None:
+            return found
         return CodingFile(coder, transcript_id, coding_path(self.project.codings_dir, coder, transcript_id))
 
     def accepted(self, coder: str | None = None) -> list[tuple[str, str, Coding]]:

@@ -112,14 +112,15 @@ def sort_key(c: Coding):
     return (c.start, c.end, c.code, c.status, c.source)
 
 
-def write_codings(path: Path, codings: Iterable[Coding]) -> None:
-    """Write sorted, atomically. An empty list removes the file, so untagging everything leaves no stub."""
+def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True) -> None:
+    """Write sorted, atomically. An empty list removes the file, so untagging everything leaves no stub.
+    Bulk writers pass durable=False and call os.sync() once at the end instead of an fsync per file."""
     items = sorted(codings, key=sort_key)
     if not items:
         if path.exists():
             path.unlink()
         return
-    atomic_write_text(path, "".join(to_json(c) + "\n" for c in items))
+    atomic_write_text(path, "".join(to_json(c) + "\n" for c in items), durable=durable)
 
 
 # --- re-anchoring -----------------------------------------------------------------------------

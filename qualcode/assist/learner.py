@@ -57,8 +57,9 @@ def training_key(ex: Examples, settings: Settings) -> str:
 
     h = hashlib.sha256()
     h.update(json.dumps([MODEL_VERSION, sklearn.__version__, settings.__dict__]).encode())
-    for text, pos, neg in zip(ex.texts, ex.positives, ex.negatives):
-        h.update(json.dumps([text, sorted(pos), sorted(neg)], ensure_ascii=False).encode())
+    # Unit and record separators cannot occur in theme ids, so this joining is unambiguous.
+    h.update("\x1e".join(f"{text}\x1f{','.join(sorted(pos))}\x1f{','.join(sorted(neg))}"
+                         for text, pos, neg in zip(ex.texts, ex.positives, ex.negatives)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:24]
 
 

@@ -5,6 +5,7 @@ decision: a (span, theme) that a person accepted or rejected is never suggested 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -102,11 +103,12 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
     touched = {s.transcript_id for s in unlabelled}
     stamp = now()
     version = corpus.codebook.version
+    written = False
     for tid in sorted(touched):
         cf = corpus.file(coder, tid)
         decided = {c.key for c in cf.codings if c.status in (ACCEPTED, REJECTED)}
         open_ = {c.key: c for c in cf.codings if c.status == SUGGESTED}
-        fresh = []
+        fresh, changed = [], False
         for p in by_transcript.get(tid, []):
             key = (p.segment.start, p.segment.end, p.code)
             if key in decided:
@@ -120,12 +122,16 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
                 report.kept += 1
             else:
                 fresh.append(new)
+                changed = True
                 report.added += 1
                 report.by_source[p.source] += 1
         report.withdrawn += len(open_)
-        if fresh or open_:
+        if changed or open_:  # an unchanged file is not rewritten
             cf.codings = [c for c in cf.codings if c.status != SUGGESTED] + fresh
-            write_codings(cf.path, cf.codings)
+            write_codings(cf.path, cf.codings, durable=False)
+            written = True
             if all(f is not cf for f in corpus.files):
                 corpus.files.append(cf)
+    if written:
+        os.sync()  # every file whole (temp + rename) and all on disk: one sync, not one per file
     return report
