@@ -49,23 +49,25 @@ def lemmas(text: str, model: str | None = None) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """(form -> lemma, lemma -> all its forms) from the spacy-lookups-data table that the lookup
-    lemmatizer uses. Lookup lemmas do not depend on context, so matching a lemma is the same as
-    matching any of its forms: rules can run on the tokenizer alone (benchmarks/bench_assist.py)."""
+def lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(form -> lemma, lemma -> its forms), lower-case, from the spacy-lookups-data table that the
+    lookup lemmatizer uses. Lookup lemmas do not depend on context, so matching a lemma is the
+    same as matching any of its forms: rules can run on the tokenizer alone."""
     import srsly  # installed with spaCy
     import spacy_lookups_data
 
     try:
-        form_to_lemma: dict[str, str] = srsly.read_gzip_json(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))
+        table: dict[str, str] = srsly.read_gzip_json(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))
     except (OSError, ValueError) as exc:
         raise QualcodeError(f"spaCy's English lemma table cannot be read: {exc}",
                             hint="Reinstall it with: pip install --force-reinstall spacy-lookups-data")
-    forms: dict[str, set[str]] = {}
-    for form, lemma in form_to_lemma.items():
-        forms.setdefault(lemma.lower(), set()).add(form.lower())
-    return ({k.lower(): v.lower() for k, v in form_to_lemma.items()},
-            {k: frozenset(v | {k}) for k, v in forms.items()})
+    form_to_lemma: dict[str, str] = {}
+    lemma_to_forms: dict[str, list[str]] = {}
+    for form, lemma in table.items():  # one pass: this runs at the start of every rules command
+        form, lemma = form.lower(), lemma.lower()
+        form_to_lemma[form] = lemma
+        lemma_to_forms.setdefault(lemma, []).append(form)
+    return form_to_lemma, lemma_to_forms
 
 
 def lemma_of(word: str) -> str:
@@ -83,7 +85,7 @@ def norms_as_lemmas(nlp, lemmas: set[str]) -> None:
     form_to_lemma, lemma_to_forms = lemma_tables()
     vocab = nlp.vocab
     for lemma in lemmas:
-        for form in lemma_to_forms.get(lemma, frozenset()) | {lemma}:
+        for form in {*lemma_to_forms.get(lemma, ()), lemma}:
             norm = form_to_lemma.get(form, form)
             for variant in {form, form.capitalize(), form.upper()}:
                 vocab[variant].norm_ = norm
@@ -94,4 +96,4 @@ def forms_of(word: str) -> frozenset[str]:
     form_to_lemma, lemma_to_forms = lemma_tables()
     w = word.lower()
     lemma = form_to_lemma.get(w, w)
-    return lemma_to_forms.get(lemma, frozenset()) | {w, lemma}
+    return frozenset({*lemma_to_forms.get(lemma, ()), w, lemma})

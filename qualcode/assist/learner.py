@@ -1,4 +1,4 @@
-"""The learned suggester: TF-IDF word and character n-grams, one logistic regression per code
+"""The learned suggester: TF-IDF word 1-2-grams and character 3-5-grams, one logistic regression per code
 (class-balanced), a decision threshold per code tuned on out-of-fold predictions.
 
 Chosen by measurement on the NHS development data (benchmarks/bench_assist.py): it learns from a
@@ -18,7 +18,7 @@ import numpy as np
 
 from .training import Examples
 
-MODEL_VERSION = "3"  # bump whenever fitting changes, so cached models are refitted
+MODEL_VERSION = "4"  # bump whenever fitting changes, so cached models are refitted
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _vectorizers(small: bool = False):
 
     # On a few dozen texts, a character n-gram seen once is still worth keeping.
     return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1 if small else 2)]
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1 if small else 2)]
 
 
 def _classifier(settings: Settings):
@@ -99,6 +99,10 @@ def _fit_code(X, ex: Examples, code: str, settings: Settings):
     return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings), int(y.sum())
 
 
+def _fit_codes(X, ex: Examples, codes: list[str], settings: Settings):
+    return [_fit_code(X, ex, code, settings) for code in codes]
+
+
 def fit(ex: Examples, settings: Settings | None = None) -> Model:
     from scipy.sparse import hstack
 
@@ -110,12 +114,18 @@ def fit(ex: Examples, settings: Settings | None = None) -> Model:
         return model  # nothing to learn from yet: no suggestions, and the caller says why
     model.vectorizers = _vectorizers(small=len(ex.texts) < 50)
     X = hstack([v.fit_transform(ex.texts) for v in model.vectorizers]).tocsr()
-    jobs = -1 if len(ex.texts) >= settings.parallel_from else 1  # worker start-up only pays off on big sets
+    import os
+
     from joblib import Parallel, delayed  # installed with scikit-learn
 
-    # max_nbytes=None: send X whole; a read-only memory map trips liblinear ("WRITEBACKIFCOPY base is read-only")
-    fitted = Parallel(n_jobs=jobs, max_nbytes=None)(delayed(_fit_code)(X, ex, code, settings) for code in learnable)
-    for code, clf, threshold, positives in fitted:
+    # Worker start-up only pays off on big sets; one chunk of codes per worker, so the feature
+    # matrix is sent to each worker once, not once per code. max_nbytes=None sends it whole:
+    # a read-only memory map trips liblinear ("WRITEBACKIFCOPY base is read-only").
+    workers = min(os.cpu_count() or 1, len(learnable)) if len(ex.texts) >= settings.parallel_from else 1
+    chunks = [learnable[i::workers] for i in range(workers)]
+    fitted = [f for part in Parallel(n_jobs=workers, max_nbytes=None)(
+        delayed(_fit_codes)(X, ex, chunk, settings) for chunk in chunks) for f in part]
+    for code, clf, threshold, positives in sorted(fitted, key=lambda f: f[0]):
         model.classifiers[code] = clf
         model.thresholds[code] = threshold
         model.positives[code] = positives
