@@ -64,7 +64,7 @@ def main() -> None:
 
     from qualcode.assist.learner import Settings, fit
     from qualcode.assist.rules import Rules
-    from qualcode.assist.training import Examples, labelled_segments
+    from qualcode.assist.training import labelled_segments
     from qualcode.corpus import load_corpus
     from qualcode.model import Codebook, Theme
     from qualcode.project import open_project

@@ -79,7 +79,9 @@ def _pattern_errors(pattern: Any, deep: bool) -> list[str]:
         return ["a pattern is a list of token descriptions, e.g. [{LEMMA: fund}, {LOWER: condition}]"]
     if not deep:
         return []
-    from spacy.schemas import validate_token_pattern  # importing spaCy costs ~0.5 s: only when asked
+    from spacy.schemas import (
+        validate_token_pattern,  # importing spaCy costs ~0.5 s: only when asked
+    )
 
     return [str(e) for e in validate_token_pattern(pattern)]
 

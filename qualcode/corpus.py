@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import load_codebook
+from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, Codebook, Coding, Segment, Transcript
 from .project import Project, open_project
@@ -68,7 +69,7 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None)
         cf = load_file(path, coder, tid, bodies.get(tid), rel, known)
         for c in cf.orphaned:
             corpus.warnings.append(f"{rel}: coding '{c.code}' at {c.start}-{c.end} is orphaned: its text "
-                                   f"\"{_short(c.text)}\" is no longer in the transcript (kept in the file)")
+                                   f"\"{short(c.text, 50)}\" is no longer in the transcript (kept in the file)")
         corpus.files.append(cf)
     return corpus
 
@@ -100,7 +101,3 @@ def _group_warnings(codebook: Codebook, transcripts: list[Transcript]) -> list[s
                            f"{did_you_mean(g, codebook.groups)}; its themes will be the ones for all groups")
     return out
 
-
-def _short(text: str, n: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"

@@ -53,8 +53,8 @@ def lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
     """(form -> lemma, lemma -> its forms), lower-case, from the spacy-lookups-data table that the
     lookup lemmatizer uses. Lookup lemmas do not depend on context, so matching a lemma is the
     same as matching any of its forms: rules can run on the tokenizer alone."""
-    import srsly  # installed with spaCy
     import spacy_lookups_data
+    import srsly  # installed with spaCy
 
     try:
         table: dict[str, str] = srsly.read_gzip_json(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))

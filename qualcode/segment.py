@@ -24,7 +24,9 @@ SEGMENTER_VERSION = "1"
 
 @lru_cache(maxsize=1)
 def _spacy_version() -> str:
-    from importlib.metadata import version  # reading package metadata is slow: once per process
+    from importlib.metadata import (
+        version,  # reading package metadata is slow: once per process
+    )
 
     return version("spacy")
 

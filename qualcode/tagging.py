@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .corpus import Corpus
+from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
 from .segment import find_segment
@@ -51,7 +52,7 @@ def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str 
             hits.append((i, i + len(quote)))
             i = t.body.find(quote, i + 1, hi)
     if not hits:
-        raise QualcodeError(f"the quote \"{_short(quote)}\" is not in {t.id}" + (" within those segments" if chosen else ""),
+        raise QualcodeError(f"the quote \"{short(quote, 60)}\" is not in {t.id}" + (" within those segments" if chosen else ""),
                             hint="Copy it exactly from: qualcode segments " + t.id)
     if len(hits) > 1:
         where = ", ".join(f"turn {_turn_at(t, s)}" for s, _ in hits)
@@ -59,10 +60,6 @@ def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str 
                             hint="Quote more words, or give the SEGMENT_ID it is in to narrow it down.")
     return hits
 
-
-def _short(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _turn_at(t: Transcript, offset: int) -> int | str:

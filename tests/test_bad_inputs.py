@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import BAD, run, tree_digest
 
 COMMANDS = [

@@ -77,7 +77,12 @@ def grouped_folds(sources: list[str], k: int) -> list[tuple[list[int], list[int]
 
 
 def _score(source: str, codes: list[str], Y: np.ndarray, P: np.ndarray, R: np.ndarray | None) -> Score:
-    from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+    from sklearn.metrics import (
+        cohen_kappa_score,
+        f1_score,
+        precision_score,
+        recall_score,
+    )
 
     per = []
     for k, code in enumerate(codes):

@@ -17,7 +17,6 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.attrs import IDX, LENGTH
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..analysis.passages import overlapped
 from ..corpus import Corpus
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Segment
-from ..analysis.passages import overlapped
 
 
 @dataclass

@@ -40,7 +40,7 @@ def root(
     ctx.obj = State(project=project, debug=debug, encoding=encoding)
 
 
-from . import assist_cmd, codebook_cmd, coding_cmd, import_cmd, interactive, report_cmd  # noqa: E402  (register commands)
+from . import assist_cmd, codebook_cmd, coding_cmd, import_cmd, interactive, report_cmd  # noqa: E402, F401  (register commands)
 
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")

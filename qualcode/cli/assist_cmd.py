@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from ..display import short
 from . import app
-from .common import CoderOpt, ProjectOpt, console, corpus_for, warn
+from .common import CoderOpt, ProjectOpt, coder_corpus, console
 from .interactive import _read_line
 
 
@@ -27,14 +28,11 @@ def suggest(
     """Store suggestions (never codings) for segments this coder has not coded yet."""
     from ..assist.learner import Settings
     from ..assist.suggest import suggest as run_suggest
-    from ..corpus import resolve_coder
     from ..errors import QualcodeError
 
     if not rules and not model:
         raise QualcodeError("nothing to suggest from: --no-rules and --no-model together")
-    corpus = corpus_for(ctx, project)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder)
     report = run_suggest(corpus, who, transcripts or None, rules, model, Settings(min_positives=min_positives))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -62,12 +60,9 @@ def rules_cmd(
 ):
     """Each codebook keyword and pattern with its hits, accepts, rejects and precision."""
     from ..assist.rules import Rules, rule_stats
-    from ..corpus import resolve_coder
     from ..model import ACCEPTED, REJECTED
 
-    corpus = corpus_for(ctx, project)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder)
     rules = Rules(corpus.codebook, corpus.project.spacy_model)
     segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
     decisions = [c for f in corpus.files if f.coder == who for c in f.codings if c.status in (ACCEPTED, REJECTED)]
@@ -99,18 +94,15 @@ def review(
 ):
     """Accept or reject suggestions one at a time (or in bulk with --accept-above)."""
     from ..assist.review import bulk_accept, queue
-    from ..corpus import resolve_coder
 
-    corpus = corpus_for(ctx, project)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder)
     out = console()
     if accept_above is not None:
         chosen = bulk_accept(corpus, who, accept_above, dry_run, code, transcript)
         verb = "would accept" if dry_run else "accepted"
         for item in chosen:
             c = item.coding
-            out.print(f"{verb} {c.code} ({c.confidence:.2f}, {c.source}): {item.transcript_id} \"{_short(c.text)}\"",
+            out.print(f"{verb} {c.code} ({c.confidence:.2f}, {c.source}): {item.transcript_id} \"{short(c.text)}\"",
                       markup=False)
         out.print(f"{len(chosen)} suggestion(s) {verb}", markup=False)
         return
@@ -186,7 +178,7 @@ def _show(out, corpus, item, i, total, message) -> None:
         out.print(f"[yellow]{escape(message)}[/]")
     out.rule(f"{t.id} · suggestion {i + 1} of {total}", style="cyan")
     if prev is not None:
-        out.print(f"[dim]{escape(prev.speaker or '')}: {escape(_short(prev.text, 300))}[/]")
+        out.print(f"[dim]{escape(prev.speaker or '')}: {escape(short(prev.text, 300))}[/]")
     out.print(f"[bold]{escape(turn.speaker or '') if turn else ''}:[/] [bold]{escape(c.text)}[/]")
     why = c.extra
     if c.source == "rules":
@@ -196,10 +188,6 @@ def _show(out, corpus, item, i, total, message) -> None:
     out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "
               f"confidence {c.confidence:.2f}; {escape(reason)}")
 
-
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @app.command()
@@ -215,11 +203,8 @@ def evaluate(
     """How good suggestions are against this coder's own codings: P, R, F1, kappa per theme and overall."""
     from ..assist.evaluate import evaluate as run_evaluate
     from ..assist.learner import Settings
-    from ..corpus import resolve_coder
 
-    corpus = corpus_for(ctx, project)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder)
     ev = run_evaluate(corpus, who, folds, curve, settings=Settings(min_positives=min_positives))
     if as_json:
         typer.echo(json.dumps(ev.to_dict(), indent=2, ensure_ascii=False))
@@ -258,11 +243,8 @@ def next_cmd(
 ):
     """Uncoded segments to code by hand next: those the model is least sure of, spread across participants."""
     from ..assist.active import next_segments
-    from ..corpus import resolve_coder
 
-    corpus = corpus_for(ctx, project)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder)
     picks = next_segments(corpus, who, n)
     if as_json:
         for p in picks:
@@ -275,10 +257,10 @@ def next_cmd(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Code these next (tag them, or: qualcode code TRANSCRIPT --start ID)")
+    table = Table(title="Code these next (tag them, or: qualcode code TRANSCRIPT --start ID)")
     for col in ("segment", "participant", "uncertainty", "closest theme", "text"):
         table.add_column(col, overflow="fold" if col == "text" else None)
     for p in picks:
         table.add_row(p.segment.id, Text(p.segment.participant or ""), f"{p.uncertainty:.2f}", Text(p.closest or "-"),
-                      Text(_short(p.segment.text, 120)))
+                      Text(short(p.segment.text, 120)))
     console().print(table)

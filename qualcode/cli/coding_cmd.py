@@ -7,8 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..display import short
 from . import app
-from .common import CoderOpt, ProjectOpt, UnitOpt, console, corpus_for, warn
+from .common import (
+    CoderOpt,
+    ProjectOpt,
+    UnitOpt,
+    coder_corpus,
+    console,
+    corpus_for,
+    warn,
+)
 
 TranscriptArg = Annotated[str, typer.Argument(help="Transcript id, file name or path.")]
 SegmentsArg = Annotated[Optional[list[str]], typer.Argument(help="Segment ids, e.g. 12.2 or cps-01:12.2 (see 'qualcode segments').")]
@@ -66,16 +75,12 @@ def _report(change, verb: str, transcript: str) -> None:
     out = console()
     items = change.added or change.removed
     for c in items:
-        out.print(f"{verb} {c.code}: {transcript} {c.start}-{c.end} \"{_short(c.text)}\"", markup=False)
+        out.print(f"{verb} {c.code}: {transcript} {c.start}-{c.end} \"{short(c.text)}\"", markup=False)
     for c in change.updated:
         out.print(f"updated {c.code}: {transcript} {c.start}-{c.end}", markup=False)
     if not items and not change.updated:
         out.print("already coded; nothing changed", markup=False)
 
-
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @app.command()
@@ -92,12 +97,9 @@ def tag(
     project: ProjectOpt = None,
 ):
     """Code segments (or an exact quote) of a transcript with a theme."""
-    from ..corpus import resolve_coder
     from ..tagging import tag as do_tag
 
-    corpus = corpus_for(ctx, project, unit)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder, unit)
     change = do_tag(corpus, transcript, who, code, segment_ids or [], quote, memo, pin)
     _report(change, "tagged", corpus.transcript(transcript).id)
 
@@ -114,11 +116,8 @@ def untag(
     project: ProjectOpt = None,
 ):
     """Remove a theme from segments (or from an exact quote's span)."""
-    from ..corpus import resolve_coder
     from ..tagging import untag as do_untag
 
-    corpus = corpus_for(ctx, project, unit)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder, unit)
     change = do_untag(corpus, transcript, who, code, segment_ids or [], quote)
     _report(change, "removed", corpus.transcript(transcript).id)

@@ -42,6 +42,15 @@ def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None
     return load_corpus(open_project(project or st.project, unit, st.encoding))
 
 
+def coder_corpus(ctx: typer.Context, project: Path | None, coder: str | None, unit: str | None = None):
+    """The corpus loaded (its warnings shown) and the coder to act as: what most commands start with."""
+    from ..corpus import resolve_coder
+
+    corpus = corpus_for(ctx, project, unit)
+    warn(corpus.warnings)
+    return corpus, resolve_coder(corpus, coder)
+
+
 def console(stderr: bool = False):
     from rich.console import Console
 

@@ -8,8 +8,14 @@ import typer
 from rich.markup import escape
 
 from . import app
-from .common import CoderOpt, ProjectOpt, UnitOpt, console, corpus_for, warn
 from .coding_cmd import TranscriptArg
+from .common import (
+    CoderOpt,
+    ProjectOpt,
+    UnitOpt,
+    coder_corpus,
+    console,
+)
 
 
 def _render(out, view, t) -> None:
@@ -67,13 +73,10 @@ def code(
     project: ProjectOpt = None,
 ):
     """Code a transcript segment by segment. Type ? in the loop for the keys; every action is saved at once."""
-    from ..corpus import resolve_coder
     from ..errors import QualcodeError
     from ..session import CodingSession
 
-    corpus = corpus_for(ctx, project, unit)
-    warn(corpus.warnings)
-    who = resolve_coder(corpus, coder)
+    corpus, who = coder_corpus(ctx, project, coder, unit)
     session = CodingSession(corpus, transcript, who)
     if not session.segments:
         raise QualcodeError(f"{session.transcript_id} has nothing to code (only interviewer turns)")

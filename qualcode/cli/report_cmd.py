@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from . import app
-from .common import CoderOpt, OutOpt, ProjectOpt, UnitOpt, console, corpus_for, emit, pick_format, warn
-
+from .common import (
+    CoderOpt,
+    OutOpt,
+    ProjectOpt,
+    UnitOpt,
+    console,
+    corpus_for,
+    emit,
+    pick_format,
+    warn,
+)
 
 LIST_UP_TO = 40  # transcripts listed one per row by default
 

@@ -14,7 +14,7 @@ def _group_title(label: str) -> str:
 
 
 def to_markdown(s: Summary) -> str:
-    lines = [f"# Key themes by stakeholder group", "",
+    lines = ["# Key themes by stakeholder group", "",
              f"*Codebook: {s.codebook} (version {s.codebook_version}); coded by {', '.join(s.coders) or 'nobody yet'}; "
              f"unit: {s.unit}.*", ""]
     for g in s.groups:

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import QualcodeError, did_you_mean
 from ..cache import Pack, digest
+from ..errors import QualcodeError, did_you_mean
 from ..model import Transcript, Turn
 from ..perf import paused_gc
 from .captions import caption_lines
