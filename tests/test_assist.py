@@ -207,3 +207,18 @@ def test_invalid_pattern_and_empty_project(tmp_path, mini):
     assert r.exit_code == 0 and json.loads(r.stdout)["added"] == 0
     assert run("next", "--coder", "ann", project=empty).exit_code == 0
     assert run("evaluate", "--coder", "ann", project=empty).exit_code == 2
+
+
+def test_model_suggestions_respect_stakeholder_groups(tmp_path):
+    """A theme coded only for one group is never suggested (nor asked about) in another's answers."""
+    root = survey(tmp_path)
+    cb = root / "codebooks" / "cb.yaml"
+    cb.write_text("name: Feedback\ngroups:\n  A: {label: Ward A}\n  B: {label: Ward B}\n" +
+                  cb.read_text().split("\n", 1)[1].replace("    label: Waiting times\n", "    label: Waiting times\n    groups: [A]\n"))
+    for path in (root / "transcripts" / "answers").glob("*.txt"):
+        path.write_text(path.read_text().replace("speakers: []", "group: B\nspeakers: []"))
+    report = json.loads(run("suggest", "--coder", "ann", "--no-rules", "--json", project=root).stdout)
+    assert report["model"]["codes"] == 2
+    assert all(c["code"] != "waiting" for t in ("answers-new1", "answers-new3") for c in codings(root, t))
+    picks = [json.loads(x) for x in run("next", "--coder", "ann", "--json", project=root).stdout.splitlines()]
+    assert all(p["closest_theme"] != "waiting" for p in picks)

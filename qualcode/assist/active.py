@@ -31,8 +31,15 @@ def next_segments(corpus: Corpus, coder: str, n: int = 20, settings: Settings | 
         # Distance from each theme's decision threshold, scaled to 0..1 on that side of it.
         scale = np.where(probs >= thresholds, 1 - thresholds, thresholds)
         closeness = 1 - np.abs(probs - thresholds) / np.maximum(scale, 1e-9)
+        # A theme not coded for a segment's stakeholder group is no question to ask about it.
+        themes = [corpus.codebook.theme(c) for c in model.codes]
+        for i, seg in enumerate(unlabelled):
+            for j, theme in enumerate(themes):
+                if theme is not None and not theme.applies_to(seg.group):
+                    closeness[i, j] = 0.0
         best = closeness.argmax(axis=1)
-        scored = [Pick(s, round(float(closeness[i, best[i]]), 4), model.codes[best[i]]) for i, s in enumerate(unlabelled)]
+        scored = [Pick(s, round(float(closeness[i, best[i]]), 4), model.codes[best[i]] if closeness[i, best[i]] > 0 else None)
+                  for i, s in enumerate(unlabelled)]
     else:  # nothing learned yet: every segment is equally unknown; spread is all that matters
         scored = [Pick(s, 1.0, None) for s in unlabelled]
     scored.sort(key=lambda p: (-p.uncertainty, p.segment.transcript_id, p.segment.start))

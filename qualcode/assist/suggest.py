@@ -43,13 +43,16 @@ class SuggestReport:
         return d
 
 
-def model_proposals(model: Model, segments: list[Segment]) -> list[Proposal]:
+def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Proposal]:
+    """Themes scoring at or above their threshold, only where the theme applies to the
+    segment's stakeholder group (as for rules)."""
     probs = model.probabilities([s.text for s in segments])
     out = []
     for i, seg in enumerate(segments):
         for j, code in enumerate(model.codes):
             p = float(probs[i, j])
-            if p >= model.thresholds[code]:
+            theme = codebook.theme(code)
+            if p >= model.thresholds[code] and (theme is None or theme.applies_to(seg.group)):
                 out.append(Proposal(seg, code, "model", round(p, 4),
                                     {"model": model.key, "threshold": round(model.thresholds[code], 3)}))
     return out
@@ -82,7 +85,7 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
         report.model = {"key": model.key, "codes": len(model.codes), "cached": cached,
                         "training_segments": len(examples.texts), "seed_examples": examples.seeds}
         if model.codes:
-            proposals += model_proposals(model, unlabelled)
+            proposals += model_proposals(model, unlabelled, corpus.codebook)
     if use_rules:
         proposals += rule_proposals(corpus, coder, unlabelled)
 

@@ -258,8 +258,11 @@ def next_cmd(
     from rich.text import Text
 
     table = Table(title="Code these next (tag them, or: qualcode code TRANSCRIPT --start ID)")
-    for col in ("segment", "participant", "uncertainty", "closest theme", "text"):
-        table.add_column(col, overflow="fold" if col == "text" else None)
+    table.add_column("segment", no_wrap=True)
+    table.add_column("participant", no_wrap=True)
+    table.add_column("uncertainty", justify="right")
+    table.add_column("closest theme", max_width=26, overflow="fold")
+    table.add_column("text", ratio=1, min_width=30)
     for p in picks:
         table.add_row(p.segment.id, Text(p.segment.participant or ""), f"{p.uncertainty:.2f}", Text(p.closest or "-"),
                       Text(short(p.segment.text, 120)))
