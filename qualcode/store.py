@@ -69,6 +69,11 @@ def _from_obj(obj: dict, where: str) -> Coding:
                             where, fix)
     if not isinstance(obj["code"], str) or not isinstance(obj["text"], str):
         raise QualcodeError("'code' and 'text' must be strings", where, fix)
+    confidence = obj.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))
+                                   or not 0 <= confidence <= 1):
+        raise QualcodeError(f"confidence must be a number from 0 to 1 (got {confidence!r})", where,
+                            "Fix or remove 'confidence' on this line.")
     source, status = obj.get("source", "manual"), obj.get("status", ACCEPTED)
     if source not in SOURCES:
         raise QualcodeError(f"unknown source '{source}'" + did_you_mean(str(source), SOURCES), where,

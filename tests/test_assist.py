@@ -222,3 +222,16 @@ def test_model_suggestions_respect_stakeholder_groups(tmp_path):
     assert all(c["code"] != "waiting" for t in ("answers-new1", "answers-new3") for c in codings(root, t))
     picks = [json.loads(x) for x in run("next", "--coder", "ann", "--json", project=root).stdout.splitlines()]
     assert all(p["closest_theme"] != "waiting" for p in picks)
+
+
+def test_review_copes_with_sparse_hand_written_suggestions(tmp_path):
+    """A suggestion line with no confidence, rules or model key (written by hand or another tool)."""
+    root = survey(tmp_path)
+    text = "We waited six hours and nobody told us anything."
+    (root / "codings" / "ann" / "answers-new1.jsonl").write_text(json.dumps(
+        {"code": "waiting", "start": 0, "end": len(text), "text": text, "source": "rules", "status": "suggested"}) + "\n")
+    r = run("review", "--coder", "ann", input="a\nq\n", project=root)
+    assert r.exit_code == 0 and "confidence ?" in r.output and "Traceback" not in r.output
+    assert codings(root, "answers-new1")[0]["status"] == "accepted"
+    r = run("review", "--coder", "ann", "--accept-above", "0", "--dry-run", project=root)
+    assert r.exit_code == 0

@@ -41,6 +41,7 @@ CODINGS = {
     "unknown-code.jsonl": "cps-01.jsonl:1: unknown theme 'resource-barrier' (did you mean 'resource-barriers'?)",
     "bad-json.jsonl": "cps-01.jsonl:2: not valid JSON",
     "bad-offsets.jsonl": "cps-01.jsonl:1: start and end must be",
+    "bad-confidence.jsonl": "cps-01.jsonl:1: confidence must be a number from 0 to 1 (got 'high')",
 }
 
 

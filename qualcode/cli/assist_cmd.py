@@ -102,7 +102,7 @@ def review(
         verb = "would accept" if dry_run else "accepted"
         for item in chosen:
             c = item.coding
-            out.print(f"{verb} {c.code} ({c.confidence:.2f}, {c.source}): {item.transcript_id} \"{short(c.text)}\"",
+            out.print(f"{verb} {c.code} ({c.confidence or 0:.2f}, {c.source}): {item.transcript_id} \"{short(c.text)}\"",
                       markup=False)
         out.print(f"{len(chosen)} suggestion(s) {verb}", markup=False)
         return
@@ -181,12 +181,16 @@ def _show(out, corpus, item, i, total, message) -> None:
         out.print(f"[dim]{escape(prev.speaker or '')}: {escape(short(prev.text, 300))}[/]")
     out.print(f"[bold]{escape(turn.speaker or '') if turn else ''}:[/] [bold]{escape(c.text)}[/]")
     why = c.extra
+    confidence = "?" if c.confidence is None else f"{c.confidence:.2f}"  # a hand-edited line may lack it
     if c.source == "rules":
-        reason = "matched " + ", ".join(f"'{m}'" for m in why.get("matched", [])) + " (" + ", ".join(why.get("rules", [])) + ")"
+        reason = ("matched " + ", ".join(f"'{m}'" for m in why.get("matched", [])) +
+                  " (" + ", ".join(why.get("rules", [])) + ")") if why.get("rules") else "a codebook rule"
+    elif c.source == "model":
+        reason = f"model score {confidence} (threshold {why.get('threshold', '?')})"
     else:
-        reason = f"model score {c.confidence:.2f} (threshold {why.get('threshold', 0.5)})"
+        reason = f"from {c.source}"
     out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "
-              f"confidence {c.confidence:.2f}; {escape(reason)}")
+              f"confidence {confidence}; {escape(reason)}")
 
 
 
