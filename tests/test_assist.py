@@ -69,6 +69,7 @@ def test_rerun_is_idempotent_and_uses_the_cached_model(tmp_path):
     root = survey(tmp_path)
     run("suggest", "--coder", "ann", project=root)
     before = tree_digest(root)
+    assert "suggestions waiting for review (qualcode review --coder ann)" in run("status", project=root).output
     report = json.loads(run("suggest", "--coder", "ann", "--json", project=root).stdout)
     assert report["model"]["cached"] is True and report["added"] == 0 and report["kept"] > 0
     assert tree_digest(root) == before

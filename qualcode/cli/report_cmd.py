@@ -65,7 +65,9 @@ def status(
     out.print(table)
     out.print("groups: " + ", ".join(f"{g} {n}" for g, n in s.groups.items()))
     for c in s.coders:
-        out.print(f"{c}: {s.coded_share(c):.0%} of segments coded")
+        waiting = sum(t.suggested.get(c, 0) for t in s.transcripts)
+        out.print(f"{c}: {s.coded_share(c):.0%} of segments coded" +
+                  (f", {waiting} suggestions waiting for review (qualcode review --coder {c})" if waiting else ""))
 
 
 @app.command()
