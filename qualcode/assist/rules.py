@@ -23,6 +23,7 @@ from spacy.attrs import IDX, LENGTH
 from ..errors import QualcodeError
 from ..model import ACCEPTED, REJECTED, Codebook, Coding, Segment
 from ..nlp import lemma_of, lemma_pipeline, norms_as_lemmas, sentence_pipeline
+from ..perf import paused_gc
 
 PRIOR_HITS, PRIOR_GOOD = 2, 1  # a neutral Beta(1, 1) prior
 MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
@@ -133,6 +134,10 @@ class Rules:
     def hits(self, segments: list[Segment]) -> list[Hit]:
         """Every rule that fires on each segment, limited to the theme's stakeholder groups.
         Segments of one transcript are matched as one doc; a match never crosses two segments."""
+        with paused_gc():  # many small objects: see qualcode/perf.py
+            return self._hits(segments)
+
+    def _hits(self, segments: list[Segment]) -> list[Hit]:
         by_transcript: dict[str, list[Segment]] = defaultdict(list)
         for seg in segments:
             by_transcript[seg.transcript_id].append(seg)
