@@ -40,7 +40,15 @@ def root(
     ctx.obj = State(project=project, debug=debug, encoding=encoding)
 
 
-from . import assist_cmd, codebook_cmd, coding_cmd, import_cmd, interactive, report_cmd  # noqa: E402, F401  (register commands)
+from . import (  # noqa: E402, F401  (register commands)
+    assist_cmd,
+    codebook_cmd,
+    coding_cmd,
+    import_cmd,
+    interactive,
+    query_cmd,
+    report_cmd,
+)
 
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")

@@ -1,0 +1,35 @@
+"""Which themes each coding unit carries: the table that matrix queries count from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..corpus import Corpus
+from ..model import ACCEPTED, Segment
+from .passages import overlapped
+
+
+@dataclass(frozen=True)
+class CodedUnit:
+    segment: Segment
+    themes: frozenset[str]
+
+
+def coded_units(corpus: Corpus, coder: str | None = None) -> list[CodedUnit]:
+    """Every codable segment (interviewer turns excluded) with the accepted themes that overlap it,
+    from one coder or, by default, all coders together. Segments with no theme are included."""
+    from collections import defaultdict
+
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for f in corpus.files:
+        if coder in (None, f.coder):
+            spans[f.transcript_id] += [(c.start, c.end, c.code) for c in f.anchored if c.status == ACCEPTED]
+    out = []
+    for tid, segs in corpus.segments().items():
+        codable = [s for s in segs if not s.is_interviewer]
+        themes: dict[str, set[str]] = {s.id: set() for s in codable}
+        for code in {c for _, _, c in spans.get(tid, [])}:
+            for seg in overlapped(codable, [(s, e) for s, e, c in spans[tid] if c == code]):
+                themes[seg.id].add(code)
+        out += [CodedUnit(s, frozenset(themes[s.id])) for s in codable]
+    return out

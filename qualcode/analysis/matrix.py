@@ -1,0 +1,107 @@
+"""Matrix coding queries: theme x stakeholder group, theme x participant, theme co-occurrence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from ..corpus import Corpus
+from ..errors import QualcodeError, did_you_mean
+from .coded_units import coded_units
+
+ROWS = ("themes", "participants")
+COLS = ("groups", "participants", "themes")
+COUNTS = ("participants", "segments", "transcripts")
+
+
+@dataclass
+class Matrix:
+    rows: str
+    cols: str
+    count: str
+    percent: bool
+    row_ids: list[str]
+    row_labels: list[str]
+    col_ids: list[str]
+    col_labels: list[str]
+    cells: list[list[float]]  # rows x cols
+    totals: list[int]  # per column: what a percentage is of (participants, segments or transcripts)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _check(value: str, choices: tuple[str, ...], what: str) -> str:
+    if value not in choices:
+        raise QualcodeError(f"unknown {what} '{value}'" + did_you_mean(value, choices), hint="Use one of: " + ", ".join(choices))
+    return value
+
+
+VALID = {("themes", "groups"), ("themes", "participants"), ("themes", "themes"), ("participants", "themes")}
+
+
+def _key(unit, count: str) -> str:
+    s = unit.segment
+    return {"participants": s.participant or s.transcript_id, "segments": s.id, "transcripts": s.transcript_id}[count]
+
+
+def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: str = "participants",
+           percent: bool = False, coder: str | None = None) -> Matrix:
+    """Count, for each theme and column, the distinct participants (or coding units, or transcripts)
+    where the theme was coded.
+
+    themes x groups: NVivo's matrix coding query. themes x participants: 0/1, did the participant
+    voice it (or units, with --count segments). themes x themes: co-occurrence, the units (or
+    participants...) where both themes were coded. participants x themes: the 0/1 table transposed,
+    one row per participant, for mixed methods. --percent: of the column's total."""
+    _check(rows, ROWS, "--rows"), _check(cols, COLS, "--cols"), _check(count, COUNTS, "--count")
+    if (rows, cols) not in VALID:
+        raise QualcodeError(f"--rows {rows} does not go with --cols {cols}",
+                            hint="Use themes x groups, themes x participants, themes x themes or participants x themes.")
+    if coder is not None and coder not in corpus.coders:
+        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
+    cb = corpus.codebook
+    units = coded_units(corpus, coder)
+    theme_ids, theme_labels = [t.id for t in cb.themes], [t.label for t in cb.themes]
+
+    if cols == "themes" and rows == "themes":
+        found: dict[tuple[str, str], set] = defaultdict(set)
+        for u in units:
+            for a in u.themes:
+                for b in u.themes:
+                    found[(a, b)].add(_key(u, count))
+        cells = [[len(found.get((a, b), ())) for b in theme_ids] for a in theme_ids]
+        totals = [len(found.get((t, t), ())) for t in theme_ids]  # the diagonal: the theme alone
+        result = Matrix(rows, cols, count, percent, theme_ids, theme_labels, theme_ids, theme_labels, cells, totals)
+    else:
+        if cols == "groups":
+            groups = list(cb.groups) + sorted({u.segment.group for u in units
+                                               if u.segment.group and u.segment.group not in cb.groups})
+            if any(u.segment.group is None for u in units):
+                groups.append(None)
+            col_ids, col_labels = [g or "" for g in groups], [cb.group_label(g) for g in groups]
+            column = lambda u: u.segment.group or ""  # noqa: E731
+        else:
+            col_ids = col_labels = sorted({u.segment.participant or u.segment.transcript_id for u in units})
+            column = lambda u: u.segment.participant or u.segment.transcript_id  # noqa: E731
+        flag = "participants" in (rows, cols) and count == "participants"  # did this person voice it: 0/1
+        found = defaultdict(set)
+        everyone: dict[str, set] = defaultdict(set)
+        for u in units:
+            everyone[column(u)].add(_key(u, count))
+            for t in u.themes:
+                found[(t, column(u))].add(_key(u, count))
+        cells = [[min(1, len(found.get((t, c), ()))) if flag else len(found.get((t, c), ())) for c in col_ids]
+                 for t in theme_ids]
+        totals = [1 if flag else len(everyone.get(c, ())) for c in col_ids]
+        result = Matrix("themes", cols if rows == "themes" else "participants", count, percent, theme_ids,
+                        theme_labels, col_ids, col_labels, cells, totals)
+        if rows == "participants":
+            result = Matrix("participants", "themes", count, percent, col_ids, col_labels, theme_ids, theme_labels,
+                            [list(r) for r in zip(*cells)], [1] * len(theme_ids))
+    if percent:
+        if result.rows == "participants" or (result.cols == "participants" and count == "participants"):
+            raise QualcodeError("--percent needs counts, not 0/1: add --count segments")
+        result.cells = [[round(100 * v / total, 1) if total else 0.0 for v, total in zip(row, result.totals)]
+                        for row in result.cells]
+    return result

@@ -1,0 +1,115 @@
+"""Queries a researcher asks of coded material: every passage of a theme, and keyword in context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..corpus import Corpus
+from ..errors import QualcodeError, did_you_mean
+from ..model import ACCEPTED
+from .coded_units import coded_units
+from .passages import TurnIndex, passages
+from .summary import attribution
+
+
+@dataclass
+class Passage:
+    theme: str
+    transcript_id: str
+    participant: str
+    group: str | None
+    attribution: str
+    start: int
+    end: int
+    text: str
+    pinned: bool
+    before: list[str] = field(default_factory=list)  # context: "Speaker: sentence"
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KwicHit:
+    transcript_id: str
+    segment_id: str
+    speaker: str | None
+    participant: str | None
+    group: str | None
+    left: str
+    match: str
+    right: str
+    themes: list[str]
+
+
+def _as_dicts(items) -> list[dict]:
+    return [asdict(i) for i in items]
+
+
+def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: str | None = None,
+           context: int = 0, coder: str | None = None) -> list[Passage]:
+    """Every coded passage of the theme (adjacent coded sentences of a turn joined), in document
+    order, with its attribution and `context` segments either side."""
+    from ..tagging import check_theme
+
+    theme_id = check_theme(corpus, theme).id
+    if context < 0:
+        raise QualcodeError("--context must be 0 or more")
+    if coder is not None and coder not in corpus.coders:
+        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
+    by_id = {t.id: t for t in corpus.transcripts}
+    codings: dict[str, list] = {}
+    for f in corpus.files:
+        if coder in (None, f.coder) and f.transcript_id in by_id:
+            codings.setdefault(f.transcript_id, []).extend(
+                c for c in f.anchored if c.status == ACCEPTED and c.code == theme_id)
+    segments = corpus.segments([by_id[t] for t in sorted(codings) if codings[t]]) if context else {}
+    out = []
+    for tid in sorted(codings):
+        if not codings[tid]:
+            continue
+        t = by_id[tid]
+        for p in passages(t, TurnIndex(t), codings[tid]):
+            if p.is_interviewer or (group and p.group != group) or (participant and p.participant != participant):
+                continue
+            q = Passage(theme_id, tid, p.participant, p.group, attribution(p, corpus.codebook), p.start, p.end, p.text,
+                        p.pinned)
+            if context:
+                segs = segments[tid]
+                first = next((i for i, s in enumerate(segs) if s.end > p.start), len(segs))
+                last = next((i for i in range(len(segs) - 1, -1, -1) if segs[i].start < p.end), -1)
+                q.before = [f"{s.speaker or ''}: {s.text}".lstrip(": ") for s in segs[max(0, first - context):first]]
+                q.after = [f"{s.speaker or ''}: {s.text}".lstrip(": ") for s in segs[last + 1:last + 1 + context]]
+            out.append(q)
+    return out
+
+
+def _pattern(text: str, lemma: bool) -> re.Pattern:
+    words = text.split()
+    if not words:
+        raise QualcodeError("say what to search for")
+    if lemma:  # any form of each word: 'wait' finds waited, waiting, waits
+        from ..nlp import forms_of
+
+        parts = ["(?:" + "|".join(sorted((re.escape(f) for f in forms_of(w)), key=len, reverse=True)) + ")"
+                 for w in words]
+    else:
+        parts = [re.escape(w) for w in words]
+    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+def search(corpus: Corpus, text: str, lemma: bool = False, group: str | None = None, width: int = 50,
+           coder: str | None = None) -> list[KwicHit]:
+    """Keyword in context over every transcript, with the themes already coded on each hit's segment."""
+    pattern = _pattern(text, lemma)
+    themes = {u.segment.id: sorted(u.themes) for u in coded_units(corpus, coder)}
+    out = []
+    for segs in corpus.segments().values():
+        for s in segs:
+            if group and s.group != group:
+                continue
+            for m in pattern.finditer(s.text):
+                left = " ".join(s.text[:m.start()].split())
+                right = " ".join(s.text[m.end():].split())
+                out.append(KwicHit(s.transcript_id, s.id, s.speaker, s.participant, s.group,
+                                   left[-width:], m.group(0), right[:width], themes.get(s.id, [])))
+    return out

@@ -1,0 +1,129 @@
+"""qualcode matrix | quotes | search: questions asked of the coded material."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from . import app
+from .common import (
+    CoderOpt,
+    OutOpt,
+    ProjectOpt,
+    console,
+    corpus_for,
+    emit,
+    pick_format,
+    warn,
+)
+
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")]
+
+
+@app.command()
+def matrix(
+    ctx: typer.Context,
+    rows: Annotated[str, typer.Option("--rows", help="themes or participants.")] = "themes",
+    cols: Annotated[str, typer.Option("--cols", help="groups, participants or themes (co-occurrence).")] = "groups",
+    count: Annotated[str, typer.Option("--count", help="What a cell counts: participants, segments or transcripts.")] = "participants",
+    percent: Annotated[bool, typer.Option("--percent", help="Cells as a percentage of the column's total.")] = False,
+    coder: CoderOpt = None,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    project: ProjectOpt = None,
+):
+    """Theme x stakeholder group (a matrix coding query), theme x participant (0/1), or theme co-occurrence."""
+    from ..analysis.matrix import matrix as run_matrix
+    from ..export.matrix import to_csv, to_json, to_markdown
+
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    m = run_matrix(corpus, rows, cols, count, percent, coder)
+    if fmt != "table":
+        emit({"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m), out)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    unit = "%" if percent else ("0/1" if "participants" in (rows, cols) and count == "participants" else count)
+    table = Table(title=f"{rows} x {cols} ({unit})", title_justify="left")
+    table.add_column("")
+    for cid, label in zip(m.col_ids, m.col_labels):  # ids keep a terminal table narrow
+        table.add_column(Text(cid or label), justify="right")
+    from ..export.matrix import _cell
+
+    for label, row in zip(m.row_labels, m.cells):
+        table.add_row(Text(label), *(Text(_cell(v), style="dim" if not v else "") for v in row))
+    console().print(table)
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    theme: Annotated[str, typer.Argument(help="Theme id or label.")],
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
+    participant: Annotated[Optional[str], typer.Option("--participant", help="Only this participant.")] = None,
+    context: Annotated[int, typer.Option("--context", "-C", help="Segments of context either side.")] = 0,
+    coder: CoderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Every coded passage of a theme, attributed, with surrounding sentences for context."""
+    from ..analysis.queries import _as_dicts
+    from ..analysis.queries import quotes as run_quotes
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    found = run_quotes(corpus, theme, group, participant, context, coder)
+    if as_json:
+        typer.echo(json.dumps(_as_dicts(found), ensure_ascii=False, indent=2))
+        return
+    out = console()
+    if not found:
+        out.print("No coded passages.", markup=False)
+    for q in found:
+        out.rule(f"{q.transcript_id} · {q.attribution}" + (" · pinned" if q.pinned else ""), style="cyan")
+        for line in q.before:
+            out.print(f"[dim]{escape(line)}[/]")
+        out.print(f"[bold]“{escape(q.text)}”[/]")
+        for line in q.after:
+            out.print(f"[dim]{escape(line)}[/]")
+    out.print(f"{len(found)} passage(s)", markup=False)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find (case-insensitive, whole words).")],
+    lemma: Annotated[bool, typer.Option("--lemma", help="Any form of each word: 'wait' finds waited, waiting.")] = False,
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
+    coder: CoderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Keyword in context across transcripts, with the themes already on each hit: what did the codebook miss?"""
+    from ..analysis.queries import _as_dicts
+    from ..analysis.queries import search as run_search
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    hits = run_search(corpus, text, lemma, group, coder=coder)
+    if as_json:
+        typer.echo(json.dumps(_as_dicts(hits), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"'{text}'{' (any form)' if lemma else ''}: {len(hits)} hit(s)", title_justify="left")
+    table.add_column("segment", no_wrap=True)
+    table.add_column("left", justify="right", ratio=2)
+    table.add_column("hit", style="bold")
+    table.add_column("right", ratio=2)
+    table.add_column("themes", ratio=1)
+    for h in hits:
+        table.add_row(h.segment_id, Text(h.left), Text(h.match), Text(h.right), Text(", ".join(h.themes) or "-"))
+    console().print(table)

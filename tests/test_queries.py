@@ -1,0 +1,88 @@
+"""matrix, quotes and search through the CLI, checked against codings made in the test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import run
+
+
+def coded(mini):
+    """cps-01 (P1, CPS): court-procedure on 2.1 and 2.2, resource-barriers on 4.1 (and on 2.2).
+    yos-01 (P2, YOS): exploitation on 2.1, resource-barriers on 3.2."""
+    for args in (["cps-01", "2.1", "2.2", "--code", "court-procedure"], ["cps-01", "4.1", "2.2", "--code", "resource-barriers"],
+                 ["yos-01", "2.1", "--code", "exploitation"], ["yos-01", "3.2", "--code", "resource-barriers"]):
+        assert run("tag", *args, "--coder", "ann", project=mini).exit_code == 0
+    return mini
+
+
+def test_theme_by_group_counts_participants_segments_and_percent(mini):
+    coded(mini)
+    m = json.loads(run("matrix", "--format", "json", project=mini).stdout)
+    assert m["col_ids"] == ["CPS", "YOS"]
+    cells = dict(zip(m["row_ids"], m["cells"]))
+    assert cells["court-procedure"] == [1, 0] and cells["resource-barriers"] == [1, 1] and cells["exploitation"] == [0, 1]
+    m = json.loads(run("matrix", "--count", "segments", "--format", "json", project=mini).stdout)
+    cells = dict(zip(m["row_ids"], m["cells"]))
+    assert cells["resource-barriers"] == [2, 1] and m["totals"] == [5, 4]  # codable segments per group
+    m = json.loads(run("matrix", "--count", "segments", "--percent", "--format", "json", project=mini).stdout)
+    assert dict(zip(m["row_ids"], m["cells"]))["resource-barriers"] == [40.0, 25.0]
+
+
+def test_participants_and_cooccurrence(mini):
+    coded(mini)
+    m = json.loads(run("matrix", "--rows", "participants", "--cols", "themes", "--format", "json", project=mini).stdout)
+    assert m["row_ids"] == ["P1", "P2"]
+    rows = dict(zip(m["row_ids"], m["cells"]))
+    themes = m["col_ids"]
+    assert rows["P1"][themes.index("court-procedure")] == 1 and rows["P2"][themes.index("court-procedure")] == 0
+    m = json.loads(run("matrix", "--cols", "themes", "--count", "segments", "--format", "json", project=mini).stdout)
+    i, j = m["row_ids"].index("court-procedure"), m["row_ids"].index("resource-barriers")
+    assert m["cells"][i][j] == m["cells"][j][i] == 1  # only cps-01:2.2 carries both
+    assert m["cells"][j][j] == 3
+    out = run("matrix", "--out", mini / "m.csv", project=mini)
+    rows = list(csv.reader(io.StringIO((mini / "m.csv").read_text())))
+    assert rows[0] == ["theme", "label", "CPS", "YOS"] and out.exit_code == 0
+    md = run("matrix", "--format", "markdown", project=mini).stdout
+    assert md.startswith("| themes x groups (participants) | Crown Prosecution Service | youth offending service |")
+
+
+def test_matrix_bad_requests(mini):
+    for args, expected in ((["--rows", "groups"], "unknown --rows"), (["--cols", "themez"], "did you mean 'themes'"),
+                           (["--rows", "participants", "--cols", "groups"], "does not go with"),
+                           (["--cols", "participants", "--percent"], "--percent needs counts"),
+                           (["--coder", "zed"], "no codings by 'zed'")):
+        r = run("matrix", *args, project=mini)
+        assert r.exit_code == 2 and expected in r.output, (args, r.output)
+
+
+def test_quotes_with_context_and_filters(mini):
+    coded(mini)
+    found = json.loads(run("quotes", "resource-barriers", "--context", "1", "--json", project=mini).stdout)
+    assert [q["transcript_id"] for q in found] == ["cps-01", "cps-01", "yos-01"]
+    first = found[0]
+    assert first["text"] == "Court time is scarce and listing is unpredictable."
+    assert first["before"] == ["Priya: Hearings are often adjourned."] and first["attribution"] == "CPS prosecutor"
+    assert first["after"] == ["Priya: The bench wants more information."]
+    assert [q["participant"] for q in json.loads(run("quotes", "resource-barriers", "--group", "YOS", "--json",
+                                                      project=mini).stdout)] == ["P2"]
+    r = run("quotes", "resource-barriers", "--context", "1", project=mini)
+    assert r.exit_code == 0 and "3 passage(s)" in r.output
+    assert "did you mean 'court-procedure'" in run("quotes", "court-proc", project=mini).output
+
+
+def test_search_words_and_lemmas_with_themes(mini):
+    coded(mini)
+    hits = json.loads(run("search", "funding", "--json", project=mini).stdout)
+    # Interviewer turns are searched too (with their speaker), but carry no themes.
+    assert [(h["segment_id"], h["speaker"]) for h in hits] == [("cps-01:3.1", "Interviewer"), ("cps-01:4.1", "Priya"),
+                                                                ("yos-01:3.2", "Dana")]
+    assert hits[1]["themes"] == ["resource-barriers"] and hits[1]["left"] == "There is no" and hits[0]["themes"] == []
+    assert json.loads(run("search", "adjourn", "--json", project=mini).stdout) == []  # whole words only
+    lemma = json.loads(run("search", "adjourn", "--lemma", "--json", project=mini).stdout)
+    assert [h["match"] for h in lemma] == ["adjourned"]
+    assert [h["segment_id"] for h in json.loads(run("search", "funding", "--group", "YOS", "--json",
+                                                     project=mini).stdout)] == ["yos-01:3.2"]
+    assert run("search", "  ", project=mini).exit_code == 2
