@@ -86,3 +86,30 @@ def test_search_words_and_lemmas_with_themes(mini):
     assert [h["segment_id"] for h in json.loads(run("search", "funding", "--group", "YOS", "--json",
                                                      project=mini).stdout)] == ["yos-01:3.2"]
     assert run("search", "  ", project=mini).exit_code == 2
+
+
+def test_anonymous_projects_leak_no_participant_name_or_id_in_any_output(example, tmp_path):
+    (example / "qualcode.yaml").write_text((example / "qualcode.yaml").read_text() + "anonymous: true\n")
+    from qualcode.transcripts import load_transcripts
+
+    transcripts = load_transcripts(example / "transcripts", example)
+    secrets = {t.id for t in transcripts} | {t.participant for t in transcripts} | {
+        turn.speaker for t in transcripts for turn in t.turns if turn.speaker and not turn.is_interviewer}
+    secrets |= {part for name in list(secrets) for part in name.split() if len(part) >= 3 and part[0].isupper()}
+    assert {"mps-03", "P05", "Taylor Reid", "Alex"} <= secrets
+    outputs = []
+    for fmt in ("table", "markdown", "csv", "json"):
+        outputs.append(run("summary", "--format", fmt, project=example).stdout)
+        outputs.append(run("matrix", "--cols", "participants", "--format", fmt, project=example).stdout)
+    outputs.append(run("matrix", "--rows", "participants", "--cols", "themes", "-f", "csv", project=example).stdout)
+    for args in (["quotes", "resource-barriers", "--context", "2"], ["search", "funding"]):
+        outputs.append(run(*args, project=example).stdout)
+        outputs.append(run(*args, "--json", project=example).stdout)
+    run("summary", "--out", tmp_path / "report.md", project=example)
+    outputs.append((tmp_path / "report.md").read_text())
+    text = "\n".join(outputs)
+    assert "Participant 1" in text and "Interview 1" in text and "(MPS legislation lead)" in text
+    import re
+
+    leaks = sorted(s for s in secrets if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", text))
+    assert leaks == []

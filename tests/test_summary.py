@@ -152,7 +152,8 @@ def test_docx_transcripts_work_through_every_command(mini):
     data = json.loads(run("summary", "--format", "json", "--group", "YOS", project=mini).stdout)
     quotes = data["groups"][0]["themes"][0]["quotes"]
     assert quotes == [{"text": "There is no funding for mentoring.", "attribution": "charity lead", "transcript_id": "charity",
-                       "participant": "P9", "start": quotes[0]["start"], "end": quotes[0]["end"], "pinned": False}]
+                       "participant": "P9", "start": quotes[0]["start"], "end": quotes[0]["end"], "pinned": False,
+                       "trimmed": False}]
 
 
 def test_python_dash_m_runs_the_cli():
@@ -169,3 +170,28 @@ def test_undeclared_group_is_warned_about_with_a_fix(mini):
     r = run("status", project=mini)
     assert r.exit_code == 0
     assert "transcripts/yos-01.md: group 'YOT' is not declared in the codebook (did you mean 'YOS'?)" in r.output
+
+
+def test_quotes_are_typical_of_the_theme_and_trimmed_to_sentences(mini):
+    """Four participants on one theme: three about funding, one off-topic. With one quote asked
+    for, the typical one is chosen; a long passage is cut at a sentence with an ellipsis."""
+    long_answer = " ".join(f"Sentence {i} says the funding for activities ran out again this year." for i in range(12))
+    answers = {
+        "p1": "Nobody would pay for the gym sessions because the funding for activities had gone completely.",
+        "p2": "There was no funding for activities, so the requirements about gym sessions meant nothing at all.",
+        "p3": "The weather was lovely that week and we went to the seaside with the whole team for a day.",
+        "p4": long_answer,
+    }
+    for pid, text in answers.items():
+        (mini / "transcripts" / f"{pid}.md").write_text(
+            f"---\nid: {pid}\nparticipant: {pid.upper()}\ngroup: YOS\nrole: manager {pid}\n---\n"
+            f"Interviewer: Tell me.\n\nSam: {text}\n")
+        assert run("tag", pid, "--quote", text, "--code", "resource-barriers", "--coder", "ann", project=mini).exit_code == 0
+    data = json.loads(run("summary", "--format", "json", "--group", "YOS", "--quotes", "4", project=mini).stdout)
+    quotes = data["groups"][0]["themes"][0]["quotes"]
+    assert quotes[-1]["participant"] == "P3"  # the off-topic passage comes last
+    assert quotes[0]["participant"] in ("P1", "P2", "P4")
+    long = next(q for q in quotes if q["participant"] == "P4")
+    assert long["trimmed"] is True and long["text"].endswith("year. …") and len(long["text"].split()) <= 91
+    one = json.loads(run("summary", "--format", "json", "--group", "YOS", "--quotes", "1", project=mini).stdout)
+    assert one["groups"][0]["themes"][0]["quotes"][0]["participant"] != "P3"

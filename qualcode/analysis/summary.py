@@ -9,8 +9,7 @@ from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
 from ..model import Codebook, Coding
 from .passages import Passage, TurnIndex, overlapped, passages
-
-IDEAL_WORDS = (15, 90)  # a quote a reader can take in at once
+from .quote_choice import choose, trim, typicality
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,7 @@ class Quote:
     start: int
     end: int
     pinned: bool
+    trimmed: bool = False  # cut to whole sentences, ending in an ellipsis
 
 
 @dataclass
@@ -61,34 +61,6 @@ def attribution(p: Passage, codebook: Codebook) -> str:
     if p.role:
         return p.role
     return f"{codebook.group_label(p.group)} participant"
-
-
-def _quote_order(p: Passage):
-    lo, hi = IDEAL_WORDS
-    penalty = lo - p.words if p.words < lo else (p.words - hi if p.words > hi else 0)
-    return (penalty, p.transcript_id, p.start)
-
-
-def choose_quotes(candidates: list[Passage], n: int) -> list[Passage]:
-    """Pinned first; then well-sized passages from as many distinct participants as possible.
-    Interviewer turns are never quoted. Deterministic: ties fall back to transcript and position."""
-    pool = [p for p in candidates if not p.is_interviewer]
-    pinned = sorted((p for p in pool if p.pinned), key=lambda p: (p.transcript_id, p.start))
-    chosen = pinned[:n]
-    rest = sorted((p for p in pool if not p.pinned), key=_quote_order)
-    voiced = {p.participant for p in chosen}
-    for p in rest:  # first, one each from participants not yet quoted
-        if len(chosen) >= n:
-            break
-        if p.participant not in voiced:
-            chosen.append(p)
-            voiced.add(p.participant)
-    for p in rest:  # then fill up from anyone
-        if len(chosen) >= n:
-            break
-        if p not in chosen:
-            chosen.append(p)
-    return chosen
 
 
 def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3) -> Summary:
@@ -135,6 +107,12 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
                                 hint="Groups: " + ", ".join(g for g in order if g))
         order = [group]
     theme_rank = {t.id: i for i, t in enumerate(cb.themes)}
+    typical: dict[str, dict] = {}
+    if quotes:  # how typical each passage is of its theme, across every group's passages of it
+        for theme in cb.themes:
+            every = [p for g in order for p in found.get((g, theme.id), [])]
+            if every:
+                typical[theme.id] = typicality(every)
     groups = []
     for g in order:
         gs = GroupSummary(g, cb.group_label(g), len(docs.get(g, ())), len(people.get(g, ())))
@@ -142,14 +120,14 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
             ps = found.get((g, theme.id))
             if not ps:
                 continue
-            picked = choose_quotes(ps, quotes)
+            picked = choose(ps, quotes, typical.get(theme.id, {}))
             gs.themes.append(ThemeRow(
                 id=theme.id, label=theme.label, gloss=theme.gloss,
                 participants=len({p.participant for p in ps if not p.is_interviewer}),
                 participants_in_group=gs.participants,
                 segments=len(units[(g, theme.id)]),
-                quotes=[Quote(p.text, attribution(p, cb), p.transcript_id, p.participant, p.start, p.end, p.pinned)
-                        for p in picked],
+                quotes=[Quote(text, attribution(p, cb), p.transcript_id, p.participant, p.start, p.end, p.pinned, cut)
+                        for p in picked for text, cut in [trim(p.text)]],
             ))
         gs.themes.sort(key=lambda r: (-r.participants, -r.segments, theme_rank[r.id]))
         groups.append(gs)

@@ -78,6 +78,29 @@ def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], def
     return fmt
 
 
+def scrubbed(corpus, text: str) -> str:
+    """The text with participant names and ids replaced when the project says `anonymous: true`."""
+    if not corpus.project.anonymous:
+        return text
+    from ..anonymise import Pseudonyms
+
+    return Pseudonyms.of(corpus)(text)
+
+
+def show(corpus, render) -> None:
+    """Render rich output to the terminal; through the pseudonymiser first when anonymous."""
+    if not corpus.project.anonymous:
+        render(console())
+        return
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render(Console(file=buffer, width=console().width, highlight=False, soft_wrap=True))
+    sys.stdout.write(scrubbed(corpus, buffer.getvalue()))
+
+
 def emit(text: str, out: Path | None) -> None:
     """Print, or write the file atomically and say where it went."""
     if out is None:

@@ -13,10 +13,11 @@ from .common import (
     CoderOpt,
     OutOpt,
     ProjectOpt,
-    console,
     corpus_for,
     emit,
     pick_format,
+    scrubbed,
+    show,
     warn,
 )
 
@@ -44,7 +45,7 @@ def matrix(
     warn(corpus.warnings)
     m = run_matrix(corpus, rows, cols, count, percent, coder)
     if fmt != "table":
-        emit({"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m), out)
+        emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m)), out)
         return
     from rich.table import Table
     from rich.text import Text
@@ -58,7 +59,7 @@ def matrix(
 
     for label, row in zip(m.row_labels, m.cells):
         table.add_row(Text(label), *(Text(_cell(v), style="dim" if not v else "") for v in row))
-    console().print(table)
+    show(corpus, lambda out: out.print(table))
 
 
 @app.command()
@@ -80,19 +81,22 @@ def quotes(
     warn(corpus.warnings)
     found = run_quotes(corpus, theme, group, participant, context, coder)
     if as_json:
-        typer.echo(json.dumps(_as_dicts(found), ensure_ascii=False, indent=2))
+        typer.echo(scrubbed(corpus, json.dumps(_as_dicts(found), ensure_ascii=False, indent=2)))
         return
-    out = console()
-    if not found:
-        out.print("No coded passages.", markup=False)
-    for q in found:
-        out.rule(f"{q.transcript_id} · {q.attribution}" + (" · pinned" if q.pinned else ""), style="cyan")
-        for line in q.before:
-            out.print(f"[dim]{escape(line)}[/]")
-        out.print(f"[bold]“{escape(q.text)}”[/]")
-        for line in q.after:
-            out.print(f"[dim]{escape(line)}[/]")
-    out.print(f"{len(found)} passage(s)", markup=False)
+
+    def render(out) -> None:
+        if not found:
+            out.print("No coded passages.", markup=False)
+        for q in found:
+            out.rule(f"{q.transcript_id} · {q.attribution}" + (" · pinned" if q.pinned else ""), style="cyan")
+            for line in q.before:
+                out.print(f"[dim]{escape(line)}[/]")
+            out.print(f"[bold]“{escape(q.text)}”[/]")
+            for line in q.after:
+                out.print(f"[dim]{escape(line)}[/]")
+        out.print(f"{len(found)} passage(s)", markup=False)
+
+    show(corpus, render)
 
 
 @app.command()
@@ -113,7 +117,7 @@ def search(
     warn(corpus.warnings)
     hits = run_search(corpus, text, lemma, group, coder=coder)
     if as_json:
-        typer.echo(json.dumps(_as_dicts(hits), ensure_ascii=False, indent=2))
+        typer.echo(scrubbed(corpus, json.dumps(_as_dicts(hits), ensure_ascii=False, indent=2)))
         return
     from rich.table import Table
     from rich.text import Text
@@ -126,4 +130,4 @@ def search(
     table.add_column("themes", ratio=1)
     for h in hits:
         table.add_row(h.segment_id, Text(h.left), Text(h.match), Text(h.right), Text(", ".join(h.themes) or "-"))
-    console().print(table)
+    show(corpus, lambda out: out.print(table))

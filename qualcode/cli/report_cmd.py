@@ -17,6 +17,8 @@ from .common import (
     corpus_for,
     emit,
     pick_format,
+    scrubbed,
+    show,
     warn,
 )
 
@@ -89,16 +91,15 @@ def summary(
     warn(corpus.warnings)
     s = summarise(corpus, group, coder if coder is None else coder, quotes)
     if fmt == "table":
-        _table(s)
+        show(corpus, lambda out: _table(s, out))
         return
-    emit({"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s), out)
+    emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s)), out)
 
 
-def _table(s) -> None:
+def _table(s, out) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    out = console()
     for g in s.groups:
         table = Table(title=f"Key themes from interviews with {g.label} participants "
                             f"({g.participants} participants, {g.transcripts} transcripts)",
