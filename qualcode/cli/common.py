@@ -65,16 +65,20 @@ def warn(messages) -> None:
 
 def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], default: str = "table") -> str:
     if fmt is None and out is not None:
-        by_suffix = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}
+        by_suffix = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json", ".xlsx": "xlsx",
+                     ".docx": "docx"}
         fmt = by_suffix.get(out.suffix.lower())
-        if fmt is None:
+        if fmt is None or fmt not in choices:
             raise QualcodeError(f"cannot tell the format from '{out.name}'",
-                                hint="Name the file .md, .csv or .json, or pass --format.")
+                                hint="Name the file " + ", ".join(f".{c}" if c != "markdown" else ".md"
+                                                                  for c in choices if c != "table") + ", or pass --format.")
     fmt = fmt or default
     if fmt not in choices:
         raise QualcodeError(f"unknown format '{fmt}'", hint="Use one of: " + ", ".join(choices))
     if fmt == "table" and out is not None:
         raise QualcodeError("--format table is for the terminal", hint="Use markdown, csv or json with --out.")
+    if fmt in BINARY and out is None:
+        raise QualcodeError(f"--format {fmt} makes a file", hint=f"Add --out FILE.{fmt}")
     return fmt
 
 
@@ -99,6 +103,19 @@ def show(corpus, render) -> None:
     buffer = io.StringIO()
     render(Console(file=buffer, width=console().width, highlight=False, soft_wrap=True))
     sys.stdout.write(scrubbed(corpus, buffer.getvalue()))
+
+
+BINARY = ("xlsx", "docx")
+
+
+def emit_bytes(data: bytes, out: Path) -> None:
+    from ..storage import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as exc:
+        raise QualcodeError(f"cannot write the file: {exc.strerror}", str(out))
+    console(stderr=True).print(f"Wrote {out}", markup=False)
 
 
 def emit(text: str, out: Path | None) -> None:

@@ -15,13 +15,14 @@ from .common import (
     ProjectOpt,
     corpus_for,
     emit,
+    emit_bytes,
     pick_format,
     scrubbed,
     show,
     warn,
 )
 
-FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")]
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx or docx (default: table, or from --out's suffix).")]
 
 
 @app.command()
@@ -40,10 +41,15 @@ def matrix(
     from ..analysis.matrix import matrix as run_matrix
     from ..export.matrix import to_csv, to_json, to_markdown
 
-    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
     m = run_matrix(corpus, rows, cols, count, percent, coder)
+    if fmt in ("xlsx", "docx"):
+        from ..export.office import matrix_docx, matrix_xlsx
+
+        emit_bytes((matrix_xlsx if fmt == "xlsx" else matrix_docx)(m, lambda t: scrubbed(corpus, t)), out)
+        return
     if fmt != "table":
         emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m)), out)
         return

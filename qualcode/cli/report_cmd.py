@@ -16,6 +16,7 @@ from .common import (
     console,
     corpus_for,
     emit,
+    emit_bytes,
     pick_format,
     scrubbed,
     show,
@@ -78,7 +79,7 @@ def summary(
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
     coder: CoderOpt = None,
     quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx or docx (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     project: ProjectOpt = None,
 ):
@@ -86,10 +87,17 @@ def summary(
     from ..analysis.summary import summarise
     from ..export.summary import to_csv, to_json, to_markdown
 
-    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
     s = summarise(corpus, group, coder if coder is None else coder, quotes)
+    if fmt in ("xlsx", "docx"):
+        from ..analysis.matrix import matrix
+        from ..export.office import summary_docx, summary_xlsx
+
+        m = matrix(corpus, coder=coder)
+        emit_bytes((summary_xlsx if fmt == "xlsx" else summary_docx)(s, m, lambda t: scrubbed(corpus, t)), out)
+        return
     if fmt == "table":
         show(corpus, lambda out: _table(s, out))
         return
