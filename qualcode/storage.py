@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 
+def _umask_mode() -> int:
+    """The mode a plain open() would give a new file: mkstemp's 0600 would hide reports and codings."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """`durable` also flushes to disk: for codings, not for the rebuildable cache."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -17,6 +24,7 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
         return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _umask_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             if durable:
@@ -35,6 +43,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _umask_mode())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -113,3 +113,23 @@ def test_anonymous_projects_leak_no_participant_name_or_id_in_any_output(example
 
     leaks = sorted(s for s in secrets if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", text))
     assert leaks == []
+
+
+def test_saturation_counts_new_themes_in_interview_order(mini):
+    coded(mini)
+    (mini / "transcripts" / "cps-01.md").write_text((mini / "transcripts" / "cps-01.md").read_text()
+                                                     .replace("role: CPS prosecutor", "role: CPS prosecutor\ndate: 2025-05-01"))
+    (mini / "transcripts" / "yos-01.md").write_text((mini / "transcripts" / "yos-01.md").read_text()
+                                                     .replace("role: YOS service manager", "role: YOS service manager\ndate: 2025-04-01"))
+    sat = json.loads(run("saturation", "--format", "json", project=mini).stdout)
+    steps = [(s["transcript_id"], s["themes"], s["new"], s["cumulative"]) for s in sat["steps"]]
+    assert steps == [("yos-01", 2, ["resource-barriers", "exploitation"], 2),
+                     ("cps-01", 2, ["court-procedure"], 3)]  # resource-barriers was not new any more
+    by_name = json.loads(run("saturation", "--order", "name", "--format", "json", project=mini).stdout)
+    assert [s["transcript_id"] for s in by_name["steps"]] == ["cps-01", "yos-01"]
+    assert by_name["steps"][1]["new"] == ["exploitation"]
+    rows = list(csv.reader(io.StringIO(run("saturation", "--format", "csv", project=mini).stdout)))
+    assert rows[0][:3] == ["#", "interview", "date"] and rows[1][1] == "yos-01"
+    assert run("saturation", project=mini).exit_code == 0
+    r = run("saturation", "--order", "dat", project=mini)
+    assert r.exit_code == 2 and "did you mean 'date'" in r.output

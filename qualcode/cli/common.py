@@ -66,7 +66,7 @@ def warn(messages) -> None:
 def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], default: str = "table") -> str:
     if fmt is None and out is not None:
         by_suffix = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json", ".xlsx": "xlsx",
-                     ".docx": "docx"}
+                     ".docx": "docx", ".html": "html", ".htm": "html"}
         fmt = by_suffix.get(out.suffix.lower())
         if fmt is None or fmt not in choices:
             raise QualcodeError(f"cannot tell the format from '{out.name}'",

@@ -137,3 +137,48 @@ def search(
     for h in hits:
         table.add_row(h.segment_id, Text(h.left), Text(h.match), Text(h.right), Text(", ".join(h.themes) or "-"))
     show(corpus, lambda out: out.print(table))
+
+
+@app.command()
+def saturation(
+    ctx: typer.Context,
+    order: Annotated[str, typer.Option("--order", help="date (front matter 'date'; undated last) or name.")] = "date",
+    coder: CoderOpt = None,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    project: ProjectOpt = None,
+):
+    """After each further interview, how many new themes appeared: evidence for (or against) saturation."""
+    from ..analysis.saturation import saturation as run_saturation
+
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    sat = run_saturation(corpus, order, coder)
+    header = ["#", "interview", "date", "group", "themes", "new", "cumulative", "new themes"]
+    rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
+             str(s.cumulative), ", ".join(s.new)] for s in sat.steps]
+    if fmt == "json":
+        emit(scrubbed(corpus, json.dumps(sat.to_dict(), ensure_ascii=False, indent=2) + "\n"), out)
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+        emit(scrubbed(corpus, buffer.getvalue()), out)
+    elif fmt == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        emit(scrubbed(corpus, "\n".join(lines) + "\n"), out)
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=f"New themes after each interview ({sat.order} order; {sat.themes_in_codebook} themes "
+                            "in the codebook)", title_justify="left")
+        for col in header:
+            table.add_column(col, justify="right" if col in ("#", "themes", "new", "cumulative") else "left")
+        for r in rows:
+            table.add_row(*(Text(c) for c in r))
+        show(corpus, lambda o: o.print(table))

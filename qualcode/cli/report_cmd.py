@@ -79,7 +79,7 @@ def summary(
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
     coder: CoderOpt = None,
     quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx or docx (default: table, or from --out's suffix).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx, docx or html (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     project: ProjectOpt = None,
 ):
@@ -87,16 +87,21 @@ def summary(
     from ..analysis.summary import summarise
     from ..export.summary import to_csv, to_json, to_markdown
 
-    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
     s = summarise(corpus, group, coder if coder is None else coder, quotes)
-    if fmt in ("xlsx", "docx"):
+    if fmt in ("xlsx", "docx", "html"):
         from ..analysis.matrix import matrix
+        from ..export.html import summary_html
         from ..export.office import summary_docx, summary_xlsx
 
         m = matrix(corpus, coder=coder)
-        emit_bytes((summary_xlsx if fmt == "xlsx" else summary_docx)(s, m, lambda t: scrubbed(corpus, t)), out)
+        scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
+        if fmt == "html":
+            emit(summary_html(s, m, scrub), out)
+        else:
+            emit_bytes((summary_xlsx if fmt == "xlsx" else summary_docx)(s, m, scrub), out)
         return
     if fmt == "table":
         show(corpus, lambda out: _table(s, out))

@@ -1,0 +1,59 @@
+"""Did the coding reach saturation? After each further interview, in the order they were held,
+how many themes appeared for the first time."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..corpus import Corpus
+from ..errors import QualcodeError, did_you_mean
+from ..model import ACCEPTED
+
+ORDERS = ("date", "name")
+
+
+@dataclass
+class Step:
+    position: int
+    transcript_id: str
+    date: str | None
+    group: str | None
+    themes: int  # themes coded in this interview
+    new: list[str]  # themes seen here for the first time
+    cumulative: int
+
+
+@dataclass
+class Saturation:
+    order: str
+    themes_in_codebook: int
+    steps: list[Step]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def saturation(corpus: Corpus, order: str = "date", coder: str | None = None) -> Saturation:
+    if order not in ORDERS:
+        raise QualcodeError(f"unknown order '{order}'" + did_you_mean(order, ORDERS), hint="Use date or name.")
+    if coder is not None and coder not in corpus.coders:
+        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
+    coded: dict[str, set[str]] = {}
+    for f in corpus.files:
+        if coder in (None, f.coder):
+            coded.setdefault(f.transcript_id, set()).update(c.code for c in f.anchored if c.status == ACCEPTED)
+
+    def key(t):
+        date = str(t.metadata.get("date") or "")
+        # Undated interviews go last (in name order) when ordering by date.
+        return ((date == "", date, t.id) if order == "date" else (t.id,))
+
+    seen: set[str] = set()
+    steps = []
+    for i, t in enumerate(sorted(corpus.transcripts, key=key), 1):
+        here = coded.get(t.id, set())
+        new = sorted(here - seen, key=lambda c: corpus.codebook.ids.index(c) if c in corpus.codebook.ids else 0)
+        seen |= here
+        steps.append(Step(i, t.id, str(t.metadata["date"]) if t.metadata.get("date") else None, t.group, len(here),
+                          new, len(seen)))
+    return Saturation(order, len(corpus.codebook.themes), steps)

@@ -1,0 +1,102 @@
+"""The theme summary as one self-contained HTML file: no network, no CDN, no external file.
+
+A theme table, a heatmap of theme x stakeholder group, a section per group with its quotes, and a
+filter box (also set from the address: report.html#filter=court, so a filtered view can be shared)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Callable
+
+from ..analysis.matrix import Matrix
+from ..analysis.summary import Summary
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #305496;padding-bottom:.2rem}
+.meta{color:#5b6775}
+#filter{font-size:1rem;padding:.4rem .6rem;width:22rem;max-width:100%;margin:.5rem 0 1rem}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #c9d1db;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#305496;color:#fff}td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.heatmap td.n{min-width:4.5rem;text-align:center}
+article{margin:0 0 1rem 0}article h3{font-size:1.05rem;margin:.8rem 0 .2rem}
+blockquote{margin:.3rem 0 .3rem 1.2rem;font-style:italic}cite{font-style:normal;color:#5b6775}
+[hidden]{display:none!important}
+"""
+
+SCRIPT = """
+(function(){
+  var box=document.getElementById('filter');
+  function apply(){
+    var q=box.value.trim().toLowerCase(), shown=0;
+    document.querySelectorAll('[data-filter]').forEach(function(el){
+      var hit=!q||el.getAttribute('data-filter').indexOf(q)!==-1;
+      if(hit){el.removeAttribute('hidden');shown++;}else{el.setAttribute('hidden','');}
+    });
+    document.getElementById('shown').textContent=q?(shown+' matching'):'';
+  }
+  box.addEventListener('input',apply);
+  var m=/[#&]filter=([^&]*)/.exec(location.hash);
+  if(m){box.value=decodeURIComponent(m[1].replace(/\\+/g,' '));}
+  apply();
+})();
+"""
+
+
+def _heat(value: float, top: float) -> str:
+    if not value or not top:
+        return "background:#f5f7fa;color:#9aa5b1"
+    strength = 0.15 + 0.85 * value / top
+    return f"background:rgba(48,84,150,{strength:.2f});color:{'#fff' if strength > 0.55 else '#1d2733'}"
+
+
+def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str] = lambda t: t) -> str:
+    e = lambda text: escape(scrub(str(text)))  # noqa: E731
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>Key themes by stakeholder group</title>", f"<style>{STYLE}</style></head><body>",
+             "<h1>Key themes by stakeholder group</h1>",
+             f'<p class="meta">Codebook: {e(s.codebook)} (version {e(s.codebook_version)}); coded by '
+             f'{e(", ".join(s.coders) or "nobody yet")}; unit: {e(s.unit)}.</p>',
+             '<label>Filter themes and quotes: <input id="filter" type="search" placeholder="a word, a theme, a role"></label> '
+             '<span id="shown" class="meta"></span>']
+    # Theme table.
+    parts.append('<h2>Theme table</h2><table id="themes"><thead><tr><th>Group</th><th>Theme</th><th>Gloss</th>'
+                 '<th>Participants</th><th>Segments</th></tr></thead><tbody>')
+    for g in s.groups:
+        for t in g.themes:
+            key = f"{g.label} {t.label} {t.gloss} " + " ".join(q.text + " " + q.attribution for q in t.quotes)
+            parts.append(f'<tr data-filter="{e(key.lower())}"><td>{e(g.label)}</td><td>{e(t.label)}</td><td>{e(t.gloss)}</td>'
+                         f'<td class="n">{t.participants} of {t.participants_in_group}</td><td class="n">{t.segments}</td></tr>')
+    parts.append("</tbody></table>")
+    # Heatmap.
+    if m is not None and m.row_ids:
+        top = max((v for row in m.cells for v in row), default=0)
+        parts.append(f'<h2>Heatmap: themes by stakeholder group ({e(m.count)})</h2><table class="heatmap" id="heatmap">'
+                     "<thead><tr><th>Theme</th>" + "".join(f"<th>{e(c)}</th>" for c in m.col_labels) + "</tr></thead><tbody>")
+        for label, row in zip(m.row_labels, m.cells):
+            if not any(row):
+                continue
+            cells = "".join(f'<td class="n" style="{_heat(v, top)}">{int(v) if float(v).is_integer() else v}</td>' for v in row)
+            parts.append(f'<tr data-filter="{e(label.lower())}"><td>{e(label)}</td>{cells}</tr>')
+        parts.append("</tbody></table>")
+    # Sections with quotes.
+    for g in s.groups:
+        parts.append(f'<section id="group-{e(g.id or "none")}"><h2>Key themes from interviews with {e(g.label)} participants</h2>')
+        if not g.transcripts:
+            parts.append("<p>No transcripts from this group yet.</p></section>")
+            continue
+        if not g.themes:
+            parts.append("<p>No themes coded yet.</p></section>")
+            continue
+        for t in g.themes:
+            key = f"{g.label} {t.label} {t.gloss} " + " ".join(q.text + " " + q.attribution for q in t.quotes)
+            parts.append(f'<article data-filter="{e(key.lower())}"><h3>{e(t.label)}</h3><p>{e(t.gloss)} Raised by '
+                         f'{t.participants} of {t.participants_in_group} participants ({t.segments} coded segment'
+                         f'{"s" if t.segments != 1 else ""}).</p>')
+            for q in t.quotes:
+                parts.append(f"<blockquote>“{e(q.text)}” <cite>({e(q.attribution)})</cite></blockquote>")
+            parts.append("</article>")
+        parts.append("</section>")
+    parts.append(f"<script>{SCRIPT}</script></body></html>")
+    return "\n".join(parts) + "\n"

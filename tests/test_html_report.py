@@ -1,0 +1,46 @@
+"""The HTML report: self-contained, and right in a real headless browser (Debian's chromium,
+installed by .ci/run; skipped with the reason where it cannot be)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import run
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_report_is_one_self_contained_file(example, tmp_path):
+    out = tmp_path / "report.html"
+    assert run("summary", "--out", out, project=example).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched from anywhere
+    assert "<link" not in page and '<script src' not in page
+    assert page.count("<blockquote>") >= 25 and 'id="heatmap"' in page and 'id="filter"' in page
+    assert "Key themes from interviews with Crown Prosecution Service participants" in page
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no chromium here (.ci/run installs Debian's chromium package)")
+def test_heatmap_quotes_and_filter_work_in_a_browser(example, tmp_path):
+    out = tmp_path / "report.html"
+    assert run("summary", "--out", out, project=example).exit_code == 0
+    dom = subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000",
+                          "--dump-dom", out.as_uri() + "#filter=court"],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert 'id="heatmap"' in dom and "rgba(48,84,150," in dom  # the heatmap's shaded cells
+    rows = re.findall(r'<tr data-filter="([^"]*)"( hidden="")?', dom)
+    shown = [text for text, hidden in rows if not hidden]
+    hidden = [text for text, hidden in rows if hidden]
+    assert shown and hidden, "the filter hid nothing or everything"
+    assert all("court" in text for text in shown) and not any("court" in text for text in hidden)
+    assert re.search(r'<span id="shown"[^>]*>\d+ matching</span>', dom)
+    # An unfiltered page shows every theme and its quotes.
+    full = subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--virtual-time-budget=3000",
+                           "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert "hidden=" not in full.split('id="themes"')[1].split("</table>")[0]
+    assert full.count("<blockquote>") >= 25
