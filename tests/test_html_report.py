@@ -44,3 +44,28 @@ def test_heatmap_quotes_and_filter_work_in_a_browser(example, tmp_path):
                            "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
     assert "hidden=" not in full.split('id="themes"')[1].split("</table>")[0]
     assert full.count("<blockquote>") >= 25
+
+
+def test_plots_are_files_and_reproducible(example, tmp_path):
+    for kind in ("heatmap", "prevalence", "saturation"):
+        r = run("plot", kind, "--out", tmp_path / f"{kind}.png", project=example)
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / f"{kind}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    run("plot", "heatmap", "--out", tmp_path / "a.svg", project=example)
+    run("plot", "heatmap", "--out", tmp_path / "b.svg", project=example)
+    svg = (tmp_path / "a.svg").read_bytes()
+    assert b"<svg" in svg and b"Reluctance to report breaches" in svg and svg == (tmp_path / "b.svg").read_bytes()
+    r = run("plot", "pie", "--out", tmp_path / "x.png", project=example)
+    assert r.exit_code == 2 and "unknown figure 'pie'" in r.output
+    r = run("plot", "heatmap", "--out", tmp_path / "x.pdf", project=example)
+    assert r.exit_code == 2 and ".png or .svg" in r.output
+
+
+def test_reports_embed_the_figures(example, tmp_path):
+    import docx
+
+    run("summary", "--out", tmp_path / "r.html", project=example)
+    page = (tmp_path / "r.html").read_text()
+    assert page.count("<figure") == 2 and "<?xml" not in page
+    run("summary", "--out", tmp_path / "r.docx", project=example)
+    assert len(docx.Document(tmp_path / "r.docx").inline_shapes) == 2

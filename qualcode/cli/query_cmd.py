@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -182,3 +183,37 @@ def saturation(
         for r in rows:
             table.add_row(*(Text(c) for c in r))
         show(corpus, lambda o: o.print(table))
+
+
+@app.command()
+def plot(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="heatmap, prevalence or saturation.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The figure: .png or .svg.", dir_okay=False)],
+    count: Annotated[str, typer.Option("--count", help="For heatmap and prevalence: participants, segments or transcripts.")] = "participants",
+    order: Annotated[str, typer.Option("--order", help="For saturation: date or name.")] = "date",
+    coder: CoderOpt = None,
+    project: ProjectOpt = None,
+):
+    """A figure for a report: theme x group heatmap, theme prevalence, or the saturation curve."""
+    from ..analysis.matrix import matrix as run_matrix
+    from ..analysis.saturation import saturation as run_saturation
+    from ..errors import QualcodeError
+    from ..export import plots
+
+    if kind not in plots.KINDS:
+        from ..errors import did_you_mean
+
+        raise QualcodeError(f"unknown figure '{kind}'" + did_you_mean(kind, plots.KINDS), hint="Use: " + ", ".join(plots.KINDS))
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise QualcodeError(f"cannot draw a figure as '{out.suffix or out.name}'", hint="Name the file .png or .svg.")
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
+    if kind == "saturation":
+        data = plots.saturation_curve(run_saturation(corpus, order, coder), fmt, scrub)
+    else:
+        m = run_matrix(corpus, count=count, coder=coder)
+        data = (plots.heatmap if kind == "heatmap" else plots.prevalence)(m, fmt, scrub)
+    emit_bytes(data, out)

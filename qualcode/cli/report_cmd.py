@@ -98,15 +98,32 @@ def summary(
 
         m = matrix(corpus, coder=coder)
         scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
+        if fmt == "xlsx":
+            emit_bytes(summary_xlsx(s, m, scrub), out)
+            return
+        figures = report_figures(corpus, coder, "svg" if fmt == "html" else "png", scrub)
         if fmt == "html":
-            emit(summary_html(s, m, scrub), out)
+            emit(summary_html(s, m, scrub, figures), out)
         else:
-            emit_bytes((summary_xlsx if fmt == "xlsx" else summary_docx)(s, m, scrub), out)
+            emit_bytes(summary_docx(s, m, scrub, figures), out)
         return
     if fmt == "table":
         show(corpus, lambda out: _table(s, out))
         return
     emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s)), out)
+
+
+def report_figures(corpus, coder, fmt: str, scrub) -> list[tuple[str, bytes]]:
+    """The figures a report carries: theme prevalence by group and the saturation curve (the
+    heatmap is drawn as a table in HTML and given as a table in Word)."""
+    from ..analysis.matrix import matrix
+    from ..analysis.saturation import saturation
+    from ..export.plots import prevalence, saturation_curve
+
+    if not any(f.anchored for f in corpus.files):
+        return []  # nothing coded: no figure to draw
+    return [("Theme prevalence by stakeholder group", prevalence(matrix(corpus, coder=coder), fmt, scrub)),
+            ("New themes after each interview", saturation_curve(saturation(corpus, "date", coder), fmt, scrub))]
 
 
 def _table(s, out) -> None:

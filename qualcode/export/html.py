@@ -22,6 +22,7 @@ table.heatmap td.n{min-width:4.5rem;text-align:center}
 article{margin:0 0 1rem 0}article h3{font-size:1.05rem;margin:.8rem 0 .2rem}
 blockquote{margin:.3rem 0 .3rem 1.2rem;font-style:italic}cite{font-style:normal;color:#5b6775}
 [hidden]{display:none!important}
+figure.plot{margin:0 0 1.5rem 0}figure.plot svg{max-width:100%;height:auto}
 """
 
 SCRIPT = """
@@ -50,7 +51,9 @@ def _heat(value: float, top: float) -> str:
     return f"background:rgba(48,84,150,{strength:.2f});color:{'#fff' if strength > 0.55 else '#1d2733'}"
 
 
-def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str] = lambda t: t) -> str:
+def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str] = lambda t: t,
+                 figures: list[tuple[str, bytes]] = ()) -> str:
+    """`figures`: (title, SVG bytes) drawn inline, so the file stays self-contained."""
     e = lambda text: escape(scrub(str(text)))  # noqa: E731
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -80,6 +83,10 @@ def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str
             cells = "".join(f'<td class="n" style="{_heat(v, top)}">{int(v) if float(v).is_integer() else v}</td>' for v in row)
             parts.append(f'<tr data-filter="{e(label.lower())}"><td>{e(label)}</td>{cells}</tr>')
         parts.append("</tbody></table>")
+    for title, svg in figures:
+        markup = svg.decode("utf-8")
+        markup = markup[markup.index("<svg"):]  # drop the XML prologue: the SVG is inline
+        parts.append(f'<h2>{e(title)}</h2><figure class="plot">{markup}</figure>')
     # Sections with quotes.
     for g in s.groups:
         parts.append(f'<section id="group-{e(g.id or "none")}"><h2>Key themes from interviews with {e(g.label)} participants</h2>')

@@ -103,7 +103,8 @@ def _word_table(doc, header: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
-def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same) -> bytes:
+def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same,
+                 figures: list[tuple[str, bytes]] = ()) -> bytes:
     """Headings, a theme table as a real Word table, then per group a bullet per theme with its
     gloss and counts and the quotes in italics with their attribution: ready to paste into a report."""
     import docx
@@ -118,6 +119,11 @@ def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same) -> b
         _word_table(doc, ["Theme", *(scrub(c) for c in m.col_labels)],
                     [[scrub(m.row_labels[i]), *(str(int(v)) if float(v).is_integer() else f"{v:.1f}" for v in m.cells[i])]
                      for i in shown])
+    from docx.shared import Inches
+
+    for title, png in figures:
+        doc.add_heading(title, level=2)
+        doc.add_picture(io.BytesIO(png), width=Inches(6))
     for g in s.groups:
         doc.add_heading(scrub(f"Key themes from interviews with {g.label} participants"), level=2)
         if not g.transcripts or not g.themes:
