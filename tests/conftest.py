@@ -73,6 +73,28 @@ Dana: Safeguarding should come first. There is no funding for youth clubs any mo
 """
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output instead of comparing with it")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/NAME; with --update-golden, write it there instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = Path(__file__).resolve().parent / "golden" / name
+        if update:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.is_file(), f"no golden file {name}: run pytest --update-golden once, then review and commit it"
+        assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the difference, then pytest --update-golden"
+
+    return check
+
+
 def run(*args: str, input: str | None = None, project: Path | None = None):
     """Invoke the real CLI. With `project`, pass it as --project."""
     argv = (["--project", str(project)] if project else []) + [str(a) for a in args]

@@ -82,3 +82,32 @@ def test_anonymous_office_exports(example, tmp_path):
     for secret in ("P01", "P05", "mps-01", "Taylor", "Alex", "Priya"):
         assert secret not in text, secret
     assert "Participant 1" in text
+
+
+def test_empty_projects_and_groups_give_sensible_reports_in_every_format(mini, tmp_path):
+    """mini: YOS has a transcript but nothing coded, themes with no codings; then no transcripts at all."""
+    import docx
+    import openpyxl
+
+    assert run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "ann", project=mini).exit_code == 0
+    for emptiness in ("nothing coded for YOS", "no transcripts at all"):
+        if emptiness == "no transcripts at all":
+            for path in (mini / "transcripts").glob("*.md"):
+                path.unlink()
+        for suffix in ("md", "csv", "json", "xlsx", "docx", "html"):
+            out = tmp_path / emptiness.replace(" ", "-") / f"summary.{suffix}"
+            r = run("summary", "--out", out, project=mini)
+            assert r.exit_code == 0 and out.stat().st_size > 0, (emptiness, suffix, r.output)
+        for suffix in ("md", "csv", "json", "xlsx", "docx"):
+            assert run("matrix", "--out", tmp_path / emptiness.replace(" ", "-") / f"m.{suffix}", project=mini).exit_code == 0
+        for kind in ("heatmap", "prevalence", "saturation"):
+            assert run("plot", kind, "--out", tmp_path / f"{kind}.png", project=mini).exit_code == 0, (emptiness, kind)
+        assert run("saturation", project=mini).exit_code == 0
+        assert run("quotes", "safeguarding", project=mini).exit_code == 0
+    first = tmp_path / "nothing-coded-for-YOS"
+    assert "No themes coded yet in 1 transcript(s)." in (first / "summary.md").read_text()
+    assert "No themes coded yet" in (first / "summary.html").read_text()
+    assert "No themes coded yet." in [p.text for p in docx.Document(first / "summary.docx").paragraphs]
+    assert "Quotes YOS" in openpyxl.load_workbook(first / "summary.xlsx").sheetnames
+    last = tmp_path / "no-transcripts-at-all"
+    assert (last / "summary.md").read_text().count("No transcripts from this group yet.") == 2
