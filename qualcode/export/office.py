@@ -37,12 +37,26 @@ def _style_sheet(ws, widths: list[int]) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="305496")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=1):
+        lines = 1
+        for cell, width in zip(row, widths + [14] * len(row)):
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if cell.row > 1:
+                cell.font = Font(bold=False)
+            # Row heights are not computed by openpyxl and not every viewer fits them: estimate.
+            text = "" if cell.value is None else str(cell.value)
+            lines = max(lines, -(-len(text) * 11 // (10 * max(width - 1, 1))) or 1)
+        ws.row_dimensions[row[0].row].height = 15 * lines
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
     ws.freeze_panes = "B2"
+    # Printed: landscape, every column on one page's width, the header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _matrix_sheet(wb, m: Matrix, title: str, used: set[str], scrub: Scrub) -> None:
@@ -91,16 +105,41 @@ def matrix_xlsx(m: Matrix, scrub: Scrub = _same) -> bytes:
     return buffer.getvalue()
 
 
-def _word_table(doc, header: list[str], rows: list[list[str]]) -> None:
+def _word_table(doc, header: list[str], rows: list[list[str]], first_width: float = 2.4, total_width: float = 9.0) -> None:
+    """A real Word table: a wide first column (theme names are not broken mid-word), the rest
+    shared, 9 pt text; numbers right-aligned."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt
+
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+    table.autofit = False
+    rest = (total_width - first_width) / max(1, len(header) - 1)
+    widths = [Inches(first_width)] + [Inches(rest)] * (len(header) - 1)
+
+    def fill(cells, texts, bold=False):
+        for i, (cell, text) in enumerate(zip(cells, texts)):
+            cell.width = widths[i]
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(text)
+            run.bold, run.font.size = bold, Pt(9)
+            if i and not bold:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    fill(table.rows[0].cells, header, bold=True)
     for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row):
-            cell.text = text
+        fill(table.add_row().cells, row)
+
+
+def _landscape_section(doc, landscape: bool) -> None:
+    """Start a new section in landscape (for a wide table) or back in portrait."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    width, height = section.page_width, section.page_height
+    if (width < height) == landscape:
+        section.page_width, section.page_height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
 
 
 def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same,
@@ -114,11 +153,13 @@ def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same,
     doc.add_paragraph(scrub(f"Codebook: {s.codebook} (version {s.codebook_version}); coded by "
                             f"{', '.join(s.coders) or 'nobody yet'}; unit: {s.unit}."))
     if m is not None and m.row_ids:
-        doc.add_heading("Themes by stakeholder group", level=2)
+        _landscape_section(doc, True)
+        doc.add_heading(f"Themes by stakeholder group ({m.count})", level=2)
         shown = [i for i, row in enumerate(m.cells) if any(row)]
         _word_table(doc, ["Theme", *(scrub(c) for c in m.col_labels)],
                     [[scrub(m.row_labels[i]), *(str(int(v)) if float(v).is_integer() else f"{v:.1f}" for v in m.cells[i])]
                      for i in shown])
+        _landscape_section(doc, False)
     from docx.shared import Inches
 
     for title, png in figures:
@@ -148,6 +189,10 @@ def matrix_docx(m: Matrix, scrub: Scrub = _same) -> bytes:
     import docx
 
     doc = docx.Document()
+    section = doc.sections[0]  # a matrix is wide: the whole document in landscape
+    from docx.enum.section import WD_ORIENT
+
+    section.orientation, section.page_width, section.page_height = WD_ORIENT.LANDSCAPE, section.page_height, section.page_width
     doc.add_heading(f"{m.rows} x {m.cols} ({'%' if m.percent else m.count})", level=1)
     _word_table(doc, ["", *(scrub(c) for c in m.col_labels)],
                 [[scrub(label), *(str(int(v)) if float(v).is_integer() else f"{v:.1f}" for v in row)]
