@@ -68,4 +68,7 @@ def test_reports_embed_the_figures(example, tmp_path):
     page = (tmp_path / "r.html").read_text()
     assert page.count("<figure") == 2 and "<?xml" not in page
     run("summary", "--out", tmp_path / "r.docx", project=example)
-    assert len(docx.Document(tmp_path / "r.docx").inline_shapes) == 2
+    assert len(docx.Document(tmp_path / "r.docx").inline_shapes) == 3  # heatmap, prevalence, saturation
+    assert run("matrix", "--count", "segments", "--out", tmp_path / "m.html", project=example).exit_code == 0
+    page = (tmp_path / "m.html").read_text()
+    assert 'id="heatmap"' in page and "Court procedure" in page and 'id="filter"' in page

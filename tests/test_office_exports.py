@@ -74,10 +74,13 @@ def test_anonymous_office_exports(example, tmp_path):
     run("summary", "--out", tmp_path / "a.xlsx", project=example)
     run("summary", "--out", tmp_path / "a.docx", project=example)
     run("matrix", "--rows", "participants", "--cols", "themes", "--out", tmp_path / "m.xlsx", project=example)
+    run("summary", "--out", tmp_path / "a.html", project=example)
+    run("matrix", "--cols", "participants", "--out", tmp_path / "m.html", project=example)
     texts = [str(c.value) for f in ("a.xlsx", "m.xlsx") for ws in openpyxl.load_workbook(tmp_path / f)
              for row in ws.iter_rows() for c in row if c.value is not None]
     d = docx.Document(tmp_path / "a.docx")
     texts += [p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells]
+    texts += [(tmp_path / f).read_text() for f in ("a.html", "m.html")]
     text = "\n".join(texts)
     for secret in ("P01", "P05", "mps-01", "Taylor", "Alex", "Priya"):
         assert secret not in text, secret

@@ -23,7 +23,7 @@ from .common import (
     warn,
 )
 
-FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx or docx (default: table, or from --out's suffix).")]
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx, docx or html (default: table, or from --out's suffix).")]
 
 
 @app.command()
@@ -42,10 +42,15 @@ def matrix(
     from ..analysis.matrix import matrix as run_matrix
     from ..export.matrix import to_csv, to_json, to_markdown
 
-    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
     m = run_matrix(corpus, rows, cols, count, percent, coder)
+    if fmt == "html":
+        from ..export.html import matrix_html
+
+        emit(matrix_html(m, lambda t: scrubbed(corpus, t)), out)
+        return
     if fmt in ("xlsx", "docx"):
         from ..export.office import matrix_docx, matrix_xlsx
 

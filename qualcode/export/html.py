@@ -51,14 +51,39 @@ def _heat(value: float, top: float) -> str:
     return f"background:rgba(48,84,150,{strength:.2f});color:{'#fff' if strength > 0.55 else '#1d2733'}"
 
 
+def _heatmap(m: Matrix, e) -> str:
+    """The matrix as a table whose cells are shaded by value: a heatmap that needs no script."""
+    top = max((v for row in m.cells for v in row), default=0)
+    rows = ['<table class="heatmap" id="heatmap"><thead><tr><th></th>' +
+            "".join(f"<th>{e(c)}</th>" for c in m.col_labels) + "</tr></thead><tbody>"]
+    for label, row in zip(m.row_labels, m.cells):
+        if not any(row):
+            continue
+        cells = "".join(f'<td class="n" style="{_heat(v, top)}">{int(v) if float(v).is_integer() else v}</td>' for v in row)
+        rows.append(f'<tr data-filter="{e(label.lower())}"><td>{e(label)}</td>{cells}</tr>')
+    return "".join(rows) + "</tbody></table>"
+
+
+def _page(title: str, body: list[str]) -> str:
+    return "\n".join(["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{escape(title)}</title>", f"<style>{STYLE}</style></head><body>", *body,
+                      f"<script>{SCRIPT}</script></body></html>"]) + "\n"
+
+
+def matrix_html(m: Matrix, scrub: Callable[[str], str] = lambda t: t) -> str:
+    e = lambda text: escape(scrub(str(text)))  # noqa: E731
+    title = f"{m.rows} x {m.cols} ({'%' if m.percent else m.count})"
+    return _page(title, [f"<h1>{e(title)}</h1>",
+                         '<label>Filter rows: <input id="filter" type="search"></label> <span id="shown" class="meta"></span>',
+                         _heatmap(m, e)])
+
+
 def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str] = lambda t: t,
                  figures: list[tuple[str, bytes]] = ()) -> str:
     """`figures`: (title, SVG bytes) drawn inline, so the file stays self-contained."""
     e = lambda text: escape(scrub(str(text)))  # noqa: E731
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Key themes by stakeholder group</title>", f"<style>{STYLE}</style></head><body>",
-             "<h1>Key themes by stakeholder group</h1>",
+    parts = ["<h1>Key themes by stakeholder group</h1>",
              f'<p class="meta">Codebook: {e(s.codebook)} (version {e(s.codebook_version)}); coded by '
              f'{e(", ".join(s.coders) or "nobody yet")}; unit: {e(s.unit)}.</p>',
              '<label>Filter themes and quotes: <input id="filter" type="search" placeholder="a word, a theme, a role"></label> '
@@ -72,17 +97,9 @@ def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str
             parts.append(f'<tr data-filter="{e(key.lower())}"><td>{e(g.label)}</td><td>{e(t.label)}</td><td>{e(t.gloss)}</td>'
                          f'<td class="n">{t.participants} of {t.participants_in_group}</td><td class="n">{t.segments}</td></tr>')
     parts.append("</tbody></table>")
-    # Heatmap.
     if m is not None and m.row_ids:
-        top = max((v for row in m.cells for v in row), default=0)
-        parts.append(f'<h2>Heatmap: themes by stakeholder group ({e(m.count)})</h2><table class="heatmap" id="heatmap">'
-                     "<thead><tr><th>Theme</th>" + "".join(f"<th>{e(c)}</th>" for c in m.col_labels) + "</tr></thead><tbody>")
-        for label, row in zip(m.row_labels, m.cells):
-            if not any(row):
-                continue
-            cells = "".join(f'<td class="n" style="{_heat(v, top)}">{int(v) if float(v).is_integer() else v}</td>' for v in row)
-            parts.append(f'<tr data-filter="{e(label.lower())}"><td>{e(label)}</td>{cells}</tr>')
-        parts.append("</tbody></table>")
+        parts.append(f"<h2>Heatmap: themes by stakeholder group ({e(m.count)})</h2>")
+        parts.append(_heatmap(m, e))
     for title, svg in figures:
         markup = svg.decode("utf-8")
         markup = markup[markup.index("<svg"):]  # drop the XML prologue: the SVG is inline
@@ -105,5 +122,4 @@ def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str
                 parts.append(f"<blockquote>“{e(q.text)}” <cite>({e(q.attribution)})</cite></blockquote>")
             parts.append("</article>")
         parts.append("</section>")
-    parts.append(f"<script>{SCRIPT}</script></body></html>")
-    return "\n".join(parts) + "\n"
+    return _page("Key themes by stakeholder group", parts)
