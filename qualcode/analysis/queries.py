@@ -10,7 +10,7 @@ from ..errors import QualcodeError, did_you_mean
 from ..model import ACCEPTED
 from .coded_units import coded_units
 from .passages import TurnIndex, passages
-from .summary import attribution
+from .summary import attribution, pseudonyms
 
 
 @dataclass
@@ -63,6 +63,7 @@ def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: st
             codings.setdefault(f.transcript_id, []).extend(
                 c for c in f.anchored if c.status == ACCEPTED and c.code == theme_id)
     segments = corpus.segments([by_id[t] for t in sorted(codings) if codings[t]]) if context else {}
+    alias = pseudonyms(corpus)
     out = []
     for tid in sorted(codings):
         if not codings[tid]:
@@ -71,7 +72,8 @@ def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: st
         for p in passages(t, TurnIndex(t), codings[tid]):
             if p.is_interviewer or (group and p.group != group) or (participant and p.participant != participant):
                 continue
-            q = Passage(theme_id, tid, p.participant, p.group, attribution(p, corpus.codebook), p.start, p.end, p.text,
+            q = Passage(theme_id, tid, p.participant, p.group,
+                        attribution(p, corpus.codebook, alias[p.participant] if alias else None), p.start, p.end, p.text,
                         p.pinned)
             if context:
                 segs = segments[tid]

@@ -56,11 +56,23 @@ class Summary:
         return asdict(self)
 
 
-def attribution(p: Passage, codebook: Codebook) -> str:
-    """How a published report attributes a quote: by role, else by stakeholder group."""
+def attribution(p: Passage, codebook: Codebook, pseudonym: str | None = None) -> str:
+    """How a published report attributes a quote: by role, else by stakeholder group. In an
+    anonymous project by group and pseudonym: a role can name a person ("the legislation lead")."""
+    if pseudonym is not None:
+        return f"{codebook.group_label(p.group)}, {pseudonym}"
     if p.role:
         return p.role
     return f"{codebook.group_label(p.group)} participant"
+
+
+def pseudonyms(corpus: Corpus) -> dict[str, str] | None:
+    """Participant id -> pseudonym when the project is anonymous, else None."""
+    if not corpus.project.anonymous:
+        return None
+    from ..anonymise import Pseudonyms
+
+    return Pseudonyms.of(corpus).mapping
 
 
 def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3) -> Summary:
@@ -107,6 +119,7 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
                                 hint="Groups: " + ", ".join(g for g in order if g))
         order = [group]
     theme_rank = {t.id: i for i, t in enumerate(cb.themes)}
+    alias = pseudonyms(corpus)
     typical: dict[str, dict] = {}
     if quotes:  # how typical each passage is of its theme, across every group's passages of it
         for theme in cb.themes:
@@ -126,7 +139,7 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
                 participants=len({p.participant for p in ps if not p.is_interviewer}),
                 participants_in_group=gs.participants,
                 segments=len(units[(g, theme.id)]),
-                quotes=[Quote(text, attribution(p, cb), p.transcript_id, p.participant, p.start, p.end, p.pinned, cut)
+                quotes=[Quote(text, attribution(p, cb, alias[p.participant] if alias else None), p.transcript_id, p.participant, p.start, p.end, p.pinned, cut)
                         for p in picked for text, cut in [trim(p.text)]],
             ))
         gs.themes.sort(key=lambda r: (-r.participants, -r.segments, theme_rank[r.id]))
