@@ -135,3 +135,7 @@ def test_saturation_counts_new_themes_in_interview_order(mini):
     assert run("saturation", project=mini).exit_code == 0
     r = run("saturation", "--order", "dat", project=mini)
     assert r.exit_code == 2 and "did you mean 'date'" in r.output
+    cps = json.loads(run("saturation", "--group", "CPS", "--format", "json", project=mini).stdout)
+    assert [(s["transcript_id"], s["new"]) for s in cps["steps"]] == [("cps-01", ["court-procedure", "resource-barriers"])]
+    r = run("saturation", "--group", "CPX", project=mini)
+    assert r.exit_code == 2 and "did you mean 'CPS'" in r.output

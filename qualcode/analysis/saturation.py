@@ -33,7 +33,8 @@ class Saturation:
         return asdict(self)
 
 
-def saturation(corpus: Corpus, order: str = "date", coder: str | None = None) -> Saturation:
+def saturation(corpus: Corpus, order: str = "date", coder: str | None = None, group: str | None = None) -> Saturation:
+    """With `group`, only that stakeholder group's interviews: saturation is usually judged per group."""
     if order not in ORDERS:
         raise QualcodeError(f"unknown order '{order}'" + did_you_mean(order, ORDERS), hint="Use date or name.")
     if coder is not None and coder not in corpus.coders:
@@ -48,9 +49,16 @@ def saturation(corpus: Corpus, order: str = "date", coder: str | None = None) ->
         # Undated interviews go last (in name order) when ordering by date.
         return ((date == "", date, t.id) if order == "date" else (t.id,))
 
+    transcripts = corpus.transcripts
+    if group is not None:
+        groups = sorted({t.group for t in transcripts if t.group})
+        if group not in groups:
+            raise QualcodeError(f"no interviews in group '{group}'" + did_you_mean(group, groups),
+                                hint="Groups: " + ", ".join(groups))
+        transcripts = [t for t in transcripts if t.group == group]
     seen: set[str] = set()
     steps = []
-    for i, t in enumerate(sorted(corpus.transcripts, key=key), 1):
+    for i, t in enumerate(sorted(transcripts, key=key), 1):
         here = coded.get(t.id, set())
         new = sorted(here - seen, key=lambda c: corpus.codebook.ids.index(c) if c in corpus.codebook.ids else 0)
         seen |= here

@@ -149,6 +149,7 @@ def search(
 def saturation(
     ctx: typer.Context,
     order: Annotated[str, typer.Option("--order", help="date (front matter 'date'; undated last) or name.")] = "date",
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group's interviews.")] = None,
     coder: CoderOpt = None,
     fmt: FormatOpt = None,
     out: OutOpt = None,
@@ -160,7 +161,7 @@ def saturation(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    sat = run_saturation(corpus, order, coder)
+    sat = run_saturation(corpus, order, coder, group)
     header = ["#", "interview", "date", "group", "themes", "new", "cumulative", "new themes"]
     rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
              str(s.cumulative), ", ".join(s.new)] for s in sat.steps]
