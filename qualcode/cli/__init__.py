@@ -48,6 +48,7 @@ from . import (  # noqa: E402, F401  (register commands)
     interactive,
     query_cmd,
     report_cmd,
+    team_cmd,
 )
 
 app.add_typer(codebook_cmd.app, name="codebook")

@@ -1,0 +1,153 @@
+"""Inter-coder agreement per theme and pooled: percent agreement, Cohen's kappa (two coders) and
+Krippendorff's alpha (two or more; nominal), with the units and positives behind each figure.
+
+Units are the coding units (or turns) of the transcripts that every selected coder has coded;
+in those, a unit a coder gave no code counts as "absent", not as missing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from ..corpus import Corpus
+from ..errors import QualcodeError, did_you_mean
+from ..model import ACCEPTED
+
+UNITS = ("segment", "turn")
+RARE = 5  # fewer positive units than this and a statistic says little
+
+
+@dataclass
+class Figure:
+    theme: str  # a theme id, or "pooled"
+    units: int
+    positives: dict[str, int]  # coder -> units they coded with the theme
+    percent_agreement: float
+    kappa: float | None  # two coders only
+    alpha: float | None  # None when undefined (no variation at all)
+    warning: str | None = None
+
+
+@dataclass
+class Agreement:
+    coders: list[str]
+    unit: str
+    transcripts: list[str]
+    groups: dict[str, list[Figure]] = field(default_factory=dict)  # "all" or a group id -> figures
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def kappa(a: list[int], b: list[int]) -> float | None:
+    """Cohen's kappa for two binary raters; None when chance agreement is total (both constant and equal)."""
+    n = len(a)
+    if not n:
+        return None
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return None if pe == 1 else (po - pe) / (1 - pe)
+
+
+def alpha(ratings: list[list[int]]) -> float | None:
+    """Krippendorff's alpha, nominal, complete data: ratings[coder][unit] in {0, 1}."""
+    m, n = len(ratings), len(ratings[0]) if ratings else 0
+    if m < 2 or not n:
+        return None
+    ones = [sum(r[u] for r in ratings) for u in range(n)]  # per unit, how many coders said 1
+    total = m * n
+    n1 = sum(ones)
+    n0 = total - n1
+    # Observed disagreement from the coincidence matrix: pairs of different values within units.
+    observed = sum(2 * k * (m - k) for k in ones) / (m - 1)
+    expected = 2 * n0 * n1 / (total - 1)
+    return None if expected == 0 else 1 - observed / expected
+
+
+def _figure(theme: str, coders: list[str], ratings: dict[str, list[int]]) -> Figure:
+    units = len(next(iter(ratings.values())))
+    rows = [ratings[c] for c in coders]
+    agree = sum(len({r[u] for r in rows}) == 1 for u in range(units)) / units if units else 0.0
+    positives = {c: sum(ratings[c]) for c in coders}
+    fig = Figure(theme, units, positives, round(agree, 4),
+                 None if len(coders) != 2 or not units else _round(kappa(rows[0], rows[1])), _round(alpha(rows)))
+    any_positive = sum(any(r[u] for r in rows) for u in range(units))
+    if any_positive < RARE:
+        fig.warning = f"only {any_positive} unit(s) coded with it: too rare for the figure to mean much"
+    return fig
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment", codes: list[str] | None = None,
+              by_group: bool = False) -> Agreement:
+    if unit not in UNITS:
+        raise QualcodeError(f"unknown unit '{unit}'" + did_you_mean(unit, UNITS), hint="Use segment or turn.")
+    coders = coders or corpus.coders
+    for c in coders:
+        if c not in corpus.coders:
+            raise QualcodeError(f"no codings by '{c}'" + did_you_mean(c, corpus.coders),
+                                hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
+    if len(set(coders)) < 2:
+        raise QualcodeError("agreement needs two or more coders", hint="Pass them, e.g. --coders alice bob")
+    themes = list(codes) if codes else corpus.codebook.ids
+    for t in themes:
+        if corpus.codebook.theme(t) is None:
+            raise QualcodeError(f"no theme '{t}'" + did_you_mean(t, corpus.codebook.ids))
+    spans: dict[tuple[str, str], list] = defaultdict(list)  # (coder, transcript) -> accepted codings
+    for f in corpus.files:
+        if f.coder in coders:
+            spans[(f.coder, f.transcript_id)] += [c for c in f.anchored if c.status == ACCEPTED]
+    shared = sorted(t.id for t in corpus.transcripts if all(spans.get((c, t.id)) for c in coders))
+    if not shared:
+        raise QualcodeError("no transcript has been coded by all of " + ", ".join(coders),
+                            hint="Agreement is measured on transcripts every coder has coded.")
+    by_id = {t.id: t for t in corpus.transcripts}
+    segments = corpus.segments([by_id[t] for t in shared])
+    result = Agreement(list(coders), unit, shared)
+    # ratings[group][theme][coder] -> list of 0/1 over units
+    ratings: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {t: {c: [] for c in coders} for t in themes})
+    for tid in shared:
+        codable = [s for s in segments[tid] if not s.is_interviewer]
+        if unit == "turn":  # one unit per turn: the turn's span
+            t = by_id[tid]
+            units = [(turn.start, turn.end, turn.group or t.group) for turn in t.turns if not turn.is_interviewer]
+        else:
+            units = [(s.start, s.end, s.group) for s in codable]
+        for coder in coders:
+            coded: dict[str, set[int]] = defaultdict(set)
+            for c in spans[(coder, tid)]:
+                for i, (s, e, _) in enumerate(units):
+                    if c.start < e and s < c.end:
+                        coded[c.code].add(i)
+            for i, (_, _, group) in enumerate(units):
+                for key in (["all", group or "(none)"] if by_group else ["all"]):
+                    for theme in themes:
+                        ratings[key][theme][coder].append(int(i in coded[theme]))
+    for key in ["all"] + sorted(k for k in ratings if k != "all"):
+        figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes]
+        result.groups[key] = figs + [_pooled(figs, coders, ratings[key], themes)]
+    return result
+
+
+def _pooled(figs: list[Figure], coders: list[str], ratings, themes: list[str]) -> Figure:
+    """Percent agreement and alpha over every (unit, theme) decision; kappa pooled as de Vries et
+    al. (2008): mean observed and mean chance agreement across themes, then one kappa."""
+    rows = {c: [v for t in themes for v in ratings[t][c]] for c in coders}
+    fig = _figure("pooled", coders, rows)
+    if len(coders) == 2:
+        pos, pes = [], []
+        for t in themes:
+            a, b = ratings[t][coders[0]], ratings[t][coders[1]]
+            n = len(a)
+            if n:
+                pos.append(sum(x == y for x, y in zip(a, b)) / n)
+                pa, pb = sum(a) / n, sum(b) / n
+                pes.append(pa * pb + (1 - pa) * (1 - pb))
+        po, pe = (sum(pos) / len(pos), sum(pes) / len(pes)) if pos else (0, 1)
+        fig.kappa = None if pe == 1 else round((po - pe) / (1 - pe), 4)
+    fig.warning = None
+    return fig

@@ -1,0 +1,96 @@
+"""Agreement figures equal independent implementations: scikit-learn's cohen_kappa_score and the
+krippendorff package, on rating vectors written out by hand from the codings made here."""
+
+from __future__ import annotations
+
+import json
+
+import krippendorff
+import pytest
+from conftest import run
+from sklearn.metrics import cohen_kappa_score
+
+# Codable units in document order: cps-01 2.1 2.2 2.3 4.1 4.2, then yos-01 2.1 2.2 3.1 3.2.
+UNITS = ["cps-01:2.1", "cps-01:2.2", "cps-01:2.3", "cps-01:4.1", "cps-01:4.2",
+         "yos-01:2.1", "yos-01:2.2", "yos-01:3.1", "yos-01:3.2"]
+CODED = {
+    "ann": {"court-procedure": ["cps-01:2.1", "cps-01:2.2"], "resource-barriers": ["cps-01:4.1", "yos-01:3.2"],
+            "exploitation": ["yos-01:2.1"]},
+    "bob": {"court-procedure": ["cps-01:2.1", "cps-01:2.3"], "resource-barriers": ["cps-01:4.1", "cps-01:4.2", "yos-01:3.2"],
+            "exploitation": ["yos-01:2.1", "yos-01:2.2"]},
+    "cat": {"court-procedure": ["cps-01:2.1", "cps-01:2.2", "cps-01:2.3"], "resource-barriers": ["yos-01:3.2"],
+            "exploitation": ["yos-01:2.1"]},
+}
+THEMES = ["court-procedure", "resource-barriers", "exploitation"]
+
+
+def vector(coder: str, theme: str) -> list[int]:
+    return [int(u in CODED[coder].get(theme, [])) for u in UNITS]
+
+
+@pytest.fixture
+def coded(mini):
+    for coder, themes in CODED.items():
+        for theme, units in themes.items():
+            for u in units:
+                tid, local = u.split(":")
+                assert run("tag", tid, local, "--code", theme, "--coder", coder, project=mini).exit_code == 0
+    return mini
+
+
+def figures(root, *args):
+    r = run("agreement", *args, "--codes", ",".join(THEMES), "--format", "json", project=root)
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    return data, {f["theme"]: f for f in data["groups"]["all"]}
+
+
+def test_two_coders_match_sklearn_and_krippendorff(coded):
+    data, figs = figures(coded, "--coders", "ann", "bob")
+    assert data["transcripts"] == ["cps-01", "yos-01"]
+    for theme in THEMES:
+        a, b = vector("ann", theme), vector("bob", theme)
+        assert figs[theme]["units"] == 9
+        assert figs[theme]["positives"] == {"ann": sum(a), "bob": sum(b)}
+        assert figs[theme]["kappa"] == pytest.approx(cohen_kappa_score(a, b), abs=1e-4)
+        assert figs[theme]["alpha"] == pytest.approx(krippendorff.alpha([a, b], level_of_measurement="nominal"), abs=1e-4)
+        assert figs[theme]["percent_agreement"] == pytest.approx(sum(x == y for x, y in zip(a, b)) / 9, abs=1e-4)
+    pooled_a = [v for t in THEMES for v in vector("ann", t)]
+    pooled_b = [v for t in THEMES for v in vector("bob", t)]
+    assert figs["pooled"]["alpha"] == pytest.approx(krippendorff.alpha([pooled_a, pooled_b], level_of_measurement="nominal"),
+                                                    abs=1e-4)
+    assert figs["pooled"]["units"] == 27
+
+
+def test_three_coders_alpha_and_no_kappa(coded):
+    _, figs = figures(coded, "--coders", "ann", "bob", "cat")  # the issue's `--coders A B C` form
+    for theme in THEMES:
+        rows = [vector(c, theme) for c in ("ann", "bob", "cat")]
+        assert figs[theme]["kappa"] is None
+        assert figs[theme]["alpha"] == pytest.approx(krippendorff.alpha(rows, level_of_measurement="nominal"), abs=1e-4)
+
+
+def test_by_group_turn_units_and_thresholds_for_ci(coded):
+    data, _ = figures(coded, "--coders", "ann,bob", "--by", "group")
+    assert set(data["groups"]) == {"all", "CPS", "YOS"}
+    cps = {f["theme"]: f for f in data["groups"]["CPS"]}
+    a, b = vector("ann", "court-procedure")[:5], vector("bob", "court-procedure")[:5]
+    assert cps["court-procedure"]["kappa"] == pytest.approx(cohen_kappa_score(a, b), abs=1e-4)
+    assert "too rare" in cps["court-procedure"]["warning"]
+    turns, figs = figures(coded, "--coders", "ann", "bob", "--unit", "turn")
+    assert figs["court-procedure"]["units"] == 4  # the non-interviewer turns
+    low = run("agreement", "--coders", "ann", "bob", "--min-kappa", "0.99", project=coded)
+    assert low.exit_code == 1 and "below the threshold" in low.output
+    ok = run("agreement", "--coders", "ann", "bob", "--min-kappa", "0.1", "--min-alpha", "0.1", project=coded)
+    assert ok.exit_code == 0 and "pooled" in ok.output
+
+
+def test_agreement_bad_requests(coded, mini):
+    for args, expected in ((["--coders", "ann"], "two or more coders"), (["--coders", "ann", "zed"], "no codings by 'zed'"),
+                           (["--unit", "word"], "unknown unit"), (["--codes", "nope"], "no theme 'nope'"),
+                           (["--by", "theme"], "--by takes 'group'")):
+        r = run("agreement", *args, project=coded)
+        assert r.exit_code == 2 and expected in r.output, (args, r.output)
+    run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "dan", project=coded)
+    r = run("agreement", "--coders", "dan", "cat", "--coders", "ann", project=coded)
+    assert r.exit_code == 0  # dan coded cps-01 only: measured on it alone
