@@ -17,6 +17,16 @@ from .storage import atomic_write_text
 KEEP = 20_000  # entries kept from earlier runs, so switching between folders or units stays warm
 
 
+def ensure_cache_dir(cache_dir: Path) -> Path:
+    """The cache folder, with a .gitignore of its own (as pytest does), so git ignores it in any
+    project: a committed cache would conflict whenever two coders' branches merge."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# qualcode's rebuildable cache: never commit it\n*\n", encoding="utf-8")
+    return cache_dir
+
+
 def digest(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -59,6 +69,7 @@ class Pack:
             return
         room = max(0, KEEP - len(self.used))
         older = [(k, v) for k, v in self.entries.items() if k not in self.used][-room:] if room else []
+        ensure_cache_dir(self.path.parent)
         payload = {"version": self.version, "entries": {**dict(older), **self.used}}
         atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False)
         self.changed = False

@@ -94,3 +94,67 @@ def test_agreement_bad_requests(coded, mini):
     run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "dan", project=coded)
     r = run("agreement", "--coders", "dan", "cat", "--coders", "ann", project=coded)
     assert r.exit_code == 0  # dan coded cps-01 only: measured on it alone
+
+
+def test_disagreements_list_every_differing_unit(coded):
+    rows = [json.loads(x) for x in run("disagreements", "--coders", "ann", "bob", "--json", project=coded).stdout.splitlines()]
+    expected = [u for u in UNITS if any(vector("ann", t)[UNITS.index(u)] != vector("bob", t)[UNITS.index(u)] for t in THEMES)]
+    assert [r["unit"] for r in rows] == expected
+    first = rows[0]
+    assert first["codes"]["ann"] == sorted(t for t in THEMES if first["unit"] in CODED["ann"].get(t, []))
+    assert run("disagreements", "--coders", "ann", "bob", project=coded).exit_code == 0
+
+
+def test_reconcile_writes_a_consensus_coder_and_keeps_the_originals(coded):
+    from conftest import tree_digest
+
+    originals = {k: v for k, v in tree_digest(coded).items() if k.startswith(("codings/ann", "codings/bob"))}
+    # ann x bob disagree on cps-01 2.2, 2.3, 4.2 and yos-01 2.2 (in that order).
+    r = run("reconcile", "--coders", "ann", "bob", "--into", "team", input="1\nall\nnone\nu\n= resource-barriers\n\nq\n",
+            project=coded)
+    assert r.exit_code == 0, r.output
+    assert "agreed unit(s) copied into 'team'" in r.output and "Undone." in r.output
+    rows = {json.loads(x)["id"]: json.loads(x)["codes"] for x in
+            run("segments", "cps-01", "--coder", "team", "--json", project=coded).stdout.splitlines()}
+    assert [c["code"] for c in rows["cps-01:2.1"]] == ["court-procedure"]  # agreed: copied
+    assert [c["code"] for c in rows["cps-01:2.2"]] == ["court-procedure"]  # 1: ann's codes
+    assert sorted(c["code"] for c in rows["cps-01:2.3"]) == ["court-procedure"]  # all: ann none + bob court
+    assert [c["code"] for c in rows["cps-01:4.2"]] == ["resource-barriers"]  # none, undone, then = resource-barriers
+    assert {k: v for k, v in tree_digest(coded).items() if k.startswith(("codings/ann", "codings/bob"))} == originals
+    again = run("reconcile", "--coders", "ann", "bob", "--into", "team", input="q\n", project=coded)
+    assert "yos-01:2.2 · 4 of 4" in again.output  # resumes at the first undecided disagreement
+    bad = run("reconcile", "--coders", "ann", "bob", "--into", "bob", project=coded)
+    assert bad.exit_code == 2 and "one of the coders" in bad.output
+
+
+def test_two_coders_on_branches_merge_in_git_without_conflict(mini):
+    import shutil
+    import subprocess
+
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+
+    def git(*args):
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=mini,
+                              capture_output=True, text=True, check=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "project")
+    git("checkout", "-qb", "ann")
+    run("tag", "cps-01", "2.1", "2.2", "--code", "court-procedure", "--coder", "ann", project=mini)
+    git("add", "-A")
+    git("commit", "-qm", "ann codes")
+    git("checkout", "-q", "main")
+    git("checkout", "-qb", "bob")
+    run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "bob", project=mini)
+    run("tag", "yos-01", "3.2", "--code", "resource-barriers", "--coder", "bob", project=mini)
+    git("add", "-A")
+    git("commit", "-qm", "bob codes")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--no-edit", "ann")
+    merged = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "merge", "--no-edit", "bob"],
+                            cwd=mini, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stdout + merged.stderr  # no conflict
+    figs = json.loads(run("agreement", "--coders", "ann", "bob", "--format", "json", project=mini).stdout)
+    assert figs["transcripts"] == ["cps-01"]

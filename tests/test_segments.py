@@ -104,3 +104,8 @@ def test_a_configured_pipeline_that_is_not_installed_is_a_clear_error():
 
     with pytest.raises(QualcodeError, match="never downloads"):
         lemmas("text", model="xx_not_a_real_pipeline")
+
+
+def test_the_cache_ignores_itself_in_git(mini):
+    load(mini)
+    assert (mini / ".qualcode" / ".gitignore").read_text().splitlines()[-1] == "*"

@@ -82,21 +82,29 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment", codes: list[str] | None = None,
-              by_group: bool = False) -> Agreement:
+@dataclass(frozen=True)
+class Unit:
+    transcript_id: str
+    id: str  # segment id, or "tid:turn" for turn units
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    group: str | None
+    codes: dict  # coder -> frozenset of theme ids
+
+
+def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment") -> tuple[list[str], list[str], list[Unit]]:
+    """(coders, transcripts every coder coded, units of those transcripts with each coder's themes)."""
     if unit not in UNITS:
         raise QualcodeError(f"unknown unit '{unit}'" + did_you_mean(unit, UNITS), hint="Use segment or turn.")
-    coders = coders or corpus.coders
+    coders = list(dict.fromkeys(coders or corpus.coders))
     for c in coders:
         if c not in corpus.coders:
             raise QualcodeError(f"no codings by '{c}'" + did_you_mean(c, corpus.coders),
                                 hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
-    if len(set(coders)) < 2:
-        raise QualcodeError("agreement needs two or more coders", hint="Pass them, e.g. --coders alice bob")
-    themes = list(codes) if codes else corpus.codebook.ids
-    for t in themes:
-        if corpus.codebook.theme(t) is None:
-            raise QualcodeError(f"no theme '{t}'" + did_you_mean(t, corpus.codebook.ids))
+    if len(coders) < 2:
+        raise QualcodeError("this needs two or more coders", hint="Pass them, e.g. --coders alice bob")
     spans: dict[tuple[str, str], list] = defaultdict(list)  # (coder, transcript) -> accepted codings
     for f in corpus.files:
         if f.coder in coders:
@@ -107,30 +115,45 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
                             hint="Agreement is measured on transcripts every coder has coded.")
     by_id = {t.id: t for t in corpus.transcripts}
     segments = corpus.segments([by_id[t] for t in shared])
-    result = Agreement(list(coders), unit, shared)
-    # ratings[group][theme][coder] -> list of 0/1 over units
-    ratings: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {t: {c: [] for c in coders} for t in themes})
+    units: list[Unit] = []
     for tid in shared:
-        codable = [s for s in segments[tid] if not s.is_interviewer]
-        if unit == "turn":  # one unit per turn: the turn's span
-            t = by_id[tid]
-            units = [(turn.start, turn.end, turn.group or t.group) for turn in t.turns if not turn.is_interviewer]
+        t = by_id[tid]
+        if unit == "turn":
+            spans_here = [(f"{tid}:{turn.index}", turn.start, turn.end, turn.speaker, turn.group or t.group)
+                          for turn in t.turns if not turn.is_interviewer]
         else:
-            units = [(s.start, s.end, s.group) for s in codable]
-        for coder in coders:
-            coded: dict[str, set[int]] = defaultdict(set)
-            for c in spans[(coder, tid)]:
-                for i, (s, e, _) in enumerate(units):
-                    if c.start < e and s < c.end:
-                        coded[c.code].add(i)
-            for i, (_, _, group) in enumerate(units):
-                for key in (["all", group or "(none)"] if by_group else ["all"]):
-                    for theme in themes:
-                        ratings[key][theme][coder].append(int(i in coded[theme]))
+            spans_here = [(s.id, s.start, s.end, s.speaker, s.group) for s in segments[tid] if not s.is_interviewer]
+        for uid, s, e, speaker, group in spans_here:
+            codes = {c: frozenset(x.code for x in spans[(c, tid)] if x.start < e and s < x.end) for c in coders}
+            units.append(Unit(tid, uid, s, e, t.body[s:e], speaker, group, codes))
+    return coders, shared, units
+
+
+def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment", codes: list[str] | None = None,
+              by_group: bool = False) -> Agreement:
+    themes = list(codes) if codes else corpus.codebook.ids
+    for t in themes:
+        if corpus.codebook.theme(t) is None:
+            raise QualcodeError(f"no theme '{t}'" + did_you_mean(t, corpus.codebook.ids))
+    coders, shared, units = coded_by_each(corpus, coders, unit)
+    result = Agreement(coders, unit, shared)
+    # ratings[group][theme][coder] -> 0/1 over units
+    ratings: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {t: {c: [] for c in coders} for t in themes})
+    for u in units:
+        for key in (["all", u.group or "(none)"] if by_group else ["all"]):
+            for theme in themes:
+                for coder in coders:
+                    ratings[key][theme][coder].append(int(theme in u.codes[coder]))
     for key in ["all"] + sorted(k for k in ratings if k != "all"):
         figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes]
         result.groups[key] = figs + [_pooled(figs, coders, ratings[key], themes)]
     return result
+
+
+def disagreements(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment") -> list[Unit]:
+    """Every unit where the coders' themes differ, in document order."""
+    _, _, units = coded_by_each(corpus, coders, unit)
+    return [u for u in units if len(set(u.codes.values())) > 1]
 
 
 def _pooled(figs: list[Figure], coders: list[str], ratings, themes: list[str]) -> Figure:

@@ -150,6 +150,9 @@ def fit_cached(ex: Examples, cache_dir: Path | None, settings: Settings | None =
             pass
     model = fit(ex, settings)
     if path is not None:
+        from ..cache import ensure_cache_dir
+
+        ensure_cache_dir(cache_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(pickle.dumps(model))

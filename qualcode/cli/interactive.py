@@ -44,7 +44,7 @@ def _render(out, view, t) -> None:
         out.print(f"[yellow]{escape(view.message)}[/]")
 
 
-def _read_line(out) -> str | None:
+def _read_line(out, prompt: str = "code> ") -> str | None:
     """A line from the user: with line editing and history in a terminal; plain lines from a pipe."""
     if sys.stdin.isatty():
         try:
@@ -52,10 +52,10 @@ def _read_line(out) -> str | None:
         except ImportError:
             pass
         try:
-            return input("code> ")
+            return input(prompt)
         except EOFError:
             return None
-    out.print("code> ", end="")
+    out.print(prompt, end="")
     line = sys.stdin.readline()
     if not line:
         return None

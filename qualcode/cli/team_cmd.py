@@ -82,3 +82,86 @@ def _tables(out, result) -> None:
         out.print(table)
     out.print("rare: fewer than 5 units carry the theme, so its figures say little. kappa 0.61-0.80 is "
               "'substantial'; alpha >= 0.80 'reliable', >= 0.667 'tentative'.", markup=False)
+
+
+@app.command()
+def disagreements(
+    ctx: typer.Context,
+    more: Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).", show_default=False)] = None,
+    coders: Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to compare (default: all).")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="segment or turn.")] = "segment",
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON lines.")] = False,
+    project: ProjectOpt = None,
+):
+    """Every unit where the coders differ, with its text and each coder's codes."""
+    from ..analysis.agreement import disagreements as run_disagreements
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    names = [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+    found = run_disagreements(corpus, names or None, unit)
+    if as_json:
+        for u in found:
+            typer.echo(json.dumps({"unit": u.id, "speaker": u.speaker, "text": u.text,
+                                   "codes": {c: sorted(v) for c, v in u.codes.items()}}, ensure_ascii=False))
+        return
+
+    def render(out) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        coder_names = list(found[0].codes) if found else names
+        table = Table(title=f"{len(found)} unit(s) where the coders differ", title_justify="left")
+        table.add_column("unit", no_wrap=True)
+        table.add_column("text", ratio=2)
+        for c in coder_names:
+            table.add_column(c, ratio=1)
+        for u in found:
+            table.add_row(u.id, Text(u.text), *(Text(", ".join(sorted(u.codes[c])) or "-") for c in coder_names))
+        out.print(table)
+
+    show(corpus, render)
+
+
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    more: Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).", show_default=False)] = None,
+    coders: Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to reconcile.")] = None,
+    into: Annotated[str, typer.Option("--into", help="The consensus coder to write (a new name; the originals are kept).")] = "consensus",
+    unit: Annotated[str, typer.Option("--unit", help="segment or turn.")] = "segment",
+    project: ProjectOpt = None,
+):
+    """Walk the disagreements and write the agreed codes as a new coder (agreements are copied)."""
+    from rich.markup import escape
+
+    from ..reconcile import HELP, Reconciliation
+    from .common import console
+    from .interactive import _read_line
+
+    corpus = corpus_for(ctx, project)
+    warn(corpus.warnings)
+    names = [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+    r = Reconciliation(corpus, names, into, unit)
+    out = console()
+    out.print(f"{r.agreed} agreed unit(s) copied into '{into}'; {len(r.items)} disagreement(s) to decide. ? for help.",
+              markup=False)
+    message = ""
+    while not r.done:
+        u = r.items[r.position]
+        if message:  # what the last command did, before the next unit
+            out.print(f"[yellow]{escape(message)}[/]")
+        out.rule(f"{u.id} · {r.position + 1} of {len(r.items)}", style="cyan")
+        out.print(f"[bold]{escape(u.speaker or '')}:[/] {escape(u.text)}")
+        for i, c in enumerate(r.coders, 1):
+            out.print(f"  [cyan]{i}[/] {escape(c)}: {escape(', '.join(sorted(u.codes[c])) or 'no code')}")
+        line = _read_line(out, "reconcile> ")
+        if line is None or line.strip() == "q":
+            break
+        message = r.handle(line)
+        if message == HELP:
+            out.print(HELP, markup=False)
+            message = ""
+    if message:
+        out.print(message, markup=False)
+    out.print("All disagreements reconciled." if r.done else "Saved. Run it again to go on.", markup=False)
