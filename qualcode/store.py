@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -130,7 +130,8 @@ def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True) -
 
 # --- re-anchoring -----------------------------------------------------------------------------
 
-OK, MOVED, ORPHANED = "ok", "moved", "orphaned"
+OK, MOVED, FUZZY, ORPHANED = "ok", "moved", "fuzzy", "orphaned"
+FUZZY_THRESHOLD = 85  # rapidfuzz similarity (0-100) a changed quote must keep to be found again
 
 
 def _loose(text: str) -> re.Pattern:
@@ -138,9 +139,43 @@ def _loose(text: str) -> re.Pattern:
     return re.compile(r"\s+".join(re.escape(w) for w in text.split()))
 
 
+def _fuzzy(c: Coding, body: str) -> tuple[int, int, float] | None:
+    """The span of the body most like the quote (typos fixed, a word redacted): near where it
+    was first, then anywhere; its ends then nudged to the best whole match. None below threshold."""
+    from rapidfuzz import fuzz
+
+    text = c.text
+    n = len(text)
+    if n < 12:
+        return None  # too short to recognise after an edit
+    for lo, hi in ((max(0, c.start - 2 * n - 200), min(len(body), c.end + 2 * n + 200)), (0, len(body))):
+        # Locate leniently (a window as long as the old quote holds extra text after a deletion),
+        # then require the threshold of the refined span.
+        found = fuzz.partial_ratio_alignment(text, body[lo:hi], score_cutoff=FUZZY_THRESHOLD - 20)
+        if found is None:
+            continue
+        s, e = lo + found.dest_start, lo + found.dest_end
+        reach = max(3, n // 8)
+        best = (fuzz.ratio(text, body[s:e]), s, e)
+        for end in range(max(s + 1, e - reach), min(len(body), e + reach) + 1):  # the end first, then the start
+            best = max(best, (fuzz.ratio(text, body[s:end]), s, end))
+        _, s, e = best
+        for start in range(max(0, s - reach), min(e - 1, s + reach) + 1):
+            best = max(best, (fuzz.ratio(text, body[start:e]), start, e))
+        score, s, e = best
+        while s < e and body[s].isspace():
+            s += 1
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        if score >= FUZZY_THRESHOLD and e > s:
+            return s, e, score
+    return None
+
+
 def anchor(c: Coding, body: str) -> tuple[Coding, str]:
     """Find a coding's quote in the body: in place, else the nearest exact copy, else the nearest
-    copy up to white space; else it is orphaned (returned unchanged)."""
+    copy up to white space, else (FUZZY) the most similar span, its new text stored and the old
+    kept as `previous_text`; else it is orphaned (returned unchanged)."""
     if body[c.start:c.end] == c.text:
         return c, OK
     hits = []
@@ -151,7 +186,12 @@ def anchor(c: Coding, body: str) -> tuple[Coding, str]:
     if not hits and c.text.split():
         hits = [(m.start(), m.end()) for m in _loose(c.text).finditer(body)]
     if not hits:
-        return c, ORPHANED
+        found = _fuzzy(c, body)
+        if found is None:
+            return c, ORPHANED
+        s, e, score = found
+        extra = {**c.extra, "previous_text": c.extra.get("previous_text", c.text)}
+        return replace(c, start=s, end=e, text=body[s:e], extra=extra), FUZZY
     s, e = min(hits, key=lambda h: (abs(h[0] - c.start), h[0]))
     return c.moved(s, e), MOVED
 
@@ -165,6 +205,7 @@ class CodingFile:
     path: Path
     codings: list[Coding] = field(default_factory=list)
     moved: list[Coding] = field(default_factory=list)
+    fuzzy: list[Coding] = field(default_factory=list)  # found again only approximately
     orphaned: list[Coding] = field(default_factory=list)
 
     @property
@@ -182,6 +223,8 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
             c, state = anchor(c, body)
             if state == MOVED:
                 cf.moved.append(c)
+            elif state == FUZZY:
+                cf.fuzzy.append(c)
             elif state == ORPHANED:
                 cf.orphaned.append(c)
         cf.codings.append(c)

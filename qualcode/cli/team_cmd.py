@@ -165,3 +165,31 @@ def reconcile(
     if message:
         out.print(message, markup=False)
     out.print("All disagreements reconciled." if r.done else "Saved. Run it again to go on.", markup=False)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    fix: Annotated[bool, typer.Option("--fix", help="Rewrite the offsets of codings whose text moved.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Codebook valid, every coding's theme known and its text found: exit 0, else 1 (for pre-commit)."""
+    from ..check import check as run_check
+    from ..project import open_project
+    from .common import console, state
+
+    st = state(ctx)
+    report = run_check(open_project(project or st.project, encoding=st.encoding), fix)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        out = console()
+        for f in report.findings:
+            out.print(f"{f.location}: {f.kind}: {f.message}", markup=False)
+        if report.fixed:
+            out.print(f"fixed the offsets of {report.fixed} coding(s)", markup=False)
+        out.print("ok" if report.ok else f"{len(report.findings)} finding(s)" +
+                  ("; run qualcode check --fix for the moved ones" if any(f.kind in ("moved", "fuzzy") for f in report.findings) else ""),
+                  markup=False)
+    raise typer.Exit(0 if report.ok else 1)
