@@ -257,3 +257,47 @@ def load_codebook(path: Path, rel: str | None = None, check_patterns: bool = Fal
     if problems:
         raise CodebookInvalid(rel, problems)
     return codebook
+
+
+def json_schema() -> dict:
+    """A JSON Schema (draft-07) of the codebook, for editors: with yaml-language-server, a line
+    `# yaml-language-server: $schema=codebook.schema.json` at the top of the codebook gives
+    validation and completion as you type. `qualcode codebook validate` remains the full check."""
+    strings = {"type": "array", "items": {"type": "string"}}
+    theme = {
+        "type": "object",
+        "required": ["id", "label"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": THEME_ID.pattern, "description": "Stable, unique, kebab-case."},
+            "label": {"type": "string"},
+            "description": {"type": "string", "description": "Its first sentence is the gloss in reports."},
+            "groups": {**strings, "description": "Stakeholder groups it is coded for; empty: all."},
+            "include": strings, "exclude": strings,
+            "keywords": {**strings, "description": "Matched on words and lemmas for suggestions."},
+            "patterns": {"type": "array", "items": {"type": "array", "items": {"type": "object"}},
+                         "description": "spaCy Matcher token patterns."},
+            "examples": {**strings, "description": "Seed examples for the learned suggestions."},
+            "children": {"type": "array", "items": {"$ref": "#/definitions/theme"}},
+            "color": {"type": "string"},
+        },
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "qualcode codebook",
+        "type": "object",
+        "required": ["name", "themes"],
+        "additionalProperties": False,
+        "definitions": {"theme": theme},
+        "properties": {
+            "name": {"type": "string"},
+            "version": {"type": ["integer", "string"]},
+            "description": {"type": "string"},
+            "groups": {"type": "object", "propertyNames": {"pattern": GROUP_ID.pattern},
+                       "additionalProperties": {"oneOf": [
+                           {"type": "string"},
+                           {"type": "object", "required": ["label"], "additionalProperties": False,
+                            "properties": {"label": {"type": "string"}, "description": {"type": "string"}}}]}},
+            "themes": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/theme"}},
+        },
+    }

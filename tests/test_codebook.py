@@ -94,3 +94,20 @@ def test_unparseable_codebook_stops_other_commands_with_exit_2(mini):
     (mini / "codebooks" / "mini.yaml").write_text((BAD / "duplicate-ids.yaml").read_text())
     r = run("summary", project=mini)
     assert r.exit_code == 2 and "E006" in r.output and "qualcode codebook validate" in r.output
+
+
+def test_json_schema_accepts_valid_codebooks_and_rejects_broken_ones(tmp_path):
+    import jsonschema
+    import yaml
+
+    r = run("codebook", "schema")
+    assert r.exit_code == 0
+    schema = json.loads(r.stdout)
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    assert list(validator.iter_errors(yaml.safe_load((REPO / "codebooks" / "kcpo.yaml").read_text()))) == []
+    broken = yaml.safe_load((BAD / "many-problems.yaml").read_text())
+    messages = " ".join(e.message for e in validator.iter_errors(broken))
+    assert "versoin" in messages and "'label' is a required property" in messages and "Bad_Id" in messages
+    assert run("codebook", "schema", "--out", tmp_path / "s.json").exit_code == 0
+    assert json.loads((tmp_path / "s.json").read_text()) == schema

@@ -76,3 +76,14 @@ def show(
         label = f"[bold]{escape(t.id)}[/]  {escape(t.label)}  [dim]({escape(groups)}; {n} coding{'s' if n != 1 else ''})[/]"
         nodes[t.id] = (nodes[t.parent] if t.parent else tree).add(label)
     console().print(tree)
+
+
+@app.command()
+def schema(
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write it to this file.", dir_okay=False)] = None,
+):
+    """A JSON Schema of the codebook, for editors (yaml-language-server) to validate and autocomplete it."""
+    from ..codebook import json_schema
+    from .common import emit
+
+    emit(json.dumps(json_schema(), indent=2) + "\n", out)
