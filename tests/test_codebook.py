@@ -111,3 +111,41 @@ def test_json_schema_accepts_valid_codebooks_and_rejects_broken_ones(tmp_path):
     assert "versoin" in messages and "'label' is a required property" in messages and "Bad_Id" in messages
     assert run("codebook", "schema", "--out", tmp_path / "s.json").exit_code == 0
     assert json.loads((tmp_path / "s.json").read_text()) == schema
+
+
+def test_codebook_diff_between_files_and_against_git(mini):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    run("tag", "cps-01", "2.1", "2.2", "--code", "court-procedure", "--coder", "ann", project=mini)
+    cb = mini / "codebooks" / "mini.yaml"
+    old = cb.read_text()
+    new = (old.replace("id: court-procedure", "id: court-process")              # renamed (same label)
+              .replace("    groups: [CPS]\n", "    groups: [CPS, YOS]\n")        # coded for more groups
+              .replace("    keywords: [funding]", "    keywords: [funding, money]")  # redefined
+              .replace("      - id: exploitation\n        label: Exploitation\n", "")  # exploitation removed ...
+              .replace("        description: Children groomed or exploited by adults.\n", "")
+           + "  - id: exploitation\n    label: Exploitation\n    description: Children groomed or exploited by adults.\n")
+    (mini / "new.yaml").write_text(new)
+    (mini / "old.yaml").write_text(old)
+    r = run("codebook", "diff", mini / "old.yaml", mini / "new.yaml", "--json", project=mini)
+    assert r.exit_code == 0, r.output
+    changes = {(c["kind"], c["theme"]): c for c in json.loads(r.stdout)["changes"]}
+    assert changes[("renamed", "court-process")]["codings"] == 2
+    assert ("groups", "court-process") in changes
+    assert "keywords" in changes[("changed", "resource-barriers")]["detail"]
+    assert "to under '(top)'" in changes[("moved", "exploitation")]["detail"]  # moved out of safeguarding
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=mini, check=True)
+    subprocess.run([*git, "add", "codebooks"], cwd=mini, check=True)
+    subprocess.run([*git, "commit", "-qm", "codebook"], cwd=mini, check=True)
+    cb.write_text(new)
+    r = run("codebook", "diff", "--rev", "HEAD", project=mini)
+    assert r.exit_code == 0 and "renamed  court-process: 'court-procedure' is now 'court-process'  [2 coding(s)]" in r.output
+    r = run("codebook", "diff", "--rev", "no-such-rev", project=mini)
+    assert r.exit_code == 2 and "cannot read codebooks/mini.yaml at revision 'no-such-rev'" in r.output
+    assert run("codebook", "diff", mini / "old.yaml", project=mini).exit_code == 2

@@ -87,3 +87,54 @@ def schema(
     from .common import emit
 
     emit(json.dumps(json_schema(), indent=2) + "\n", out)
+
+
+@app.command("diff")
+def diff_cmd(
+    ctx: typer.Context,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="OLD NEW codebook files (or use --rev).")] = None,
+    rev: Annotated[Optional[str], typer.Option("--rev", help="Compare the project's codebook at this git revision with the file now.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """What changed between two codebooks: themes added, removed, renamed, moved, redefined; codings affected."""
+    from collections import Counter
+
+    from ..codebook import read_codebook_text
+    from ..codebook_diff import diff, load_revision, parse
+    from ..errors import QualcodeError
+    from ..project import open_project
+
+    if rev and files or (not rev and len(files or []) != 2):
+        raise QualcodeError("give two codebook files, or --rev GITREV (to compare with the project's codebook now)")
+    counts: Counter = Counter()
+    try:  # straight from the codings files: after a rename they name themes the codebook no longer has
+        from ..store import coding_files, read_codings
+
+        p = open_project(project or state(ctx).project)
+        for _, _, path in coding_files(p.codings_dir):
+            counts.update(c.code for c in read_codings(path, p.rel(path)) if c.status == "accepted")
+    except QualcodeError:
+        pass  # comparing files outside a project, or an unreadable codings file: no counts
+    if rev:
+        p = open_project(project or state(ctx).project)
+        if p.codebook_path is None:
+            raise QualcodeError("the project has no codebook to compare")
+        old_text, old_label = load_revision(p.codebook_path, rev, p.root)
+        new_label = p.rel(p.codebook_path)
+        new_text = read_codebook_text(p.codebook_path, new_label)
+    else:
+        old_label, new_label = str(files[0]), str(files[1])
+        old_text, new_text = read_codebook_text(files[0], old_label), read_codebook_text(files[1], new_label)
+    result = diff(parse(old_text, old_label), parse(new_text, new_label), dict(counts))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from .common import console
+
+    out = console()
+    out.print(f"{old_label} (version {result.old_version}) -> {new_label} (version {result.new_version}): "
+              f"{len(result.changes)} change(s)", markup=False)
+    for c in result.changes:
+        touched = f"  [{c.codings} coding(s)]" if c.codings else ""
+        out.print(f"  {c.kind:<8} {c.theme}: {c.detail}{touched}", markup=False)
