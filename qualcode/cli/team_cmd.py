@@ -11,12 +11,23 @@ from . import app
 from .common import OutOpt, ProjectOpt, corpus_for, emit, pick_format, show, warn
 
 
+MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
+                                                         show_default=False)]
+CodersOpt = Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to compare (default: all); repeat or separate by commas.")]
+UnitChoice = Annotated[str, typer.Option("--unit", help="segment (the coding unit) or turn.")]
+
+
+def coder_names(coders: list[str] | None, more: list[str] | None) -> list[str]:
+    """`--coders a,b`, `--coders a --coders b` and `--coders a b` all give [a, b]."""
+    return [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+
+
 @app.command()
 def agreement(
     ctx: typer.Context,
-    more: Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).", show_default=False)] = None,
-    coders: Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to compare (default: all); repeat or separate by commas.")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="segment (the coding unit) or turn.")] = "segment",
+    more: MoreCoders = None,
+    coders: CodersOpt = None,
+    unit: UnitChoice = "segment",
     codes: Annotated[Optional[list[str]], typer.Option("--codes", help="Only these themes (repeat or separate by commas).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="'group': also per stakeholder group.")] = None,
     min_kappa: Annotated[Optional[float], typer.Option("--min-kappa", help="Exit 1 when a pooled kappa is below this.")] = None,
@@ -33,7 +44,7 @@ def agreement(
         from ..errors import QualcodeError
 
         raise QualcodeError(f"--by takes 'group', not '{by}'")
-    names = [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+    names = coder_names(coders, more)
     themes = [t.strip() for v in (codes or []) for t in v.split(",") if t.strip()] or None
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
@@ -87,9 +98,9 @@ def _tables(out, result) -> None:
 @app.command()
 def disagreements(
     ctx: typer.Context,
-    more: Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).", show_default=False)] = None,
-    coders: Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to compare (default: all).")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="segment or turn.")] = "segment",
+    more: MoreCoders = None,
+    coders: CodersOpt = None,
+    unit: UnitChoice = "segment",
     as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON lines.")] = False,
     project: ProjectOpt = None,
 ):
@@ -98,7 +109,7 @@ def disagreements(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    names = [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+    names = coder_names(coders, more)
     found = run_disagreements(corpus, names or None, unit)
     if as_json:
         for u in found:
@@ -126,10 +137,10 @@ def disagreements(
 @app.command()
 def reconcile(
     ctx: typer.Context,
-    more: Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).", show_default=False)] = None,
-    coders: Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to reconcile.")] = None,
+    more: MoreCoders = None,
+    coders: CodersOpt = None,
     into: Annotated[str, typer.Option("--into", help="The consensus coder to write (a new name; the originals are kept).")] = "consensus",
-    unit: Annotated[str, typer.Option("--unit", help="segment or turn.")] = "segment",
+    unit: UnitChoice = "segment",
     project: ProjectOpt = None,
 ):
     """Walk the disagreements and write the agreed codes as a new coder (agreements are copied)."""
@@ -141,7 +152,7 @@ def reconcile(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    names = [n.strip() for v in (coders or []) + (more or []) for n in v.split(",") if n.strip()]
+    names = coder_names(coders, more)
     r = Reconciliation(corpus, names, into, unit)
     out = console()
     out.print(f"{r.agreed} agreed unit(s) copied into '{into}'; {len(r.items)} disagreement(s) to decide. ? for help.",
