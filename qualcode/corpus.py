@@ -44,6 +44,13 @@ class Corpus:
             return found
         return CodingFile(coder, transcript_id, coding_path(self.project.codings_dir, coder, transcript_id))
 
+    def known_coder(self, coder: str | None) -> str | None:
+        """The coder, if they have codings (None stays None: everyone); else a clear error."""
+        if coder is not None and coder not in self.coders:
+            raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, self.coders),
+                                hint="Coders: " + (", ".join(self.coders) or "none yet"))
+        return coder
+
     def accepted(self, coder: str | None = None) -> list[tuple[str, str, Coding]]:
         """(coder, transcript id, coding) for every accepted, anchored coding."""
         return [(f.coder, f.transcript_id, c) for f in self.files if coder in (None, f.coder)

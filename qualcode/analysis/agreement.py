@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, field
 
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
-from ..model import ACCEPTED
 
 UNITS = ("segment", "turn")
 RARE = 5  # fewer positive units than this and a statistic says little
@@ -98,17 +97,13 @@ def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment
     """(coders, transcripts every coder coded, units of those transcripts with each coder's themes)."""
     if unit not in UNITS:
         raise QualcodeError(f"unknown unit '{unit}'" + did_you_mean(unit, UNITS), hint="Use segment or turn.")
-    coders = list(dict.fromkeys(coders or corpus.coders))
-    for c in coders:
-        if c not in corpus.coders:
-            raise QualcodeError(f"no codings by '{c}'" + did_you_mean(c, corpus.coders),
-                                hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
+    coders = [corpus.known_coder(c) for c in dict.fromkeys(coders or corpus.coders)]
     if len(coders) < 2:
         raise QualcodeError("this needs two or more coders", hint="Pass them, e.g. --coders alice bob")
     spans: dict[tuple[str, str], list] = defaultdict(list)  # (coder, transcript) -> accepted codings
-    for f in corpus.files:
-        if f.coder in coders:
-            spans[(f.coder, f.transcript_id)] += [c for c in f.anchored if c.status == ACCEPTED]
+    for who, tid, c in corpus.accepted():
+        if who in coders:
+            spans[(who, tid)].append(c)
     shared = sorted(t.id for t in corpus.transcripts if all(spans.get((c, t.id)) for c in coders))
     if not shared:
         raise QualcodeError("no transcript has been coded by all of " + ", ".join(coders),

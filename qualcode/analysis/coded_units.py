@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..corpus import Corpus
-from ..model import ACCEPTED, Segment
+from ..model import Segment
 from .passages import overlapped
 
 
@@ -21,9 +21,8 @@ def coded_units(corpus: Corpus, coder: str | None = None) -> list[CodedUnit]:
     from collections import defaultdict
 
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for f in corpus.files:
-        if coder in (None, f.coder):
-            spans[f.transcript_id] += [(c.start, c.end, c.code) for c in f.anchored if c.status == ACCEPTED]
+    for _, tid, c in corpus.accepted(coder):
+        spans[tid].append((c.start, c.end, c.code))
     out = []
     for tid, segs in corpus.segments().items():
         codable = [s for s in segs if not s.is_interviewer]

@@ -58,8 +58,7 @@ def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: st
     if (rows, cols) not in VALID:
         raise QualcodeError(f"--rows {rows} does not go with --cols {cols}",
                             hint="Use themes x groups, themes x participants, themes x themes or participants x themes.")
-    if coder is not None and coder not in corpus.coders:
-        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
+    corpus.known_coder(coder)
     cb = corpus.codebook
     units = coded_units(corpus, coder)
     theme_ids, theme_labels = [t.id for t in cb.themes], [t.label for t in cb.themes]

@@ -6,8 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..corpus import Corpus
-from ..errors import QualcodeError, did_you_mean
-from ..model import ACCEPTED
+from ..errors import QualcodeError
 from .coded_units import coded_units
 from .passages import TurnIndex, passages
 from .summary import attribution, pseudonyms
@@ -54,14 +53,11 @@ def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: st
     theme_id = check_theme(corpus, theme).id
     if context < 0:
         raise QualcodeError("--context must be 0 or more")
-    if coder is not None and coder not in corpus.coders:
-        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
     by_id = {t.id: t for t in corpus.transcripts}
     codings: dict[str, list] = {}
-    for f in corpus.files:
-        if coder in (None, f.coder) and f.transcript_id in by_id:
-            codings.setdefault(f.transcript_id, []).extend(
-                c for c in f.anchored if c.status == ACCEPTED and c.code == theme_id)
+    for _, tid, c in corpus.accepted(corpus.known_coder(coder)):
+        if c.code == theme_id and tid in by_id:
+            codings.setdefault(tid, []).append(c)
     segments = corpus.segments([by_id[t] for t in sorted(codings) if codings[t]]) if context else {}
     alias = pseudonyms(corpus)
     out = []

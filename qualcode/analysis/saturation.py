@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
-from ..model import ACCEPTED
 
 ORDERS = ("date", "name")
 
@@ -37,12 +36,9 @@ def saturation(corpus: Corpus, order: str = "date", coder: str | None = None, gr
     """With `group`, only that stakeholder group's interviews: saturation is usually judged per group."""
     if order not in ORDERS:
         raise QualcodeError(f"unknown order '{order}'" + did_you_mean(order, ORDERS), hint="Use date or name.")
-    if coder is not None and coder not in corpus.coders:
-        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders))
     coded: dict[str, set[str]] = {}
-    for f in corpus.files:
-        if coder in (None, f.coder):
-            coded.setdefault(f.transcript_id, set()).update(c.code for c in f.anchored if c.status == ACCEPTED)
+    for _, tid, c in corpus.accepted(corpus.known_coder(coder)):
+        coded.setdefault(tid, set()).add(c.code)
 
     def key(t):
         date = str(t.metadata.get("date") or "")

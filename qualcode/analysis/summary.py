@@ -77,9 +77,7 @@ def pseudonyms(corpus: Corpus) -> dict[str, str] | None:
 
 def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3) -> Summary:
     cb = corpus.codebook
-    if coder is not None and coder not in corpus.coders:
-        raise QualcodeError(f"no codings by '{coder}'" + did_you_mean(coder, corpus.coders),
-                            hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
+    corpus.known_coder(coder)
     if quotes < 0:
         raise QualcodeError("--quotes must be 0 or more")
     by_id = {t.id: t for t in corpus.transcripts}

@@ -10,7 +10,6 @@ import typer
 from . import app
 from .common import OutOpt, ProjectOpt, corpus_for, emit, pick_format, show, warn
 
-
 MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
                                                          show_default=False)]
 CodersOpt = Annotated[Optional[list[str]], typer.Option("--coders", help="Coders to compare (default: all); repeat or separate by commas.")]
