@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .codebook import read_codebook_text, validate_text
+from .display import short
 from .errors import QualcodeError, did_you_mean
 from .project import Project
 from .store import (
@@ -76,9 +77,9 @@ def check(project: Project, fix: bool = False) -> CheckReport:
                 report.findings.append(Finding(where, "moved", f"'{c.code}' moved from {c.start}-{c.end} to {new.start}-{new.end}"))
             elif state == FUZZY:
                 report.findings.append(Finding(where, "fuzzy", f"'{c.code}' found again approximately at {new.start}-{new.end}: "
-                                                              f"\"{_short(c.text)}\" is now \"{_short(new.text)}\""))
+                                                              f"\"{short(c.text, 50)}\" is now \"{short(new.text, 50)}\""))
             elif state == ORPHANED:
-                report.findings.append(Finding(where, "orphaned", f"'{c.code}': \"{_short(c.text)}\" is no longer in the "
+                report.findings.append(Finding(where, "orphaned", f"'{c.code}': \"{short(c.text, 50)}\" is no longer in the "
                                                                  "transcript (kept; delete the line if it should go)"))
             if fix and state in (MOVED, FUZZY):
                 changed = True
@@ -91,9 +92,3 @@ def check(project: Project, fix: bool = False) -> CheckReport:
     if fix:  # what --fix mended is no longer a finding
         report.findings = [f for f in report.findings if f.kind not in ("moved", "fuzzy")]
     return report
-
-
-def _short(text: str, n: int = 50) -> str:
-    from .display import short
-
-    return short(text, n)

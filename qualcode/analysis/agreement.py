@@ -38,14 +38,19 @@ class Agreement:
         return asdict(self)
 
 
-def kappa(a: list[int], b: list[int]) -> float | None:
-    """Cohen's kappa for two binary raters; None when chance agreement is total (both constant and equal)."""
+def _observed_and_chance(a: list[int], b: list[int]) -> tuple[float, float]:
+    """Two binary raters' observed agreement and the agreement expected by chance."""
     n = len(a)
-    if not n:
-        return None
     po = sum(x == y for x, y in zip(a, b)) / n
     pa, pb = sum(a) / n, sum(b) / n
-    pe = pa * pb + (1 - pa) * (1 - pb)
+    return po, pa * pb + (1 - pa) * (1 - pb)
+
+
+def kappa(a: list[int], b: list[int]) -> float | None:
+    """Cohen's kappa for two binary raters; None when chance agreement is total (both constant and equal)."""
+    if not a:
+        return None
+    po, pe = _observed_and_chance(a, b)
     return None if pe == 1 else (po - pe) / (1 - pe)
 
 
@@ -141,7 +146,7 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
                     ratings[key][theme][coder].append(int(theme in u.codes[coder]))
     for key in ["all"] + sorted(k for k in ratings if k != "all"):
         figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes]
-        result.groups[key] = figs + [_pooled(figs, coders, ratings[key], themes)]
+        result.groups[key] = figs + [_pooled(coders, ratings[key], themes)]
     return result
 
 
@@ -151,21 +156,15 @@ def disagreements(corpus: Corpus, coders: list[str] | None = None, unit: str = "
     return [u for u in units if len(set(u.codes.values())) > 1]
 
 
-def _pooled(figs: list[Figure], coders: list[str], ratings, themes: list[str]) -> Figure:
+def _pooled(coders: list[str], ratings, themes: list[str]) -> Figure:
     """Percent agreement and alpha over every (unit, theme) decision; kappa pooled as de Vries et
     al. (2008): mean observed and mean chance agreement across themes, then one kappa."""
     rows = {c: [v for t in themes for v in ratings[t][c]] for c in coders}
     fig = _figure("pooled", coders, rows)
     if len(coders) == 2:
-        pos, pes = [], []
-        for t in themes:
-            a, b = ratings[t][coders[0]], ratings[t][coders[1]]
-            n = len(a)
-            if n:
-                pos.append(sum(x == y for x, y in zip(a, b)) / n)
-                pa, pb = sum(a) / n, sum(b) / n
-                pes.append(pa * pb + (1 - pa) * (1 - pb))
-        po, pe = (sum(pos) / len(pos), sum(pes) / len(pes)) if pos else (0, 1)
+        pairs = [_observed_and_chance(ratings[t][coders[0]], ratings[t][coders[1]])
+                 for t in themes if ratings[t][coders[0]]]
+        po, pe = (sum(p for p, _ in pairs) / len(pairs), sum(e for _, e in pairs) / len(pairs)) if pairs else (0, 1)
         fig.kappa = None if pe == 1 else round((po - pe) / (1 - pe), 4)
     fig.warning = None
     return fig
