@@ -35,6 +35,19 @@ class CodebookDiff:
         return asdict(self)
 
 
+def coding_counts(project) -> dict[str, int]:
+    """Accepted codings per theme id, read straight from the codings files: after a rename they
+    name themes the codebook no longer has, so the corpus (which checks them) cannot be used."""
+    from collections import Counter
+
+    from .store import coding_files, read_codings
+
+    counts: Counter = Counter()
+    for _, _, path in coding_files(project.codings_dir):
+        counts.update(c.code for c in read_codings(path, project.rel(path)) if c.status == "accepted")
+    return dict(counts)
+
+
 def load_revision(path: Path, rev: str, root: Path) -> tuple[str, str]:
     """(text, label) of a file at a git revision."""
     rel = path.resolve().relative_to(root.resolve())

@@ -132,7 +132,9 @@ def untag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: l
     return change
 
 
-def save(corpus: Corpus, cf) -> None:
-    write_codings(cf.path, cf.codings)
+def save(corpus: Corpus, cf, durable: bool = True) -> None:
+    """Write a coder's codings file and make sure the corpus knows it. Bulk writers pass
+    durable=False and sync once at the end."""
+    write_codings(cf.path, cf.codings, durable)
     if all(f is not cf for f in corpus.files):
         corpus.files.append(cf)

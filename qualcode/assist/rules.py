@@ -210,6 +210,19 @@ def _lemmas_used(codebook: Codebook) -> set[str]:
     return out
 
 
+def decisions(corpus, coder: str) -> list[Coding]:
+    """The coder's accepted and rejected codings: what the rules' precision is learned from."""
+    return [c for f in corpus.files if f.coder == coder for c in f.codings if c.status in (ACCEPTED, REJECTED)]
+
+
+def report(corpus, coder: str) -> list[RuleStats]:
+    """Every rule of the codebook with its hits over the codable segments and its review record."""
+    rules = Rules(corpus.codebook, corpus.project.spacy_model)
+    segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
+    stats = rule_stats(rules, decisions(corpus, coder), rules.hits(segments))
+    return sorted(stats, key=lambda r: (r.theme, -r.hits, r.rule))
+
+
 def rule_stats(rules: Rules, decisions: list[Coding], hits: list[Hit]) -> list[RuleStats]:
     """Hits now, and accepts and rejects of each rule's past suggestions."""
     stats = {name: RuleStats(name, name.split("/", 1)[0]) for name in rules.names}

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from ..corpus import Corpus
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding, Segment
-from ..store import now, write_codings
+from ..store import now
+from ..tagging import save
 from .learner import Model, Settings, fit_cached
-from .rules import Rules, confidence, group_hits, rule_stats
+from .rules import Rules, confidence, decisions, group_hits, rule_stats
 from .training import labelled_segments
 
 
@@ -60,9 +61,8 @@ def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Pro
 
 def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment]) -> list[Proposal]:
     rules = Rules(corpus.codebook, corpus.project.spacy_model)
-    decisions = [c for f in corpus.files if f.coder == coder for c in f.codings if c.status in (ACCEPTED, REJECTED)]
     hits = rules.hits(segments)
-    stats = {s.rule: s for s in rule_stats(rules, decisions, hits)}
+    stats = {s.rule: s for s in rule_stats(rules, decisions(corpus, coder), hits)}
     out = []
     for (_, theme), group in group_hits(hits).items():
         names = sorted({h.rule for h in group})
@@ -131,10 +131,8 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
         report.withdrawn += len(open_)
         if changed or open_:  # an unchanged file is not rewritten
             cf.codings = [c for c in cf.codings if c.status != SUGGESTED] + fresh
-            write_codings(cf.path, cf.codings, durable=False)
+            save(corpus, cf, durable=False)
             written = True
-            if all(f is not cf for f in corpus.files):
-                corpus.files.append(cf)
     if written:
         os.sync()  # every file whole (temp + rename) and all on disk: one sync, not one per file
     return report

@@ -59,14 +59,10 @@ def rules_cmd(
     project: ProjectOpt = None,
 ):
     """Each codebook keyword and pattern with its hits, accepts, rejects and precision."""
-    from ..assist.rules import Rules, rule_stats
-    from ..model import ACCEPTED, REJECTED
+    from ..assist.rules import report
 
     corpus, who = coder_corpus(ctx, project, coder)
-    rules = Rules(corpus.codebook, corpus.project.spacy_model)
-    segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
-    decisions = [c for f in corpus.files if f.coder == who for c in f.codings if c.status in (ACCEPTED, REJECTED)]
-    stats = sorted(rule_stats(rules, decisions, rules.hits(segments)), key=lambda r: (r.theme, -r.hits, r.rule))
+    stats = report(corpus, who)
     if as_json:
         typer.echo(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
         return

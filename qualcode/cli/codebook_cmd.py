@@ -98,26 +98,24 @@ def diff_cmd(
     project: ProjectOpt = None,
 ):
     """What changed between two codebooks: themes added, removed, renamed, moved, redefined; codings affected."""
-    from collections import Counter
-
     from ..codebook import read_codebook_text
-    from ..codebook_diff import diff, load_revision, parse
+    from ..codebook_diff import coding_counts, diff, load_revision, parse
     from ..errors import QualcodeError
     from ..project import open_project
 
     if rev and files or (not rev and len(files or []) != 2):
         raise QualcodeError("give two codebook files, or --rev GITREV (to compare with the project's codebook now)")
-    counts: Counter = Counter()
-    try:  # straight from the codings files: after a rename they name themes the codebook no longer has
-        from ..store import coding_files, read_codings
-
+    try:
         p = open_project(project or state(ctx).project)
-        for _, _, path in coding_files(p.codings_dir):
-            counts.update(c.code for c in read_codings(path, p.rel(path)) if c.status == "accepted")
     except QualcodeError:
-        pass  # comparing files outside a project, or an unreadable codings file: no counts
+        if rev:
+            raise
+        p = None  # two files outside any project: a diff without counts
+    try:
+        counts = coding_counts(p) if p else {}
+    except QualcodeError:
+        counts = {}  # an unreadable codings file: `qualcode check` names it; the diff goes on without counts
     if rev:
-        p = open_project(project or state(ctx).project)
         if p.codebook_path is None:
             raise QualcodeError("the project has no codebook to compare")
         old_text, old_label = load_revision(p.codebook_path, rev, p.root)
@@ -126,7 +124,7 @@ def diff_cmd(
     else:
         old_label, new_label = str(files[0]), str(files[1])
         old_text, new_text = read_codebook_text(files[0], old_label), read_codebook_text(files[1], new_label)
-    result = diff(parse(old_text, old_label), parse(new_text, new_label), dict(counts))
+    result = diff(parse(old_text, old_label), parse(new_text, new_label), counts)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -101,7 +101,7 @@ def summary(
         if fmt == "xlsx":
             emit_bytes(summary_xlsx(s, m, scrub), out)
             return
-        figures = report_figures(corpus, coder, "svg" if fmt == "html" else "png", scrub, heatmap=fmt == "docx")
+        figures = report_figures(corpus, m, coder, "svg" if fmt == "html" else "png", scrub, heatmap=fmt == "docx")
         if fmt == "html":
             emit(summary_html(s, m, scrub, figures), out)
         else:
@@ -113,16 +113,14 @@ def summary(
     emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s)), out)
 
 
-def report_figures(corpus, coder, fmt: str, scrub, heatmap: bool) -> list[tuple[str, bytes]]:
+def report_figures(corpus, m, coder, fmt: str, scrub, heatmap: bool) -> list[tuple[str, bytes]]:
     """The figures a report carries: the heatmap (the HTML report draws its own, as a shaded
     table), theme prevalence by group, and the saturation curve."""
-    from ..analysis.matrix import matrix
     from ..analysis.saturation import saturation
     from ..export import plots
 
     if not any(f.anchored for f in corpus.files):
         return []  # nothing coded: no figure to draw
-    m = matrix(corpus, coder=coder)
     figures = [("Heatmap: themes by stakeholder group", plots.heatmap(m, fmt, scrub))] if heatmap else []
     return figures + [("Theme prevalence by stakeholder group", plots.prevalence(m, fmt, scrub)),
                       ("New themes after each interview", plots.saturation_curve(saturation(corpus, "date", coder), fmt, scrub))]
