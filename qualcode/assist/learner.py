@@ -151,10 +151,8 @@ def fit_cached(ex: Examples, cache_dir: Path | None, settings: Settings | None =
     model = fit(ex, settings)
     if path is not None:
         from ..cache import ensure_cache_dir
+        from ..storage import atomic_write_bytes
 
         ensure_cache_dir(cache_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(model))
-        tmp.replace(path)
+        atomic_write_bytes(path, pickle.dumps(model), durable=False)
     return model, False
