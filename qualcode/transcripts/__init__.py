@@ -49,14 +49,17 @@ def read_transcript(
     interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
     encoding: str | None = None,
     rel: str | None = None,
+    data: bytes | None = None,
 ) -> Transcript:
+    """`data`: the file's bytes when the caller has read them already (the loader hashes them)."""
     where = rel or str(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise QualcodeError(f"unsupported file type '{path.suffix}'", where,
                             "qualcode reads " + ", ".join(sorted(set(FORMATS))) + " files.")
     try:
-        data = path.read_bytes() if fmt != "docx" else None
+        if data is None and fmt != "docx":
+            data = path.read_bytes()
     except OSError as exc:
         raise QualcodeError(f"cannot read the file: {exc.strerror}", where)
     meta: dict[str, Any] = {}
@@ -158,7 +161,7 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
         cached = pack.get(key)
         t = _from_cache(cached, data, rel, encoding) if cached is not None else None
         if t is None:
-            t = read_transcript(path, participants, interviewers, encoding, rel=rel)
+            t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
             pack.put(key, _to_cache(t))
         if t.id in seen:
             raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
