@@ -79,6 +79,18 @@ def check_unit(unit: str) -> str:
     return unit
 
 
+def _recover(root: Path) -> None:
+    """Roll back a codebook change that was interrupted, before anything reads a half-changed project."""
+    import sys
+
+    from .transaction import recover
+
+    restored = recover(root, root / ".qualcode")
+    if restored:
+        sys.stderr.write(f"warning: an interrupted codebook change was rolled back; {len(restored)} file(s) "
+                         f"restored as they were: {', '.join(restored[:5])}{' ...' if len(restored) > 5 else ''}\n")
+
+
 def open_project(path: Path | None = None, unit: str | None = None, encoding: str | None = None) -> Project:
     """Find the project at `path` (or from the current folder upwards) and read its settings;
     `unit` and `encoding`, when given, override qualcode.yaml."""
@@ -92,6 +104,8 @@ def open_project(path: Path | None = None, unit: str | None = None, encoding: st
             raise QualcodeError("no qualcode project here or in any folder above",
                                 hint="Run inside a folder with codebooks/ and transcripts/, or pass --project DIR.")
     root = root.resolve()
+    if (root / ".qualcode" / "transaction").is_dir():
+        _recover(root)
     config = _read_config(root / CONFIG_FILE) if (root / CONFIG_FILE).is_file() else {}
     codebook = config.get("codebook")
     codebook_path = root / codebook if codebook else None

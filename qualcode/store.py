@@ -19,7 +19,7 @@ from .storage import atomic_write_text
 
 FIELDS = ("code", "start", "end", "text", "source", "status", "confidence", "codebook_version", "at",
           "memo", "pinned")
-SOURCES = ("manual", "rules", "model", "import")
+SOURCES = ("manual", "rules", "model", "import", "split")  # split: a coding of a split theme, to re-decide
 STATUSES = ("accepted", "suggested", "rejected")
 CODER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

@@ -71,10 +71,12 @@ def restore(corpus: Corpus, coder: str, transcript_id: str, codings: list[Coding
 
 def bulk_accept(corpus: Corpus, coder: str, threshold: float, dry_run: bool = False, code: str | None = None,
                 transcript: str | None = None) -> list[Item]:
-    """Accept every open suggestion at or above the threshold (a person's explicit bulk decision)."""
+    """Accept every open suggestion at or above the threshold (a person's explicit bulk decision).
+    A split theme's codings have no confidence to compare: each waits for a decision of its own."""
     if not 0 <= threshold <= 1:
         raise QualcodeError("--accept-above takes a confidence between 0 and 1")
-    chosen = [i for i in queue(corpus, coder, code, transcript, "confident") if (i.coding.confidence or 0) >= threshold]
+    chosen = [i for i in queue(corpus, coder, code, transcript, "confident")
+              if i.coding.confidence is not None and i.coding.confidence >= threshold]
     if not dry_run:
         for item in chosen:
             decide(corpus, coder, item, ACCEPTED, how=f"bulk >= {threshold}")

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..corpus import Corpus
-from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding, Segment
+from ..model import SUGGESTED, Coding, Segment
 from ..store import now
 from ..tagging import save
 from .learner import Model, Settings, fit_cached
@@ -42,6 +42,12 @@ class SuggestReport:
         d = dict(self.__dict__)
         d["by_source"] = dict(self.by_source)
         return d
+
+
+def _refreshable(c: Coding) -> bool:
+    """An open suggestion of this command's own making: re-running replaces it. Decisions, and a
+    split theme's codings waiting for a person, are never touched."""
+    return c.status == SUGGESTED and c.source in ("rules", "model")
 
 
 def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Proposal]:
@@ -109,8 +115,8 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
     written = False
     for tid in sorted(touched):
         cf = corpus.file(coder, tid)
-        decided = {c.key for c in cf.codings if c.status in (ACCEPTED, REJECTED)}
-        open_ = {c.key: c for c in cf.codings if c.status == SUGGESTED}
+        decided = {c.key for c in cf.codings if not _refreshable(c)}  # decisions, and split codings awaiting one
+        open_ = {c.key: c for c in cf.codings if _refreshable(c)}
         fresh, changed = [], False
         for p in by_transcript.get(tid, []):
             key = (p.segment.start, p.segment.end, p.code)
@@ -130,7 +136,7 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
                 report.by_source[p.source] += 1
         report.withdrawn += len(open_)
         if changed or open_:  # an unchanged file is not rewritten
-            cf.codings = [c for c in cf.codings if c.status != SUGGESTED] + fresh
+            cf.codings = [c for c in cf.codings if not _refreshable(c)] + fresh
             save(corpus, cf, durable=False)
             written = True
     if written:

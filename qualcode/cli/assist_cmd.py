@@ -183,6 +183,9 @@ def _show(out, corpus, item, i, total, message) -> None:
                   " (" + ", ".join(why.get("rules", [])) + ")") if why.get("rules") else "a codebook rule"
     elif c.source == "model":
         reason = f"model score {confidence} (threshold {why.get('threshold', '?')})"
+    elif c.source == "split":
+        reason = (f"coded '{why.get('split_from', '?')}' before that theme was split: accept each new theme "
+                  "that fits, reject the others")
     else:
         reason = f"from {c.source}"
     out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "

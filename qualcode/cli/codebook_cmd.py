@@ -136,3 +136,96 @@ def diff_cmd(
     for c in result.changes:
         touched = f"  [{c.codings} coding(s)]" if c.codings else ""
         out.print(f"  {c.kind:<8} {c.theme}: {c.detail}{touched}", markup=False)
+
+
+# --- migrations: the codebook and every coder's codings change together ------------------------
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the change as JSON.")]
+
+
+def _migrate(ctx: typer.Context, project: Optional[Path], dry_run: bool, as_json: bool, action: str, **kw) -> None:
+    from ..migrate import commit, plan
+    from ..project import open_project
+
+    p = open_project(project or state(ctx).project)
+    m = plan(p, action, **kw)
+    if not dry_run:
+        commit(p, m)
+    if as_json:
+        typer.echo(json.dumps({**m.to_dict(p), "dry_run": dry_run}, indent=2, ensure_ascii=False))
+        return
+    out = console()
+    verb = "would change" if dry_run else "changed"
+    out.print(f"{p.rel(m.codebook)}: {m.summary}; version {m.old_version} -> {m.new_version}", markup=False)
+    coders = ", ".join(f"{c} {n}" for c, n in sorted(m.changed.items())) or "none"
+    out.print(f"codings {verb}: {coders} ({len(m.files) - 1} codings file(s))", markup=False)
+    if m.combined:
+        out.print(f"{m.combined} coding(s) met another on the same span and were combined (the decision kept, memos joined)",
+                  markup=False)
+    if m.withdrawn:
+        out.print(f"{m.withdrawn} open suggestion(s) of the split theme withdrawn (qualcode suggest makes new ones)",
+                  markup=False)
+    for coder, n in sorted(m.flagged.items()):
+        out.print(f"{n} suggestion(s) flagged for {coder} to decide: qualcode review --coder {coder}", markup=False)
+    for note in m.notes:
+        out.print(f"note: {note}", markup=False)
+    if m.reformatted:
+        out.print(f"note: the YAML writer also re-formatted {m.reformatted} line(s) elsewhere in the codebook "
+                  "(quoting or spacing it cannot reproduce); see git diff", markup=False)
+    if dry_run:
+        out.print("dry run: nothing written", markup=False)
+
+
+@app.command()
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The theme's id now.")],
+    new: Annotated[str, typer.Argument(help="Its new id.")],
+    label: Annotated[Optional[str], typer.Option("--label", help="A new label too.")] = None,
+    dry_run: DryRun = False, as_json: JsonOpt = False, project: ProjectOpt = None,
+):
+    """Rename a theme's id in the codebook and in every coder's codings; bump the version."""
+    _migrate(ctx, project, dry_run, as_json, "rename", old=old, new=new, label=label)
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    themes: Annotated[list[str], typer.Argument(help="The themes to merge (two or more).")],
+    into: Annotated[str, typer.Option("--into", help="The theme they become: one of them, another theme, or a new id.")],
+    label: Annotated[Optional[str], typer.Option("--label", help="A label for the merged theme.")] = None,
+    dry_run: DryRun = False, as_json: JsonOpt = False, project: ProjectOpt = None,
+):
+    """Merge themes into one: their codings, children, keywords and examples move to it; bump the version."""
+    _migrate(ctx, project, dry_run, as_json, "merge", sources=themes, into=into, label=label)
+
+
+@app.command()
+def move(
+    ctx: typer.Context,
+    theme: Annotated[str, typer.Argument(help="The theme to move (with its children).")],
+    under: Annotated[Optional[str], typer.Option("--under", help="Its new parent theme.")] = None,
+    top: Annotated[bool, typer.Option("--top", help="Move it to the top level.")] = False,
+    dry_run: DryRun = False, as_json: JsonOpt = False, project: ProjectOpt = None,
+):
+    """Move a theme (and its children) under another theme, or to the top level; bump the version."""
+    from ..errors import QualcodeError
+
+    if (under is None) == (not top):
+        raise QualcodeError("say where to: --under PARENT or --top")
+    _migrate(ctx, project, dry_run, as_json, "move", theme=theme, under=under)
+
+
+@app.command()
+def split(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(help="The theme to split (then, after --into, the new ids).", metavar="THEME")],
+    into: Annotated[list[str], typer.Option("--into", help="The new theme ids: --into x y (or --into x --into y).")],
+    label: Annotated[Optional[list[str]], typer.Option("--label", help="Labels for the new themes, in order.")] = None,
+    dry_run: DryRun = False, as_json: JsonOpt = False, project: ProjectOpt = None,
+):
+    """Split a theme into new ones. Its codings are not guessed: each becomes a suggestion of every
+    new theme, for a person to accept or reject in `qualcode review`. Bumps the version."""
+    # `split THEME --into X Y` reaches us as names [THEME, Y] and into [X]: click options take one value
+    _migrate(ctx, project, dry_run, as_json, "split", theme=names[0], into=into + names[1:], labels=label or [])
