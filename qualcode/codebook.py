@@ -172,6 +172,7 @@ class _Validator:
                 parent=parent.id if parent else None,
                 depth=parent.depth + 1 if parent else 0,
                 line=self.pos.line(here),
+                color=self.text(raw.get("color"), here + ("color",)) or None,
             )
             out.append(theme)
             self.themes(raw.get("children"), here + ("children",), groups, theme, out, seen)

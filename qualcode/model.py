@@ -90,6 +90,7 @@ class Theme:
     parent: str | None = None
     depth: int = 0
     line: int | None = None  # 1-based line of the theme in the YAML file
+    color: str | None = None  # '#RRGGBB', shown by tools that import the codebook
 
     @property
     def gloss(self) -> str:

@@ -114,3 +114,27 @@ def test_debug_shows_the_traceback(mini):
     (mini / "codebooks" / "mini.yaml").write_text("")
     r = run("--debug", "status", project=mini)
     assert r.exit_code == 2 and "Traceback" in r.output
+
+
+EXCHANGE = {
+    "not-a-qdpx.qdpx": "neither a zip archive",
+    "no-qde.qdpx": "no .qde project file",
+    "zip-slip.qdpx": "leaves its folder",
+    "billion-laughs.qdc": "declares a DTD",
+    "truncated.qdc": "truncated.qdc:4: the XML cannot be read",
+    "bad-selection.qde": "bad-selection.qde:4: 'not-a-guid' in PlainTextSelection@guid is not a GUID",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXCHANGE))
+def test_bad_exchange_file(mini, tmp_path, name):
+    """A new project is never half-made, and an existing one is never touched."""
+    command = "qdc" if name.endswith(".qdc") else "qdpx"
+    before = tree_digest(mini)
+    for args in (["--out", str(tmp_path / "new")], ["--into", str(mini)]):
+        r = run("import", command, str(BAD / name), *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert EXCHANGE[name] in r.output, (args, r.output)
+        assert "Traceback" not in r.output and r.output.startswith("error:"), r.output
+    assert not (tmp_path / "new").exists() and not (tmp_path.parent / "outside.txt").exists()
+    assert tree_digest(mini) == before

@@ -44,6 +44,7 @@ from . import (  # noqa: E402, F401  (register commands)
     assist_cmd,
     codebook_cmd,
     coding_cmd,
+    export_cmd,
     import_cmd,
     interactive,
     query_cmd,
@@ -53,6 +54,7 @@ from . import (  # noqa: E402, F401  (register commands)
 
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")
+app.add_typer(export_cmd.app, name="export")
 
 
 def main() -> None:

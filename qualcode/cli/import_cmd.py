@@ -47,3 +47,70 @@ def table(
         out.print(f"{done.codings} codings by {coder} from {len(done.codes)} code columns", markup=False)
     if done.codebook_created:
         out.print(f"created {done.codebook_created}", markup=False)
+
+
+# --- REFI-QDA ----------------------------------------------------------------------------------
+
+def _refi(ctx: typer.Context, file: Path, out: Optional[Path], into: Optional[Path], coder: str,
+          group_variable: Optional[str], lenient: bool, force: bool, dry_run: bool, as_json: bool) -> None:
+    from ..errors import QualcodeError
+    from ..project import open_project
+    from ..refi.importer import import_file
+
+    if out and into:
+        raise QualcodeError("give --out DIR (a new project) or --into DIR (an existing one), not both")
+    from ..store import check_coder
+
+    check_coder(coder)
+    project = open_project(into, encoding=state(ctx).encoding) if into else None
+    done = import_file(file, out, project, coder, group_variable, lenient, force, dry_run)
+    r = done.report
+    if as_json:
+        typer.echo(json.dumps({"target": str(done.target), "new_project": done.new_project, "dry_run": dry_run,
+                               **r.to_dict()}, indent=2, ensure_ascii=False))
+        return
+    o = console()
+    verb = "would import" if dry_run else "imported"
+    o.print(f"{verb} {file.name}" + (f" ({r.origin})" if r.origin else "") + f" into {done.target}"
+            + (" (a new project)" if done.new_project else ""), markup=False)
+    coders = ", ".join(f"{c} {n}" for c, n in sorted(r.codings.items())) or "none"
+    o.print(f"  {r.themes} codes, {r.transcripts} transcripts, codings: {coders}, {r.memos} memos", markup=False)
+    for tid, unit in sorted(r.units.items()):
+        o.print(f"  {tid}: positions counted in {unit}", markup=False)
+    for note in r.notes:
+        o.print(f"  note: {note}", markup=False)
+    if r.unmapped:
+        o.print(f"not carried across ({len(r.unmapped)}):", markup=False)
+        for item in r.unmapped:
+            o.print(f"  - {item}", markup=False)
+    if dry_run:
+        o.print("dry run: nothing written", markup=False)
+    elif done.new_project:
+        o.print(f"next: cd {done.target} && qualcode status", markup=False)
+
+
+RefiFile = Annotated[Path, typer.Argument(help="The exchange file.", dir_okay=False)]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Folder for a new project (default: named after the file).", file_okay=False)]
+IntoOpt = Annotated[Optional[Path], typer.Option("--into", help="Add to this existing project instead.", file_okay=False)]
+CoderOpt = Annotated[str, typer.Option("--coder", "-c", help="Coder for codings whose user is not named.")]
+GroupVarOpt = Annotated[Optional[str], typer.Option("--group-variable", help="The variable holding the stakeholder group (default: one named 'Stakeholder group' or 'Group').")]
+LenientOpt = Annotated[bool, typer.Option("--lenient", help="Import what can be read from a file that breaks the schema.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace files that exist.")]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help="Report what would be imported; write nothing.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+
+
+@app.command()
+def qdpx(ctx: typer.Context, file: RefiFile, out: OutOpt = None, into: IntoOpt = None, coder: CoderOpt = "imported",
+         group_variable: GroupVarOpt = None, lenient: LenientOpt = False, force: ForceOpt = False,
+         dry_run: DryOpt = False, as_json: JsonOpt = False):
+    """A REFI-QDA project (.qdpx, or a bare .qde) from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or f4:
+    codebook, transcripts with their case variables, each user's codings, memos."""
+    _refi(ctx, file, out, into, coder, group_variable, lenient, force, dry_run, as_json)
+
+
+@app.command()
+def qdc(ctx: typer.Context, file: RefiFile, out: OutOpt = None, into: IntoOpt = None,
+        lenient: LenientOpt = False, force: ForceOpt = False, dry_run: DryOpt = False, as_json: JsonOpt = False):
+    """A REFI-QDA codebook (.qdc): a new project with that codebook, or its codes added to a project's codebook."""
+    _refi(ctx, file, out, into, "imported", None, lenient, force, dry_run, as_json)

@@ -1,0 +1,237 @@
+"""A qualcode project -> REFI-QDA .qdpx (project) or .qdc (codebook), written strictly to the
+standard: elements in schema order, UTF-8 sources without BOM with LF line ends, positions in
+code points with the end exclusive, `internal://` paths. GUIDs are uuid5 of stable ids, and the
+archive's dates are fixed, so exporting an unchanged project twice gives identical bytes."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from importlib.metadata import version
+
+from ..corpus import Corpus
+from ..model import Codebook, Theme
+
+NAMESPACE = uuid.UUID("6f1c1d2e-8b0a-5c7e-9a43-7171636f6465")  # qualcode's own uuid5 namespace
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+CODEBOOK_NOTE = "qualcode codebook (YAML)"  # carries ids, keywords, patterns and groups back to qualcode
+GROUP_VARIABLE = "Stakeholder group"
+FIXED_DATE = (2000, 1, 1, 0, 0, 0)
+SKIP_KEYS = ("id", "participant", "speakers", "interviewers")
+
+
+def guid(*parts: object) -> str:
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(str(p) for p in parts))).upper()
+
+
+def theme_guid(theme_id: str) -> str:
+    return guid("code", theme_id)
+
+
+def fold_description(t: Theme) -> str:
+    """Include and exclude lists folded into the description, the only place other tools have."""
+    parts = [t.description] if t.description else []
+    for title, items in (("Include", t.include), ("Exclude", t.exclude)):
+        if items:
+            parts.append(f"{title}:\n" + "\n".join(f"- {i}" for i in items))
+    return "\n\n".join(parts)
+
+
+@dataclass
+class ExportReport:
+    sources: int = 0
+    codings: int = 0
+    coders: list[str] = field(default_factory=list)
+    notes: int = 0
+    skipped: list[str] = field(default_factory=list)  # what was not carried, and why
+
+
+def _el(parent, name: str, attrs: dict | None = None, text: str | None = None):
+    from lxml import etree
+
+    ns = parent.nsmap[None] if parent is not None else None
+    el = etree.SubElement(parent, f"{{{ns}}}{name}")
+    for k, v in (attrs or {}).items():
+        if v is not None:
+            el.set(k, str(v))
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _color(t: Theme) -> str | None:
+    value = getattr(t, "color", None)
+    return value if isinstance(value, str) and re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", value) else None
+
+
+def _codes(parent, codebook: Codebook, with_notes: dict[str, str] | None = None) -> None:
+    codes = _el(parent, "Codes")
+    nodes = {}
+    for t in codebook.themes:
+        holder = nodes[t.parent] if t.parent else codes
+        el = _el(holder, "Code", {"guid": theme_guid(t.id), "name": t.label, "isCodable": "true", "color": _color(t)})
+        description = fold_description(t)
+        if description:
+            _el(el, "Description", text=description)
+        nodes[t.id] = el
+
+
+def _value_type(values: list) -> str:
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if values and all(isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values):
+        return "Date"
+    return "Text"
+
+
+def _variable_value(parent, var_guid: str, kind: str, value) -> None:
+    vv = _el(parent, "VariableValue")
+    _el(vv, "VariableRef", {"targetGUID": var_guid})
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    _el(vv, {"Integer": "IntegerValue", "Date": "DateValue"}.get(kind, "TextValue"), text=text)
+
+
+def _variable_name(key: str) -> str:
+    return GROUP_VARIABLE if key == "group" else key
+
+
+def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[bytes, dict[str, bytes], ExportReport]:
+    from lxml import etree
+
+    report = ExportReport(coders=coders)
+    cb = corpus.codebook
+    root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
+    root.set("name", cb.name)
+    root.set("origin", f"qualcode {version('qualcode')}")
+    users = _el(root, "Users")
+    for coder in coders:
+        _el(users, "User", {"guid": guid("user", coder), "name": coder, "id": coder})
+    _codes(_el(root, "CodeBook"), cb)
+
+    transcripts = corpus.transcripts
+    keys: dict[str, list] = {}
+    for t in transcripts:
+        for k, v in t.metadata.items():
+            if k not in SKIP_KEYS and v not in (None, ""):
+                keys.setdefault(k, []).append(v)
+    kinds = {k: _value_type(v) for k, v in keys.items()}
+    if keys:
+        variables = _el(root, "Variables")
+        for k in keys:
+            v = _el(variables, "Variable", {"guid": guid("variable", k), "name": _variable_name(k), "typeOfVariable": kinds[k]})
+            if k == "group":
+                _el(v, "Description", text="The participant's stakeholder group (qualcode's 'group').")
+
+    by_participant: dict[str, list] = {}
+    for t in transcripts:
+        by_participant.setdefault(t.participant, []).append(t)
+    cases = _el(root, "Cases")
+    for participant, ts in sorted(by_participant.items()):
+        case = _el(cases, "Case", {"guid": guid("case", participant), "name": participant})
+        for k in keys:  # values every transcript of this participant shares
+            values = {json.dumps(t.metadata.get(k), sort_keys=True, default=str) for t in ts}
+            if len(values) == 1 and ts[0].metadata.get(k) not in (None, ""):
+                _variable_value(case, guid("variable", k), kinds[k], ts[0].metadata[k])
+        for t in ts:
+            _el(case, "SourceRef", {"targetGUID": guid("source", t.id)})
+
+    files: dict[str, bytes] = {}
+    notes: list[tuple[str, str, str]] = []
+    accepted: dict[str, list] = {}
+    for f in corpus.files:
+        if f.coder not in coders:
+            continue
+        orphans = len(f.orphaned)
+        if orphans:
+            report.skipped.append(f"{orphans} orphaned coding(s) of {f.coder} in {f.transcript_id} (their text is "
+                                  "no longer in the transcript; `qualcode check`)")
+        for c in f.anchored:
+            if c.status == "accepted":
+                accepted.setdefault(f.transcript_id, []).append((f.coder, c))
+    sources = _el(root, "Sources")
+    for t in transcripts:
+        sid = guid("source", t.id)
+        files[f"sources/{sid}.txt"] = t.body.encode("utf-8")
+        src = _el(sources, "TextSource", {"guid": sid, "name": t.id, "plainTextPath": f"internal://{sid}.txt"})
+        report.sources += 1
+        spans: dict[tuple, list] = {}
+        for coder, c in accepted.get(t.id, []):
+            spans.setdefault((coder, c.start, c.end), []).append(c)
+        for (coder, start, end), cs in sorted(spans.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
+            sel_guid = guid("selection", coder, t.id, start, end)
+            sel = _el(src, "PlainTextSelection", {"guid": sel_guid, "name": t.body[start:end][:200],
+                                                  "startPosition": start, "endPosition": end,
+                                                  "creatingUser": guid("user", coder)})
+            for c in sorted(cs, key=lambda c: c.code):
+                coding = _el(sel, "Coding", {"guid": guid("coding", coder, t.id, start, end, c.code),
+                                             "creatingUser": guid("user", coder),
+                                             "creationDateTime": _datetime(c.at)})
+                _el(coding, "CodeRef", {"targetGUID": theme_guid(c.code)})
+                if c.memo:
+                    note = guid("note", coder, t.id, start, end, c.code)
+                    _el(coding, "NoteRef", {"targetGUID": note})
+                    notes.append((note, f"Memo: {c.code} in {t.id}", c.memo))
+                report.codings += 1
+        for k, v in t.metadata.items():
+            if k in keys and v not in (None, ""):
+                _variable_value(src, guid("variable", k), kinds[k], v)
+    codebook_note = guid("note", "codebook")
+    notes.append((codebook_note, CODEBOOK_NOTE, codebook_yaml))
+    notes_el = _el(root, "Notes")
+    for note_guid, name, text in notes:
+        n = _el(notes_el, "Note", {"guid": note_guid, "name": name})
+        _el(n, "PlainTextContent", text=text)
+    report.notes = len(notes) - 1
+    _group_sets(root, cb, sorted({t.group for t in transcripts if t.group}), "targetGUID", transcripts)
+    _el(root, "Description", text=f"Exported by qualcode from the codebook '{cb.name}' (version {cb.version}).")
+    _el(root, "NoteRef", {"targetGUID": codebook_note})
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return xml, files, report
+
+
+def _group_sets(root, cb: Codebook, groups: list[str], member_attr: str, transcripts=()) -> None:
+    """A set per stakeholder group: the themes coded for it and (in a project) its transcripts.
+    A codebook's members are MemberCode@guid, a project's MemberCode@targetGUID (the two schemas differ)."""
+    if not groups:
+        return
+    sets = _el(root, "Sets")
+    for g in groups:
+        s = _el(sets, "Set", {"guid": guid("set", g), "name": f"{GROUP_VARIABLE}: {g}"})
+        _el(s, "Description", text=cb.group_label(g))
+        for t in cb.themes:
+            if g in t.groups:
+                _el(s, "MemberCode", {member_attr: theme_guid(t.id)})
+        for t in transcripts:
+            if t.group == g:
+                _el(s, "MemberSource", {"targetGUID": guid("source", t.id)})
+
+
+def _datetime(at: str | None) -> str | None:
+    return at if at and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", at) else None
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    from lxml import etree
+
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", f"qualcode {version('qualcode')}")
+    _codes(root, codebook)
+    _group_sets(root, codebook, [g for g in codebook.groups if any(g in t.groups for t in codebook.themes)], "guid")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def qdpx_bytes(xml: bytes, files: dict[str, bytes]) -> bytes:
+    """The archive: project.qde then sources/, fixed dates and modes, so the bytes are reproducible."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in [("project.qde", xml), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return out.getvalue()

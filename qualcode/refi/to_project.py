@@ -1,0 +1,524 @@
+"""A parsed REFI-QDA document -> the files of a qualcode project: a codebook YAML, transcripts
+with front matter, codings per coder, memos. Nothing is written here (see `write`); everything
+that cannot be carried across is listed in the report, never dropped silently.
+
+Positions: the standard counts Unicode code points, end exclusive, in the source text as stored.
+NVivo for Windows counts UTF-16 code units and ATLAS.ti is reported to count CRLF as one. The
+unit is chosen by the file's `origin` and then verified: where selections name the text they
+cover, the unit under which they land on it wins. Offsets are then mapped into the transcript
+text qualcode reads (BOM gone, CRLF -> LF)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..codebook import GROUP_ID, THEME_ID, validate_text
+from ..model import Codebook, Coding
+from ..store import CODER, to_json
+from .export import CODEBOOK_NOTE, GROUP_VARIABLE, theme_guid
+from .read import RefiDocument, Source
+from .safe import Package
+
+GROUP_NAMES = {"stakeholder group", "stakeholder", "group", "stakeholder_group", "stakeholder-group"}
+CODE_POINTS, UTF16, CRLF_AS_ONE = "code points", "UTF-16 code units", "code points with CRLF as one"
+
+
+@dataclass
+class ImportReport:
+    name: str
+    origin: str
+    themes: int = 0
+    transcripts: int = 0
+    codings: Counter = field(default_factory=Counter)  # per coder
+    memos: int = 0
+    units: dict[str, str] = field(default_factory=dict)  # transcript -> how positions were counted
+    unmapped: list[str] = field(default_factory=list)  # what could not be carried, and why
+    notes: list[str] = field(default_factory=list)  # decisions worth knowing
+    files: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "origin": self.origin, "themes": self.themes, "transcripts": self.transcripts,
+                "codings": dict(self.codings), "memos": self.memos, "units": self.units,
+                "unmapped": self.unmapped, "notes": self.notes, "files": self.files}
+
+
+def slug(text: str, fallback: str = "code") -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or fallback
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def unfold_description(text: str) -> tuple[str, list[str], list[str]]:
+    """The reverse of export.fold_description: 'Include:' and 'Exclude:' bullet lists back out."""
+    lists: dict[str, list[str]] = {"include": [], "exclude": []}
+    kept, current = [], None
+    for line in text.replace("\r\n", "\n").split("\n"):
+        head = line.strip().rstrip(":").lower()
+        if line.strip().endswith(":") and head in lists:
+            current = head
+        elif current and line.startswith("- "):
+            lists[current].append(line[2:].strip())
+        else:
+            current = None
+            kept.append(line)
+    return "\n".join(kept).strip(), lists["include"], lists["exclude"]
+
+
+# --- text and positions -----------------------------------------------------------------------
+
+def decode_source(data: bytes) -> str | None:
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc)
+            except UnicodeDecodeError:
+                return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+class Positions:
+    """Converts a tool's offsets in the raw text into offsets in the normalised body."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.body = raw.replace("\r\n", "\n").replace("\r", "\n")
+        self.crlf = [m.start() for m in re.finditer("\r\n", raw)]  # each loses its \r in the body
+        self._utf16: list[int] | None = None
+
+    def _raw_index(self, pos: int, unit: str) -> int:
+        if unit == UTF16:
+            if self._utf16 is None:
+                total, self._utf16 = 0, []
+                for ch in self.raw:
+                    self._utf16.append(total)
+                    total += 2 if ord(ch) > 0xFFFF else 1
+                self._utf16.append(total)
+            return bisect.bisect_left(self._utf16, pos)
+        return pos
+
+    def to_body(self, pos: int, unit: str) -> int:
+        if unit == CRLF_AS_ONE:  # counted with CRLF as one: already the body's offsets
+            return pos
+        i = self._raw_index(pos, unit)
+        return i - bisect.bisect_left(self.crlf, i)
+
+    def span(self, start: int, end: int, unit: str) -> tuple[int, int]:
+        return self.to_body(start, unit), self.to_body(end, unit)
+
+
+def _claims(text: str, claimed: str) -> bool:
+    """Does the selected text match the name a tool gave the selection (often its text, maybe cut short)?"""
+    a, b = " ".join(text.split()), " ".join(claimed.rstrip("…").split())
+    if not a or not b:
+        return False
+    return a == b or (len(b) >= 10 and a.startswith(b)) or (len(a) >= 10 and b.startswith(a))
+
+
+def choose_unit(src: Source, pos: Positions, origin: str) -> tuple[str, int, int]:
+    """(unit, selections verified, selections with a name to verify against)."""
+    default = UTF16 if "nvivo" in origin.lower() else CODE_POINTS
+    named = [s for s in src.selections if s.name and s.name.strip()]
+    scores = {}
+    for unit in (default, CODE_POINTS, UTF16, CRLF_AS_ONE):
+        ok = 0
+        for s in named:
+            a, b = pos.span(s.start, s.end, unit)
+            ok += _claims(pos.body[a:b], s.name)
+        scores.setdefault(unit, ok)
+    best = max(scores, key=lambda u: (scores[u], u == default))
+    return best, scores[best], len(named)
+
+
+# --- the conversion ---------------------------------------------------------------------------
+
+@dataclass
+class Planned:
+    files: dict[str, bytes]  # project-relative path -> content
+    report: ImportReport
+    codebook: Codebook
+    codebook_text: str
+    themes: list[dict]  # the theme tree as plain data, for merging into an existing codebook
+    groups: dict[str, str]
+    conflicts: list[str] = field(default_factory=list)  # existing files the import would replace
+
+
+def _hint(doc: RefiDocument) -> tuple[Codebook | None, str]:
+    """The qualcode codebook a qualcode export carries as a note (ids, keywords, patterns,
+    groups), and its description."""
+    import yaml
+
+    for name, text, _ in doc.notes.values():
+        if name == CODEBOOK_NOTE and text:
+            codebook, problems = validate_text(text, CODEBOOK_NOTE, check_patterns=False)
+            if problems:
+                return None, ""
+            return codebook, str((yaml.safe_load(text) or {}).get("description") or "")
+    return None, ""
+
+
+def _note_text(doc: RefiDocument, pkg: Package, guid: str, missing: dict[str, str] | None = None) -> str | None:
+    name, text, path = doc.notes.get(guid, ("", None, None))
+    if text is None and path:
+        data = pkg.source(path) if path.startswith("internal://") else None
+        text = decode_source(data) if data is not None else None
+        if text is None and missing is not None:
+            missing[guid] = f"memo '{name or guid}': its text is missing from the archive ({path})"
+    elif guid not in doc.notes and missing is not None:
+        missing[guid] = f"a reference to a memo that is not in the file ({guid})"
+    return text.strip() if text else None
+
+
+def _coder(name: str | None, fallback: str) -> str:
+    if not name:
+        return fallback
+    candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()).strip("-.")
+    return candidate if CODER.match(candidate or "") else fallback
+
+
+def _front_matter(meta: dict) -> str:
+    import yaml
+
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
+
+
+def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group_variable: str | None = None,
+         existing: dict[str, str] | None = None) -> Planned:
+    """`existing`: the target project's transcripts (id -> text). A source with the same text as
+    one of them is that transcript (its new codings attach to it); one with the same id and
+    other text is a conflict, replaced only with --force."""
+    report = ImportReport(doc.name or pkg.path.stem, doc.origin)
+    hint, hint_description = _hint(doc)
+    existing = existing or {}
+    by_text = {body: tid for tid, body in existing.items()}
+    conflicts: list[str] = []
+    by_hint = {theme_guid(t.id): t for t in hint.themes} if hint else {}
+
+    # Codebook
+    taken: set[str] = set()
+    theme_of: dict[str, str] = {}
+    themes: list[dict] = []
+    nodes: dict[str, dict] = {}
+    for code in doc.codes:
+        known = by_hint.get(code.guid.upper())
+        parent_id = theme_of.get(code.parent) if code.parent else None
+        if known and known.id not in taken:
+            tid = known.id
+            taken.add(tid)
+        else:
+            base = slug(code.name)
+            tid = _unique(base if base not in taken or not parent_id else f"{parent_id}-{base}"[:80].strip("-"), taken)
+            if not THEME_ID.match(tid):
+                tid = _unique("code", taken)
+        theme_of[code.guid] = tid
+        description, include, exclude = unfold_description(code.description)
+        node = {"id": tid, "label": code.name or tid}
+        if known:
+            parent_groups = nodes[parent_id]["_groups"] if parent_id else ()
+            if known.groups and tuple(known.groups) != tuple(parent_groups):
+                node["groups"] = list(known.groups)
+        node["_groups"] = tuple(node.get("groups") or (nodes[parent_id]["_groups"] if parent_id else ()))
+        if description:
+            node["description"] = description
+        if include:
+            node["include"] = include
+        if exclude:
+            node["exclude"] = exclude
+        if known:
+            for key in ("keywords", "patterns", "examples"):
+                if getattr(known, key):
+                    node[key] = list(getattr(known, key))
+        if code.color and re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", code.color):
+            node["color"] = code.color
+        if not code.codable:
+            report.notes.append(f"'{code.name}' is not codable in {doc.origin or 'the source tool'}: imported as a "
+                                f"grouping theme ('{tid}')")
+        nodes[tid] = node
+        (nodes[parent_id].setdefault("children", []) if parent_id else themes).append(node)
+    report.themes = len(doc.codes)
+    if not themes:  # a codebook needs a theme; say so rather than invent codes
+        themes.append({"id": "to-define", "label": "To define",
+                       "description": "The imported file had no codes. Replace this theme with your own."})
+        report.notes.append("the file has no codes: the codebook starts with one theme, 'to-define', to replace")
+
+    # Stakeholder groups: a variable named like one (or the one named on the command line)
+    group_var = None
+    for vguid, (vname, _) in doc.variables.items():
+        if (group_variable and vname.casefold() == group_variable.casefold()) or \
+                (not group_variable and vname.casefold() in GROUP_NAMES | {GROUP_VARIABLE.casefold()}):
+            group_var = vguid
+    if group_variable and group_var is None:
+        report.unmapped.append(f"no variable named '{group_variable}': transcripts have no stakeholder group")
+    groups: dict[str, str] = {g.id: g.label for g in hint.groups.values()} if hint else {}
+
+    def group_id(value) -> str:
+        text = str(value).strip()
+        gid = text if GROUP_ID.match(text) else (re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_") or "group")
+        groups.setdefault(gid, text)
+        return gid
+
+    def key_of(vguid: str) -> str | None:
+        if vguid == group_var:
+            return "group"
+        name = doc.variables.get(vguid, ("", ""))[0]
+        if not name:
+            return None
+        key = name if re.fullmatch(r"[a-z][a-z0-9_]*", name) else re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        return key if key not in ("id", "participant", "speakers", "interviewers") else f"{key}_"
+
+    case_of: dict[str, list] = {}
+    for case in doc.cases:
+        for sguid in case.sources:
+            case_of.setdefault(sguid, []).append(case)
+    sets_of: dict[str, list[str]] = {}
+    for _, name, members, _ in doc.sets:
+        for m in members:
+            sets_of.setdefault(m, []).append(name)
+
+    files: dict[str, bytes] = {}
+    missing: dict[str, str] = {}  # memos whose text cannot be found, reported once each
+    used_ids: set[str] = set()
+    codings: dict[tuple[str, str], dict[tuple, Coding]] = {}
+    memos: dict[str, list[str]] = {}
+
+    for src in doc.sources:
+        label = f"source '{src.name or src.guid}'"
+        counted = sum(len(s.codings) for s in src.selections) + len(src.whole_codings)
+        memo_only = sum(1 for s in src.selections if not s.codings and (s.description or s.notes))
+        lost = ", ".join(x for x in (f"{counted} coding(s)" if counted else "",
+                                     f"{memo_only} memo(s) on passages" if memo_only else "") if x)
+        lost = f" ({lost} not imported)" if lost else ""
+        if src.kind != "TextSource":
+            report.unmapped.append(f"{label}: a {src.kind[:-6].lower()} source; qualcode codes text only{lost}")
+            continue
+        raw = src.content
+        if raw is None and src.plain_path:
+            if src.plain_path.startswith("internal://"):
+                data = pkg.source(src.plain_path)
+                raw = decode_source(data) if data is not None else None
+                if data is not None and raw is None:
+                    report.unmapped.append(f"{label}: its text file is not UTF-8 or UTF-16{lost}")
+                    continue
+            else:
+                report.unmapped.append(f"{label}: its text is outside the archive ({src.plain_path}){lost}")
+                continue
+        if raw is None and src.rich_path and src.rich_path.lower().endswith(".docx") and src.rich_path.startswith("internal://"):
+            raw = _docx_text(pkg, src.rich_path)
+            if raw is not None:
+                report.notes.append(f"{label}: only a Word file; its text was extracted, and selections are "
+                                    "verified against it")
+        if raw is None:
+            where = src.plain_path or src.rich_path or "no path given"
+            report.unmapped.append(f"{label}: its text is missing from the archive ({where}){lost}")
+            continue
+        raw = raw.lstrip("\ufeff")
+        pos = Positions(raw)
+        if not pos.body.strip() or "\x00" in pos.body:
+            report.unmapped.append(f"{label}: the text is empty or binary{lost}")
+            continue
+        base = src.name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", src.name or "") else slug(src.name, "source")
+        same = by_text.get(pos.body)
+        tid = same or _unique(base, used_ids)
+        used_ids.add(tid)
+        unit, verified, named = choose_unit(src, pos, doc.origin)
+        report.units[tid] = unit + (f" ({verified} of {named} selections verified by their text)" if named else "")
+        if named and verified < named:
+            report.notes.append(f"{tid}: {named - verified} of {named} selections do not cover the text their name "
+                                "gives; imported at their positions; check them")
+
+        meta: dict = {"id": tid}
+        cases = case_of.get(src.guid, [])
+        if cases:
+            meta["participant"] = cases[0].name or tid
+            if len(cases) > 1:
+                report.notes.append(f"{tid}: in {len(cases)} cases; participant is '{cases[0].name}'")
+        values: dict = {}
+        for case in cases[:1]:
+            values.update(case.values)
+        values.update(src.values)
+        for vguid, value in values.items():
+            key = key_of(vguid)
+            if key is None:
+                report.unmapped.append(f"{tid}: a value of an undeclared variable ({vguid})")
+                continue
+            meta[key] = group_id(value) if key == "group" else value
+        if src.description:
+            meta["description"] = src.description
+        if cases and cases[0].description:
+            meta["case_description"] = cases[0].description
+        member = [n for n in sets_of.get(src.guid, []) if not _is_group_set(n, meta)]
+        if member:
+            meta["sets"] = member
+        if same:
+            report.notes.append(f"{src.name}: the same text as the project's transcript '{same}': codings attach to it")
+        else:
+            if tid in existing:
+                conflicts.append(f"transcript '{tid}' exists with other text")
+            files[f"transcripts/{tid}.txt"] = (_front_matter(meta) + pos.body).encode("utf-8")
+            report.transcripts += 1
+
+        def add(code_guid, user, date, note_ids, s, e, selection_user, extra_memo, tid=tid, pos=pos):
+            theme = theme_of.get(code_guid)
+            if theme is None:
+                report.unmapped.append(f"{tid}: a coding of an unknown code ({code_guid}) at {s}-{e}")
+                return
+            coder = _coder(doc.users.get(user or "") or doc.users.get(selection_user or ""), default_coder)
+            memo_parts = [extra_memo] + [_note_text(doc, pkg, n, missing) for n in note_ids]
+            memo = "\n\n".join(dict.fromkeys(m for m in memo_parts if m)) or None
+            c = Coding(code=theme, start=s, end=e, text=pos.body[s:e], source="import", status="accepted",
+                       at=date if date else None, memo=memo)
+            codings.setdefault((coder, tid), {})[(s, e, theme)] = c
+
+        for sel in src.selections:
+            s, e = pos.span(sel.start, sel.end, unit)
+            memo_bits = [sel.description] + [_note_text(doc, pkg, n, missing) for n in sel.notes]
+            memo = "\n\n".join(m for m in memo_bits if m) or None
+            if not 0 <= s < e <= len(pos.body):
+                what = f"{len(sel.codings)} coding(s)" if sel.codings else "a memo"
+                report.unmapped.append(f"{tid}: selection at {sel.start}-{sel.end} (line {sel.line}) is empty or "
+                                       f"outside the text ({len(pos.body)} characters): {what} not imported")
+                continue
+            if not sel.codings:
+                if memo:
+                    memos.setdefault(tid, []).append(f"## {tid} {s}-{e}\n\n> {' '.join(pos.body[s:e].split())}\n\n{memo}\n")
+                    report.memos += 1
+                else:
+                    report.unmapped.append(f"{tid}: selection at {sel.start}-{sel.end} has no code and no memo")
+                continue
+            for code_guid, user, date, note_ids in sel.codings:
+                add(code_guid, user, date, note_ids, s, e, sel.user, memo)
+        for code_guid, user, date, note_ids in src.whole_codings:
+            s = len(pos.body) - len(pos.body.lstrip())
+            e = len(pos.body.rstrip())
+            add(code_guid, user, date, note_ids, s, e, None, None)
+            report.notes.append(f"{tid}: a coding of the whole source became a coding of its whole text")
+
+    for (coder, tid), items in sorted(codings.items()):
+        lines = sorted(items.values(), key=lambda c: (c.start, c.end, c.code))
+        files[f"codings/{coder}/{tid}.jsonl"] = "".join(to_json(c) + "\n" for c in lines).encode("utf-8")
+        report.codings[coder] += len(lines)
+
+    # Memos of codes, of the project, and of selections without a code: plain Markdown
+    code_memos = []
+    for code in doc.codes:
+        texts = [t for t in (_note_text(doc, pkg, n, missing) for n in code.notes) if t]
+        if texts:
+            code_memos.append(f"## {theme_of[code.guid]} ({code.name})\n\n" + "\n\n".join(texts) + "\n")
+    if code_memos:
+        files["memos/codes.md"] = ("# Memos on codes\n\n" + "\n".join(code_memos)).encode("utf-8")
+        report.memos += len(code_memos)
+    project_memos = [t for t in (_note_text(doc, pkg, n, missing) for n in doc.project_notes
+                                 if doc.notes.get(n, ("",))[0] != CODEBOOK_NOTE) if t]
+    if project_memos:
+        files["memos/project.md"] = ("# Project memos\n\n" + "\n\n".join(project_memos) + "\n").encode("utf-8")
+        report.memos += len(project_memos)
+    for tid, items in memos.items():
+        files[f"memos/{tid}.md"] = (f"# Memos on {tid}\n\n" + "\n".join(items)).encode("utf-8")
+
+    report.unmapped += sorted(set(missing.values()))
+    name = (hint.name if hint else None) or doc.name or pkg.path.stem
+    codebook_text = codebook_yaml(name, hint.version if hint else 1, hint_description, groups, themes, doc.origin,
+                                  pkg.path.name)
+    codebook, problems = validate_text(codebook_text, "codebook", check_patterns=False)
+    if problems:  # our own output: a bug, not the user's file
+        raise AssertionError(f"imported codebook is invalid: {problems[0]}")
+    return Planned(files, report, codebook, codebook_text, themes, groups, conflicts)
+
+
+def _is_group_set(name: str, meta: dict) -> bool:
+    """A set that only restates the stakeholder group (qualcode exports one per group)."""
+    return name.startswith(f"{GROUP_VARIABLE}: ") and meta.get("group") == name.split(": ", 1)[1]
+
+
+def _docx_text(pkg: Package, path: str) -> str | None:
+    import io
+
+    data = pkg.source(path)
+    if data is None:
+        return None
+    try:
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    except Exception:  # noqa: BLE001  python-docx raises assorted errors on damaged files; reported as missing text
+        return None
+
+
+def codebook_yaml(name: str, version, description: str, groups: dict[str, str], themes: list[dict], origin: str,
+                  file: str) -> str:
+    """The codebook written like the ones people write: short lists on one line, long text folded."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    def flow(items):
+        seq = CommentedSeq(items)
+        seq.fa.set_flow_style()
+        return seq
+
+    def theme(node: dict) -> CommentedMap:
+        out = CommentedMap()
+        for key, value in node.items():
+            if key.startswith("_"):
+                continue
+            if key == "children":
+                out[key] = CommentedSeq(theme(c) for c in value)
+            elif key == "patterns":
+                out[key] = CommentedSeq(flow([dict(t) for t in p]) for p in value)
+            elif isinstance(value, list):
+                out[key] = flow(value) if sum(len(str(v)) for v in value) < 200 else CommentedSeq(value)
+            elif isinstance(value, str) and "\n" in value:
+                out[key] = LiteralScalarString(value)
+            else:
+                out[key] = value
+        return out
+
+    doc = CommentedMap()
+    doc["name"] = name
+    doc["version"] = version
+    if description:
+        doc["description"] = description
+    if groups:
+        doc["groups"] = CommentedMap((gid, flow_map({"label": label})) for gid, label in groups.items())
+    doc["themes"] = CommentedSeq(theme(t) for t in themes)
+    y = YAML()
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.brace_single_entry_mapping_in_flow_sequence = True
+    out = io.StringIO()
+    out.write(f"# Imported by qualcode from {file}" + (f" ({origin})" if origin else "") + ".\n")
+    y.dump(doc, out)
+    return out.getvalue()
+
+
+def flow_map(d: dict):
+    from ruamel.yaml.comments import CommentedMap
+
+    m = CommentedMap(d)
+    m.fa.set_flow_style()
+    return m
+
+
+def write_plan(target: Path, planned: Planned, codebook_text: str, state_dir: Path) -> None:
+    from ..transaction import Transaction
+
+    tx = Transaction(target, state_dir)
+    for rel, data in planned.files.items():
+        tx.write(target / rel, data)
+    tx.commit()
