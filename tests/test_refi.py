@@ -395,3 +395,20 @@ def test_not_a_zip_no_qde_and_schema_invalid_files_get_clear_errors(tmp_path: Pa
     result = run("import", "qdpx", str(path), "--out", str(tmp_path / "lenient"), "--lenient")
     assert result.exit_code == 0, result.output
     assert bodies(tmp_path / "lenient")["x"] == "Some text here."
+
+
+def test_users_named_in_another_script_stay_two_coders(tmp_path: Path):
+    code, src = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-0000000000aa"
+    users = ('<Users><User guid="00000000-0000-4000-8000-00000000000a" name="李"/>'
+             '<User guid="00000000-0000-4000-8000-00000000000b" name="王"/></Users>')
+    sels = "".join(
+        f'<PlainTextSelection guid="00000000-0000-4000-8000-00000000010{i}" startPosition="0" endPosition="4" '
+        f'creatingUser="00000000-0000-4000-8000-00000000000{u}"><Coding guid="00000000-0000-4000-8000-00000000020{i}">'
+        f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>' for i, u in enumerate("ab"))
+    body = (f'{users}<CodeBook><Codes><Code guid="{code}" name="Cost" isCodable="true"/></Codes></CodeBook>'
+            f'<Sources><TextSource guid="{src}" name="s"><PlainTextContent>Cost is high.</PlainTextContent>{sels}'
+            '</TextSource></Sources>')
+    out = tmp_path / "p"
+    result = run("import", "qdpx", str(make_qdpx(tmp_path / "u.qdpx", project(body))), "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["codings"] == {"user-00000000": 1, "user-00000000-2": 1}

@@ -88,7 +88,7 @@ def decode_source(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return None  # the standard says UTF-8; guessing a legacy code page would risk silent mojibake
 
 
 class Positions:
@@ -183,11 +183,18 @@ def _note_text(doc: RefiDocument, pkg: Package, guid: str, missing: dict[str, st
     return text.strip() if text else None
 
 
-def _coder(name: str | None, fallback: str) -> str:
-    if not name:
-        return fallback
-    candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()).strip("-.")
-    return candidate if CODER.match(candidate or "") else fallback
+def coder_names(users: dict[str, str]) -> dict[str, str]:
+    """A coder name (a folder under codings/) for each user: their name made safe, unique, and
+    never empty (a name in another script becomes user-<guid>), so two people never merge."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for guid, name in users.items():
+        ascii_ = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+        candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_).strip("-.")
+        if not CODER.match(candidate or ""):
+            candidate = f"user-{guid[:8]}"
+        out[guid] = _unique(candidate, taken)
+    return out
 
 
 def _front_matter(meta: dict) -> str:
@@ -289,6 +296,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
         for m in members:
             sets_of.setdefault(m, []).append(name)
 
+    coders = coder_names(doc.users)
     files: dict[str, bytes] = {}
     missing: dict[str, str] = {}  # memos whose text cannot be found, reported once each
     used_ids: set[str] = set()
@@ -351,6 +359,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             values.update(case.values)
         values.update(src.values)
         for vguid, value in values.items():
+            if value is None or value == "":
+                continue
             key = key_of(vguid)
             if key is None:
                 report.unmapped.append(f"{tid}: a value of an undeclared variable ({vguid})")
@@ -376,7 +386,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             if theme is None:
                 report.unmapped.append(f"{tid}: a coding of an unknown code ({code_guid}) at {s}-{e}")
                 return
-            coder = _coder(doc.users.get(user or "") or doc.users.get(selection_user or ""), default_coder)
+            coder = coders.get(user or "") or coders.get(selection_user or "") or default_coder
             memo_parts = [extra_memo] + [_note_text(doc, pkg, n, missing) for n in note_ids]
             memo = "\n\n".join(dict.fromkeys(m for m in memo_parts if m)) or None
             c = Coding(code=theme, start=s, end=e, text=pos.body[s:e], source="import", status="accepted",
