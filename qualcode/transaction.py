@@ -31,8 +31,10 @@ class Transaction:
     def _entries(self) -> list[dict]:
         out = []
         for n, (path, data) in enumerate(sorted(self.changes.items(), key=lambda kv: str(kv[0]))):
-            out.append({"target": str(path.relative_to(self.root)),
-                        "temp": None if data is None else str(path.with_name(f".{path.name}.qualcode-new").relative_to(self.root)),
+            # relative to the project (a codings folder set outside it gives '../...'), so a moved
+            # project still recovers
+            out.append({"target": os.path.relpath(path, self.root),
+                        "temp": None if data is None else os.path.relpath(path.with_name(f".{path.name}.qualcode-new"), self.root),
                         "backup": f"{n}.orig" if path.exists() else None})
         return out
 

@@ -105,6 +105,9 @@ def test_round_trip_gives_the_same_codebook_transcripts_and_codings(example: Pat
     obj = json.loads(lines[0])
     obj["memo"] = "Said twice, with feeling — é."
     first.write_text("\n".join([json.dumps(obj, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
+    (example / "memos").mkdir()  # memos files: the project's, and one transcript's
+    (example / "memos" / "project.md").write_text("# Project memos\n\nSaturation reached at interview 8.\n", encoding="utf-8")
+    (example / "memos" / "cps-01.md").write_text("# Memos on cps-01\n\nRecorded in a noisy room.\n", encoding="utf-8")
 
     qdpx = tmp_path / "example.qdpx"
     assert run("export", "qdpx", str(qdpx), project=example).exit_code == 0
@@ -133,6 +136,12 @@ def test_round_trip_gives_the_same_codebook_transcripts_and_codings(example: Pat
     new_codings = {k: sorted(key(c) for c in v) for k, v in imported_codings(back).items()}
     assert old_codings == new_codings
     assert run("check", project=back).exit_code == 0
+    for memo in ("project.md", "cps-01.md"):
+        assert (back / "memos" / memo).read_text(encoding="utf-8") == (example / "memos" / memo).read_text(encoding="utf-8")
+    if (REFI / "schemas").is_dir():
+        from lxml import etree
+
+        assert schema("Project.xsd").validate(etree.ElementTree(etree.fromstring(qde_of(qdpx))))
 
 
 # --- import of real tools' files ---------------------------------------------------------------------
@@ -412,3 +421,19 @@ def test_users_named_in_another_script_stay_two_coders(tmp_path: Path):
     result = run("import", "qdpx", str(make_qdpx(tmp_path / "u.qdpx", project(body))), "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["codings"] == {"user-00000000": 1, "user-00000000-2": 1}
+
+
+@needs_refi
+def test_a_project_with_no_codings_exports_valid_and_comes_back(mini: Path, tmp_path: Path):
+    from lxml import etree
+
+    out = tmp_path / "mini.qdpx"
+    result = run("export", "qdpx", str(out), project=mini)
+    assert result.exit_code == 0, result.output
+    qde = etree.ElementTree(etree.fromstring(qde_of(out)))
+    project_schema = schema("Project.xsd")
+    assert project_schema.validate(qde), project_schema.error_log
+    back = tmp_path / "back"
+    assert run("import", "qdpx", str(out), "--out", str(back)).exit_code == 0
+    assert bodies(back) == bodies(mini)
+    assert run("export", "qdpx", str(tmp_path / "x.qdpx"), "--coder", "nobody", project=mini).exit_code == 2

@@ -108,7 +108,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
     root.set("name", cb.name)
     root.set("origin", f"qualcode {version('qualcode')}")
-    users = _el(root, "Users")
+    users = _el(root, "Users") if coders else None  # the schema allows no empty containers
     for coder in coders:
         _el(users, "User", {"guid": guid("user", coder), "name": coder, "id": coder})
     _codes(_el(root, "CodeBook"), cb)
@@ -130,7 +130,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
     by_participant: dict[str, list] = {}
     for t in transcripts:
         by_participant.setdefault(t.participant, []).append(t)
-    cases = _el(root, "Cases")
+    cases = _el(root, "Cases") if by_participant else None
     for participant, ts in sorted(by_participant.items()):
         case = _el(cases, "Case", {"guid": guid("case", participant), "name": participant})
         for k in keys:  # values every transcript of this participant shares
@@ -153,7 +153,9 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
         for c in f.anchored:
             if c.status == "accepted":
                 accepted.setdefault(f.transcript_id, []).append((f.coder, c))
-    sources = _el(root, "Sources")
+    memos_dir = corpus.project.root / "memos"
+    memo_files = {p.stem: p.read_text(encoding="utf-8") for p in sorted(memos_dir.glob("*.md"))} if memos_dir.is_dir() else {}
+    sources = _el(root, "Sources") if transcripts else None
     for t in transcripts:
         sid = guid("source", t.id)
         files[f"sources/{sid}.txt"] = t.body.encode("utf-8")
@@ -177,19 +179,30 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
                     _el(coding, "NoteRef", {"targetGUID": note})
                     notes.append((note, f"Memo: {c.code} in {t.id}", c.memo))
                 report.codings += 1
+        memo = memo_files.pop(t.id, None)
+        if memo is not None:  # a transcript's memos file (memos/<id>.md) as its note
+            note = guid("note", "memos", t.id)
+            _el(src, "NoteRef", {"targetGUID": note})
+            notes.append((note, f"memos/{t.id}.md", memo))
         for k, v in t.metadata.items():
             if k in keys and v not in (None, ""):
                 _variable_value(src, guid("variable", k), kinds[k], v)
     codebook_note = guid("note", "codebook")
     notes.append((codebook_note, CODEBOOK_NOTE, codebook_yaml))
+    project_notes = [codebook_note]
+    for stem, text in sorted(memo_files.items()):  # memos/project.md, memos/codes.md: the project's
+        note = guid("note", "memos", stem)
+        notes.append((note, f"memos/{stem}.md", text))
+        project_notes.append(note)
     notes_el = _el(root, "Notes")
     for note_guid, name, text in notes:
         n = _el(notes_el, "Note", {"guid": note_guid, "name": name})
         _el(n, "PlainTextContent", text=text)
-    report.notes = len(notes) - 1
+    report.notes = len(notes) - 1  # the codebook note is not a memo
     _group_sets(root, cb, sorted({t.group for t in transcripts if t.group}), "targetGUID", transcripts)
     _el(root, "Description", text=f"Exported by qualcode from the codebook '{cb.name}' (version {cb.version}).")
-    _el(root, "NoteRef", {"targetGUID": codebook_note})
+    for note in project_notes:
+        _el(root, "NoteRef", {"targetGUID": note})
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return xml, files, report
 

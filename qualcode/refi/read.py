@@ -8,6 +8,7 @@ or lower case) that are noted and tolerated."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -185,6 +186,11 @@ def _value(vv) -> tuple[str, object] | None:
                 return norm_guid(ref[0].get("targetGUID")), int(text)
             if kind == "BooleanValue":
                 return norm_guid(ref[0].get("targetGUID")), text in ("true", "1")
+            if text[:1] == "[" and text[-1:] == "]":  # a list qualcode wrote as JSON (e.g. sets:)
+                try:
+                    return norm_guid(ref[0].get("targetGUID")), json.loads(text)
+                except ValueError:
+                    pass
             return norm_guid(ref[0].get("targetGUID")), text
     return None
 

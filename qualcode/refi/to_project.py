@@ -302,6 +302,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     used_ids: set[str] = set()
     codings: dict[tuple[str, str], dict[tuple, Coding]] = {}
     memos: dict[str, list[str]] = {}
+    source_memos: dict[str, list[str]] = {}
 
     for src in doc.sources:
         label = f"source '{src.name or src.guid}'"
@@ -411,6 +412,9 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
                 continue
             for code_guid, user, date, note_ids in sel.codings:
                 add(code_guid, user, date, note_ids, s, e, sel.user, memo)
+        texts = [t for t in (_note_text(doc, pkg, n, missing) for n in src.notes) if t]
+        if texts:
+            source_memos[tid] = texts
         for code_guid, user, date, note_ids in src.whole_codings:
             s = len(pos.body) - len(pos.body.lstrip())
             e = len(pos.body.rstrip())
@@ -431,13 +435,29 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     if code_memos:
         files["memos/codes.md"] = ("# Memos on codes\n\n" + "\n".join(code_memos)).encode("utf-8")
         report.memos += len(code_memos)
-    project_memos = [t for t in (_note_text(doc, pkg, n, missing) for n in doc.project_notes
-                                 if doc.notes.get(n, ("",))[0] != CODEBOOK_NOTE) if t]
+    project_memos = []
+    for n in doc.project_notes:
+        name, text = doc.notes.get(n, ("",))[0], _note_text(doc, pkg, n, missing)
+        if name == CODEBOOK_NOTE or not text:
+            continue
+        if re.fullmatch(r"memos/[A-Za-z0-9][A-Za-z0-9_.-]*\.md", name):  # a memos file qualcode exported
+            files[name] = (text + "\n").encode("utf-8")
+            report.memos += 1
+        else:
+            project_memos.append(text)
     if project_memos:
         files["memos/project.md"] = ("# Project memos\n\n" + "\n\n".join(project_memos) + "\n").encode("utf-8")
         report.memos += len(project_memos)
     for tid, items in memos.items():
         files[f"memos/{tid}.md"] = (f"# Memos on {tid}\n\n" + "\n".join(items)).encode("utf-8")
+    for tid, items in source_memos.items():  # notes on a whole source, after those on its passages
+        head = f"# Memos on {tid}\n\n"
+        earlier = files.get(f"memos/{tid}.md", b"").decode("utf-8")
+        parts = [earlier.rstrip("\n")] if earlier else []
+        parts += [t if t.startswith(head) and not earlier else t.removeprefix(head) for t in items]
+        text = "\n\n".join(parts)
+        files[f"memos/{tid}.md"] = ((text if text.startswith(head) else head + text) + "\n").encode("utf-8")
+        report.memos += len(items)
 
     report.unmapped += sorted(set(missing.values()))
     name = (hint.name if hint else None) or doc.name or pkg.path.stem
