@@ -1,4 +1,4 @@
-"""The learned suggester: TF-IDF word 1-2-grams and character 3-5-grams, one logistic regression per code
+"""The learned suggester: TF-IDF lemma 1-2-grams and character 3-5-grams, one logistic regression per code
 (class-balanced), a decision threshold per code tuned on out-of-fold predictions.
 
 Chosen by measurement on the NHS development data (benchmarks/bench_assist.py): it learns from a
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from .training import Examples
 
-MODEL_VERSION = "4"  # bump whenever fitting changes, so cached models are refitted
+MODEL_VERSION = "5"  # bump whenever fitting changes, so cached models are refitted
 
 
 @dataclass
@@ -63,11 +64,25 @@ def training_key(ex: Examples, settings: Settings) -> str:
     return h.hexdigest()[:24]
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def lemma_ngrams(text: str) -> list[str]:
+    """Word 1-2-grams of lookup lemmas ("waited", "waiting" -> "wait"): on a few hundred coded
+    segments, one feature per lemma generalises better than one per form (measured: +0.005 to
+    +0.007 macro-F1). A module-level function, so a fitted model pickles."""
+    from ..nlp import lemma_tables
+
+    form_to_lemma, _ = lemma_tables()
+    words = [form_to_lemma.get(w, w) for w in _WORD.findall(text.lower())]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
 def _vectorizers(small: bool = False):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # On a few dozen texts, a character n-gram seen once is still worth keeping.
-    return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+    return [TfidfVectorizer(analyzer=lemma_ngrams, sublinear_tf=True, min_df=1),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1 if small else 2)]
 
 
