@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .codebook import THEME_ID, validate_text
 from .errors import CodebookInvalid, QualcodeError, did_you_mean
+from .model import Codebook
 
 MERGED_LISTS = ("include", "exclude", "keywords", "patterns", "examples")
 
@@ -41,6 +42,7 @@ class EditedCodebook:
     newline: str = "\n"
     bom: bool = False
     notes: list[str] = field(default_factory=list)
+    before: Codebook | None = None  # the codebook as validated before any edit
 
     @classmethod
     def parse(cls, raw: bytes, rel: str) -> EditedCodebook:
@@ -50,12 +52,12 @@ class EditedCodebook:
         text = raw.decode("utf-8-sig")
         newline = "\r\n" if "\r\n" in text else "\n"
         text = text.replace("\r\n", "\n")
-        _, problems = validate_text(text, rel, check_patterns=False)
+        before, problems = validate_text(text, rel, check_patterns=False)
         if problems:
             raise CodebookInvalid(rel, problems)
         _, seq_indent, offset = load_yaml_guess_indent(text)
         doc = _yaml().load(text)
-        return cls(text, doc, (seq_indent or 2, offset or 0), newline, bom)
+        return cls(text, doc, (seq_indent or 2, offset or 0), newline, bom, before=before)
 
     def dump(self) -> str:
         y = _yaml()
@@ -73,7 +75,7 @@ class EditedCodebook:
         spacing it cannot reproduce): 0 for files it round-trips exactly."""
         import difflib
 
-        again = _EditedCopy(self).dump()
+        again = EditedCodebook(self.original, _yaml().load(self.original), self.indent).dump()
         if again == self.original:
             return 0
         return sum(1 for line in difflib.ndiff(self.original.splitlines(), again.splitlines()) if line.startswith("+ "))
@@ -156,13 +158,6 @@ class EditedCodebook:
             keys = list(self.doc.keys())
             self.doc.insert(keys.index("name") + 1 if "name" in keys else 0, "version", new)
         return old, new
-
-
-class _EditedCopy(EditedCodebook):
-    """The document as loaded, untouched: to measure what the writer alone would change."""
-
-    def __init__(self, other: EditedCodebook):
-        super().__init__(other.original, _yaml().load(other.original), other.indent)
 
 
 def _label_from(theme_id: str) -> str:

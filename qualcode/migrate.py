@@ -67,19 +67,18 @@ def _renamed_rules(c: Coding, ids: dict[str, str]) -> Coding:
     return replace(c, extra={**c.extra, "rules": renamed})
 
 
-def _recode(ids: dict[str, str]) -> Callable[[Coding], list[Coding]]:
-    def go(c: Coding) -> list[Coding]:
+def _recode(ids: dict[str, str]) -> Callable[[Coding, str], list[Coding]]:
+    def go(c: Coding, coder: str) -> list[Coding]:
         if c.code not in ids:
             return [c]
         return [_renamed_rules(replace(c, code=ids[c.code]), ids)]
     return go
 
 
-def _split(theme: str, into: list[str], version, stamp: str, report: Migration, coder_box: list) -> Callable:
-    def go(c: Coding) -> list[Coding]:
+def _split(theme: str, into: list[str], version, stamp: str, report: Migration) -> Callable[[Coding, str], list[Coding]]:
+    def go(c: Coding, coder: str) -> list[Coding]:
         if c.code != theme:
             return [c]
-        coder = coder_box[0]
         if c.status == SUGGESTED and c.source in ("rules", "model"):
             report.withdrawn += 1
             return []
@@ -114,12 +113,10 @@ def plan(project: Project, action: str, **kw) -> Migration:
     rel = project.rel(path)
     read_codebook_text(path, rel)  # the usual clear errors for a missing, empty or non-UTF-8 file
     ed = edit.EditedCodebook.parse(path.read_bytes(), rel)
-    before, _ = validate_text(ed.original, rel, check_patterns=False)
-    groups_of = {t.id: t.groups for t in before.themes}
+    groups_of = {t.id: t.groups for t in ed.before.themes}
     version = ed.doc.get("version", 1)
     old_v, new_v = ed.bump_version()
     report = Migration("", old_v, new_v, path)
-    coder_box = [""]
     if action == "rename":
         old, new = kw["old"], kw["new"]
         edit.rename(ed, old, new, kw.get("label"))
@@ -139,7 +136,7 @@ def plan(project: Project, action: str, **kw) -> Migration:
         theme, into = kw["theme"], kw["into"]
         edit.split(ed, theme, into, kw.get("labels") or [], version)
         report.summary = f"split '{theme}' into {', '.join(repr(i) for i in into)}"
-        recode = _split(theme, into, new_v, now(), report, coder_box)
+        recode = _split(theme, into, new_v, now(), report)
     else:
         raise ValueError(action)
     report.notes += ed.notes
@@ -162,9 +159,8 @@ def plan(project: Project, action: str, **kw) -> Migration:
     if recode is None:
         return report
     for coder, _, file in coding_files(project.codings_dir):
-        coder_box[0] = coder
         codings = read_codings(file, project.rel(file))
-        out = [new for c in codings for new in recode(c)]
+        out = [new for c in codings for new in recode(c, coder)]
         out, combined = _collapse(out)
         report.combined += combined
         changed = sum(1 for c in codings if c not in out)

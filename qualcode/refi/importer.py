@@ -52,12 +52,10 @@ def _merge_codebook(project, planned: Planned) -> tuple[bytes | None, dict[str, 
     from ruamel.yaml.comments import CommentedMap
 
     from ..codebook_edit import EditedCodebook
-    from .to_project import flow_map
+    from .codebook_yaml import flow_map
 
     ed = EditedCodebook.parse(project.codebook_path.read_bytes(), project.rel(project.codebook_path))
-    from ..codebook import load_codebook
-
-    current = load_codebook(project.codebook_path, project.rel(project.codebook_path))
+    current = ed.before
     by_label = {t.label.casefold(): t.id for t in current.themes}
     ids: dict[str, str] = {}
     added: list[str] = []

@@ -1,31 +1,25 @@
 """A parsed REFI-QDA document -> the files of a qualcode project: a codebook YAML, transcripts
-with front matter, codings per coder, memos. Nothing is written here (see `write`); everything
-that cannot be carried across is listed in the report, never dropped silently.
-
-Positions: the standard counts Unicode code points, end exclusive, in the source text as stored.
-NVivo for Windows counts UTF-16 code units and ATLAS.ti is reported to count CRLF as one. The
-unit is chosen by the file's `origin` and then verified: where selections name the text they
-cover, the unit under which they land on it wins. Offsets are then mapped into the transcript
-text qualcode reads (BOM gone, CRLF -> LF)."""
+with front matter, codings per coder, memos. Nothing is written here (importer.py writes, all or
+nothing); everything that cannot be carried across is listed in the report, never dropped
+silently. Positions are worked out in positions.py."""
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..codebook import GROUP_ID, THEME_ID, validate_text
 from ..model import Codebook, Coding
 from ..store import CODER, to_json
+from .codebook_yaml import codebook_yaml, unfold_description
 from .export import CODEBOOK_NOTE, GROUP_VARIABLE, theme_guid
-from .read import RefiDocument, Source
+from .positions import Positions, choose_unit, decode_source
+from .read import RefiDocument
 from .safe import Package
 
 GROUP_NAMES = {"stakeholder group", "stakeholder", "group", "stakeholder_group", "stakeholder-group"}
-CODE_POINTS, UTF16, CRLF_AS_ONE = "code points", "UTF-16 code units", "code points with CRLF as one"
 
 
 @dataclass
@@ -58,90 +52,6 @@ def _unique(base: str, taken: set[str]) -> str:
         name, n = f"{base}-{n}", n + 1
     taken.add(name)
     return name
-
-
-def unfold_description(text: str) -> tuple[str, list[str], list[str]]:
-    """The reverse of export.fold_description: 'Include:' and 'Exclude:' bullet lists back out."""
-    lists: dict[str, list[str]] = {"include": [], "exclude": []}
-    kept, current = [], None
-    for line in text.replace("\r\n", "\n").split("\n"):
-        head = line.strip().rstrip(":").lower()
-        if line.strip().endswith(":") and head in lists:
-            current = head
-        elif current and line.startswith("- "):
-            lists[current].append(line[2:].strip())
-        else:
-            current = None
-            kept.append(line)
-    return "\n".join(kept).strip(), lists["include"], lists["exclude"]
-
-
-# --- text and positions -----------------------------------------------------------------------
-
-def decode_source(data: bytes) -> str | None:
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(enc)
-            except UnicodeDecodeError:
-                return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # the standard says UTF-8; guessing a legacy code page would risk silent mojibake
-
-
-class Positions:
-    """Converts a tool's offsets in the raw text into offsets in the normalised body."""
-
-    def __init__(self, raw: str):
-        self.raw = raw
-        self.body = raw.replace("\r\n", "\n").replace("\r", "\n")
-        self.crlf = [m.start() for m in re.finditer("\r\n", raw)]  # each loses its \r in the body
-        self._utf16: list[int] | None = None
-
-    def _raw_index(self, pos: int, unit: str) -> int:
-        if unit == UTF16:
-            if self._utf16 is None:
-                total, self._utf16 = 0, []
-                for ch in self.raw:
-                    self._utf16.append(total)
-                    total += 2 if ord(ch) > 0xFFFF else 1
-                self._utf16.append(total)
-            return bisect.bisect_left(self._utf16, pos)
-        return pos
-
-    def to_body(self, pos: int, unit: str) -> int:
-        if unit == CRLF_AS_ONE:  # counted with CRLF as one: already the body's offsets
-            return pos
-        i = self._raw_index(pos, unit)
-        return i - bisect.bisect_left(self.crlf, i)
-
-    def span(self, start: int, end: int, unit: str) -> tuple[int, int]:
-        return self.to_body(start, unit), self.to_body(end, unit)
-
-
-def _claims(text: str, claimed: str) -> bool:
-    """Does the selected text match the name a tool gave the selection (often its text, maybe cut short)?"""
-    a, b = " ".join(text.split()), " ".join(claimed.rstrip("…").split())
-    if not a or not b:
-        return False
-    return a == b or (len(b) >= 10 and a.startswith(b)) or (len(a) >= 10 and b.startswith(a))
-
-
-def choose_unit(src: Source, pos: Positions, origin: str) -> tuple[str, int, int]:
-    """(unit, selections verified, selections with a name to verify against)."""
-    default = UTF16 if "nvivo" in origin.lower() else CODE_POINTS
-    named = [s for s in src.selections if s.name and s.name.strip()]
-    scores = {}
-    for unit in (default, CODE_POINTS, UTF16, CRLF_AS_ONE):
-        ok = 0
-        for s in named:
-            a, b = pos.span(s.start, s.end, unit)
-            ok += _claims(pos.body[a:b], s.name)
-        scores.setdefault(unit, ok)
-    best = max(scores, key=lambda u: (scores[u], u == default))
-    return best, scores[best], len(named)
 
 
 # --- the conversion ---------------------------------------------------------------------------
@@ -203,19 +113,11 @@ def _front_matter(meta: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
 
 
-def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group_variable: str | None = None,
-         existing: dict[str, str] | None = None) -> Planned:
-    """`existing`: the target project's transcripts (id -> text). A source with the same text as
-    one of them is that transcript (its new codings attach to it); one with the same id and
-    other text is a conflict, replaced only with --force."""
-    report = ImportReport(doc.name or pkg.path.stem, doc.origin)
-    hint, hint_description = _hint(doc)
-    existing = existing or {}
-    by_text = {body: tid for tid, body in existing.items()}
-    conflicts: list[str] = []
+def _theme_tree(doc: RefiDocument, hint: Codebook | None, report: ImportReport) -> tuple[list[dict], dict[str, str]]:
+    """The codes as a theme tree (plain data), and each code's theme id. Ids come from a
+    qualcode export's codebook note where its GUID matches, else from the name (a duplicate
+    name gets its parent's id in front)."""
     by_hint = {theme_guid(t.id): t for t in hint.themes} if hint else {}
-
-    # Codebook
     taken: set[str] = set()
     theme_of: dict[str, str] = {}
     themes: list[dict] = []
@@ -261,6 +163,21 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
         themes.append({"id": "to-define", "label": "To define",
                        "description": "The imported file had no codes. Replace this theme with your own."})
         report.notes.append("the file has no codes: the codebook starts with one theme, 'to-define', to replace")
+    return themes, theme_of
+
+
+def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group_variable: str | None = None,
+         existing: dict[str, str] | None = None) -> Planned:
+    """`existing`: the target project's transcripts (id -> text). A source with the same text as
+    one of them is that transcript (its new codings attach to it); one with the same id and
+    other text is a conflict, replaced only with --force."""
+    report = ImportReport(doc.name or pkg.path.stem, doc.origin)
+    hint, hint_description = _hint(doc)
+    existing = existing or {}
+    by_text = {body: tid for tid, body in existing.items()}
+    conflicts: list[str] = []
+
+    themes, theme_of = _theme_tree(doc, hint, report)
 
     # Stakeholder groups: a variable named like one (or the one named on the command line)
     group_var = None
@@ -486,69 +403,3 @@ def _docx_text(pkg: Package, path: str) -> str | None:
         return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     except Exception:  # noqa: BLE001  python-docx raises assorted errors on damaged files; reported as missing text
         return None
-
-
-def codebook_yaml(name: str, version, description: str, groups: dict[str, str], themes: list[dict], origin: str,
-                  file: str) -> str:
-    """The codebook written like the ones people write: short lists on one line, long text folded."""
-    import io
-
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
-
-    def flow(items):
-        seq = CommentedSeq(items)
-        seq.fa.set_flow_style()
-        return seq
-
-    def theme(node: dict) -> CommentedMap:
-        out = CommentedMap()
-        for key, value in node.items():
-            if key.startswith("_"):
-                continue
-            if key == "children":
-                out[key] = CommentedSeq(theme(c) for c in value)
-            elif key == "patterns":
-                out[key] = CommentedSeq(flow([dict(t) for t in p]) for p in value)
-            elif isinstance(value, list):
-                out[key] = flow(value) if sum(len(str(v)) for v in value) < 200 else CommentedSeq(value)
-            elif isinstance(value, str) and "\n" in value:
-                out[key] = LiteralScalarString(value)
-            else:
-                out[key] = value
-        return out
-
-    doc = CommentedMap()
-    doc["name"] = name
-    doc["version"] = version
-    if description:
-        doc["description"] = description
-    if groups:
-        doc["groups"] = CommentedMap((gid, flow_map({"label": label})) for gid, label in groups.items())
-    doc["themes"] = CommentedSeq(theme(t) for t in themes)
-    y = YAML()
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.brace_single_entry_mapping_in_flow_sequence = True
-    out = io.StringIO()
-    out.write(f"# Imported by qualcode from {file}" + (f" ({origin})" if origin else "") + ".\n")
-    y.dump(doc, out)
-    return out.getvalue()
-
-
-def flow_map(d: dict):
-    from ruamel.yaml.comments import CommentedMap
-
-    m = CommentedMap(d)
-    m.fa.set_flow_style()
-    return m
-
-
-def write_plan(target: Path, planned: Planned, codebook_text: str, state_dir: Path) -> None:
-    from ..transaction import Transaction
-
-    tx = Transaction(target, state_dir)
-    for rel, data in planned.files.items():
-        tx.write(target / rel, data)
-    tx.commit()

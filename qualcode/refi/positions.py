@@ -1,0 +1,82 @@
+"""Where a selection is, in the text qualcode stores.
+
+The standard counts Unicode code points, end exclusive, in the source text as stored. NVivo for
+Windows counts UTF-16 code units and ATLAS.ti is reported to count CRLF as one. The unit is chosen
+by the file's `origin` and then verified: where selections name the text they cover, the unit
+under which they land on it wins. Offsets are then mapped into the transcript text qualcode reads
+(BOM gone, CRLF -> LF)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .read import Source
+
+CODE_POINTS, UTF16, CRLF_AS_ONE = "code points", "UTF-16 code units", "code points with CRLF as one"
+
+
+def decode_source(data: bytes) -> str | None:
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc)
+            except UnicodeDecodeError:
+                return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the standard says UTF-8; guessing a legacy code page would risk silent mojibake
+
+
+class Positions:
+    """Converts a tool's offsets in the raw text into offsets in the normalised body."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.body = raw.replace("\r\n", "\n").replace("\r", "\n")
+        self.crlf = [m.start() for m in re.finditer("\r\n", raw)]  # each loses its \r in the body
+        self._utf16: list[int] | None = None
+
+    def _raw_index(self, pos: int, unit: str) -> int:
+        if unit == UTF16:
+            if self._utf16 is None:
+                total, self._utf16 = 0, []
+                for ch in self.raw:
+                    self._utf16.append(total)
+                    total += 2 if ord(ch) > 0xFFFF else 1
+                self._utf16.append(total)
+            return bisect.bisect_left(self._utf16, pos)
+        return pos
+
+    def to_body(self, pos: int, unit: str) -> int:
+        if unit == CRLF_AS_ONE:  # counted with CRLF as one: already the body's offsets
+            return pos
+        i = self._raw_index(pos, unit)
+        return i - bisect.bisect_left(self.crlf, i)
+
+    def span(self, start: int, end: int, unit: str) -> tuple[int, int]:
+        return self.to_body(start, unit), self.to_body(end, unit)
+
+
+def _claims(text: str, claimed: str) -> bool:
+    """Does the selected text match the name a tool gave the selection (often its text, maybe cut short)?"""
+    a, b = " ".join(text.split()), " ".join(claimed.rstrip("…").split())
+    if not a or not b:
+        return False
+    return a == b or (len(b) >= 10 and a.startswith(b)) or (len(a) >= 10 and b.startswith(a))
+
+
+def choose_unit(src: Source, pos: Positions, origin: str) -> tuple[str, int, int]:
+    """(unit, selections verified, selections with a name to verify against)."""
+    default = UTF16 if "nvivo" in origin.lower() else CODE_POINTS
+    named = [s for s in src.selections if s.name and s.name.strip()]
+    scores = {}
+    for unit in (default, CODE_POINTS, UTF16, CRLF_AS_ONE):
+        ok = 0
+        for s in named:
+            a, b = pos.span(s.start, s.end, unit)
+            ok += _claims(pos.body[a:b], s.name)
+        scores.setdefault(unit, ok)
+    best = max(scores, key=lambda u: (scores[u], u == default))
+    return best, scores[best], len(named)
