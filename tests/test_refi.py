@@ -437,3 +437,23 @@ def test_a_project_with_no_codings_exports_valid_and_comes_back(mini: Path, tmp_
     assert run("import", "qdpx", str(out), "--out", str(back)).exit_code == 0
     assert bodies(back) == bodies(mini)
     assert run("export", "qdpx", str(tmp_path / "x.qdpx"), "--coder", "nobody", project=mini).exit_code == 2
+
+
+def test_a_source_whose_id_is_taken_by_other_text_is_imported_beside_it(mini: Path, tmp_path: Path):
+    assert run("tag", "cps-01", "--quote", "Hearings are often adjourned.", "--code", "court-procedure",
+               "--coder", "ana", project=mini).exit_code == 0
+    qdpx = tmp_path / "mini.qdpx"
+    assert run("export", "qdpx", str(qdpx), project=mini).exit_code == 0
+    with zipfile.ZipFile(qdpx) as z:
+        files = {n: z.read(n) for n in z.namelist() if n != "project.qde"}
+        qde = z.read("project.qde").replace(b'name="ana"', b'name="bo"')
+    cps = next(n for n, d in files.items() if b"Hearings are often adjourned." in d)
+    files[cps] = files[cps].replace(b"The bench wants", b"The magistrates want")  # re-transcribed elsewhere
+    before = (mini / "transcripts" / "cps-01.md").read_bytes()
+    result = run("import", "qdpx", str(make_qdpx(tmp_path / "edited.qdpx", qde, files)), "--into", str(mini))
+    assert result.exit_code == 0, result.output
+    assert "imported as 'cps-01-2'" in result.output
+    assert (mini / "transcripts" / "cps-01.md").read_bytes() == before
+    assert [c["text"] for c in imported_codings(mini)[("bo", "cps-01-2")]] == ["Hearings are often adjourned."]
+    assert ("bo", "yos-01") not in imported_codings(mini)  # the same text as before: nothing new to add
+    assert run("check", project=mini).exit_code == 0

@@ -115,8 +115,7 @@ def import_file(path: Path, out: Path | None = None, into=None, coder: str = "im
             planned.report.notes.append(f"added {len(added)} theme(s) to the codebook: {', '.join(added[:10])}"
                                         + (" ..." if len(added) > 10 else ""))
         target, new_project = into.root, False
-        conflicts = list(planned.conflicts) + [rel for rel in files if (target / rel).exists()
-                                               and not rel.startswith(transcripts_dir + "/") and rel != into.rel(into.codebook_path)]
+        conflicts = [rel for rel in files if (target / rel).exists() and rel != into.rel(into.codebook_path)]
     else:
         planned = plan(doc, pkg, coder, group_variable)
         target = out if out is not None else Path.cwd() / slug(path.stem, "imported")

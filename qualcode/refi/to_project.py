@@ -64,7 +64,6 @@ class Planned:
     codebook_text: str
     themes: list[dict]  # the theme tree as plain data, for merging into an existing codebook
     groups: dict[str, str]
-    conflicts: list[str] = field(default_factory=list)  # existing files the import would replace
 
 
 def _hint(doc: RefiDocument) -> tuple[Codebook | None, str]:
@@ -169,13 +168,12 @@ def _theme_tree(doc: RefiDocument, hint: Codebook | None, report: ImportReport) 
 def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group_variable: str | None = None,
          existing: dict[str, str] | None = None) -> Planned:
     """`existing`: the target project's transcripts (id -> text). A source with the same text as
-    one of them is that transcript (its new codings attach to it); one with the same id and
-    other text is a conflict, replaced only with --force."""
+    one of them is that transcript (its new codings attach to it); one whose id is taken by
+    other text gets an id of its own, so no transcript is ever replaced."""
     report = ImportReport(doc.name or pkg.path.stem, doc.origin)
     hint, hint_description = _hint(doc)
     existing = existing or {}
     by_text = {body: tid for tid, body in existing.items()}
-    conflicts: list[str] = []
 
     themes, theme_of = _theme_tree(doc, hint, report)
 
@@ -258,8 +256,10 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             continue
         base = src.name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", src.name or "") else slug(src.name, "source")
         same = by_text.get(pos.body)
-        tid = same or _unique(base, used_ids)
+        tid = same or _unique(base, used_ids | existing.keys())
         used_ids.add(tid)
+        if not same and base in existing:
+            report.notes.append(f"{src.name}: the project has a transcript '{base}' with other text; imported as '{tid}'")
         unit, verified, named = choose_unit(src, pos, doc.origin)
         report.units[tid] = unit + (f" ({verified} of {named} selections verified by their text)" if named else "")
         if named and verified < named:
@@ -294,8 +294,6 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
         if same:
             report.notes.append(f"{src.name}: the same text as the project's transcript '{same}': codings attach to it")
         else:
-            if tid in existing:
-                conflicts.append(f"transcript '{tid}' exists with other text")
             files[f"transcripts/{tid}.txt"] = (_front_matter(meta) + pos.body).encode("utf-8")
             report.transcripts += 1
 
@@ -383,7 +381,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     codebook, problems = validate_text(codebook_text, "codebook", check_patterns=False)
     if problems:  # our own output: a bug, not the user's file
         raise AssertionError(f"imported codebook is invalid: {problems[0]}")
-    return Planned(files, report, codebook, codebook_text, themes, groups, conflicts)
+    return Planned(files, report, codebook, codebook_text, themes, groups)
 
 
 def _is_group_set(name: str, meta: dict) -> bool:
