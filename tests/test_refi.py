@@ -457,3 +457,24 @@ def test_a_source_whose_id_is_taken_by_other_text_is_imported_beside_it(mini: Pa
     assert [c["text"] for c in imported_codings(mini)[("bo", "cps-01-2")]] == ["Hearings are often adjourned."]
     assert ("bo", "yos-01") not in imported_codings(mini)  # the same text as before: nothing new to add
     assert run("check", project=mini).exit_code == 0
+
+
+def test_an_archive_of_a_folder_paths_without_scheme_and_what_skipped_sources_cost(tmp_path: Path):
+    code = "00000000-0000-4000-8000-000000000001"
+    body = (f'<CodeBook><Codes><Code guid="{code}" name="Cost" isCodable="true"/></Codes></CodeBook><Sources>'
+            '<TextSource guid="00000000-0000-4000-8000-0000000000aa" name="a" plainTextPath="a.txt">'
+            '<PlainTextSelection guid="00000000-0000-4000-8000-000000000101" startPosition="0" endPosition="4">'
+            f'<Coding guid="00000000-0000-4000-8000-000000000201"><CodeRef targetGUID="{code}"/></Coding>'
+            '</PlainTextSelection></TextSource>'
+            '<PictureSource guid="00000000-0000-4000-8000-0000000000bb" name="photo" path="internal://p.png">'
+            '<PictureSelection guid="00000000-0000-4000-8000-000000000102" firstX="0" firstY="0" secondX="5" secondY="5">'
+            f'<Coding guid="00000000-0000-4000-8000-000000000202"><CodeRef targetGUID="{code}"/></Coding>'
+            '</PictureSelection></PictureSource></Sources>')
+    path = make_qdpx(tmp_path / "folder.qdpx", project(body), {"Study/sources/a.txt": b"Cost is high."},
+                     qde_name="Study/project.qde")
+    out = tmp_path / "p"
+    result = run("import", "qdpx", str(path), "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [c["text"] for c in imported_codings(out)[("imported", "a")]] == ["Cost"]
+    assert any("picture source" in u and "1 coding(s) not imported" in u for u in report["unmapped"])

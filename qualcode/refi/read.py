@@ -86,6 +86,7 @@ class Source:
     notes: list[str] = field(default_factory=list)
     description: str = ""
     line: int | None = None
+    coding_count: int = 0  # every Coding inside it, of any selection kind (for what a skipped source costs)
 
 
 @dataclass
@@ -264,7 +265,8 @@ def read_document(root, where: str) -> RefiDocument:
             src = Source(norm_guid(s.get("guid")), (s.get("name") or "").strip(), kind_,
                          s.get("plainTextPath"), s.get("richTextPath") or s.get("path"),
                          _children(s, "PlainTextContent")[0].text if _children(s, "PlainTextContent") else None,
-                         description=_text(s, "Description"), line=s.sourceline)
+                         description=_text(s, "Description"), line=s.sourceline,
+                         coding_count=sum(1 for el in s.iter() if _local(el) == "Coding"))
             for sel in _children(s, "PlainTextSelection"):
                 src.selections.append(Selection(
                     norm_guid(sel.get("guid")), _int(sel.get("startPosition")), _int(sel.get("endPosition")),

@@ -44,7 +44,8 @@ class Package:
         if _unsafe_name(name) or self.zip is None:
             return None
         base = posixpath.basename(name.replace("\\", "/")).lower()
-        for key in (f"sources/{base}", base):
+        top = posixpath.dirname(self.qde_name.replace("\\", "/")).lower()  # an archive of a folder: all under it
+        for key in (f"sources/{base}", base, f"{top}/sources/{base}", f"{top}/{base}"):
             if key in self.entries:
                 return _read(self.zip, self.entries[key], self.path, self.budget)
         return None

@@ -221,7 +221,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
 
     for src in doc.sources:
         label = f"source '{src.name or src.guid}'"
-        counted = sum(len(s.codings) for s in src.selections) + len(src.whole_codings)
+        counted = src.coding_count
         memo_only = sum(1 for s in src.selections if not s.codings and (s.description or s.notes))
         lost = ", ".join(x for x in (f"{counted} coding(s)" if counted else "",
                                      f"{memo_only} memo(s) on passages" if memo_only else "") if x)
@@ -231,7 +231,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             continue
         raw = src.content
         if raw is None and src.plain_path:
-            if src.plain_path.startswith("internal://"):
+            if src.plain_path.startswith("internal://") or "://" not in src.plain_path:  # no scheme: in the archive
                 data = pkg.source(src.plain_path)
                 raw = decode_source(data) if data is not None else None
                 if data is not None and raw is None:
@@ -240,7 +240,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             else:
                 report.unmapped.append(f"{label}: its text is outside the archive ({src.plain_path}){lost}")
                 continue
-        if raw is None and src.rich_path and src.rich_path.lower().endswith(".docx") and src.rich_path.startswith("internal://"):
+        if raw is None and src.rich_path and src.rich_path.lower().endswith(".docx") and \
+                (src.rich_path.startswith("internal://") or "://" not in src.rich_path):
             raw = _docx_text(pkg, src.rich_path)
             if raw is not None:
                 report.notes.append(f"{label}: only a Word file; its text was extracted, and selections are "
