@@ -196,6 +196,9 @@ def merge(ed: EditedCodebook, sources: list[str], into: str, label: str | None, 
         ed.find(s)
     if len(set(sources) | {into}) < 2:
         raise QualcodeError("merge needs at least two different themes", hint="e.g. qualcode codebook merge a b --into a")
+    if into not in ed.ids() and len(set(sources)) < 2:
+        raise QualcodeError("merging one theme into a new id is a rename",
+                            hint=f"Use: qualcode codebook rename {sources[0]} {into}")
     if into not in ed.ids():
         rename(ed, sources[0], into)
         groups_of = {**groups_of, into: groups_of[sources[0]]}

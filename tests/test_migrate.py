@@ -186,6 +186,7 @@ def test_move_under_itself_and_other_mistakes_are_refused_with_nothing_written(t
         (("codebook", "rename", "court-procedure", "Court Process"), "e.g. 'court-process'"),
         (("codebook", "merge", "safeguarding", "exploitation", "--into", "exploitation"), "sits under it"),
         (("codebook", "merge", "grooming", "--into", "grooming"), "at least two"),
+        (("codebook", "merge", "grooming", "--into", "child-grooming"), "qualcode codebook rename grooming child-grooming"),
         (("codebook", "split", "grooming", "--into", "only-one"), "at least two"),
     ]
     for args, message in cases:
