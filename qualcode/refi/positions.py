@@ -1,4 +1,4 @@
-"""Where a selection is, in the text qualcode stores.
+"""A source's text, and where a selection is in the text qualcode stores.
 
 The standard counts Unicode code points, end exclusive, in the source text as stored. NVivo for
 Windows counts UTF-16 code units and ATLAS.ti is reported to count CRLF as one. The unit is chosen
@@ -80,3 +80,17 @@ def choose_unit(src: Source, pos: Positions, origin: str) -> tuple[str, int, int
         scores.setdefault(unit, ok)
     best = max(scores, key=lambda u: (scores[u], u == default))
     return best, scores[best], len(named)
+
+
+def docx_text(data: bytes | None) -> str | None:
+    """The paragraphs of a Word file, for a source that has no plain text; None if unreadable."""
+    import io
+
+    if data is None:
+        return None
+    try:
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    except Exception:  # noqa: BLE001  python-docx raises assorted errors on damaged files; reported as missing text
+        return None

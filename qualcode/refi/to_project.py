@@ -15,7 +15,7 @@ from ..model import Codebook, Coding
 from ..store import CODER, to_json
 from .codebook_yaml import codebook_yaml, unfold_description
 from .export import CODEBOOK_NOTE, GROUP_VARIABLE, theme_guid
-from .positions import Positions, choose_unit, decode_source
+from .positions import Positions, choose_unit, decode_source, docx_text
 from .read import RefiDocument
 from .safe import Package
 
@@ -242,7 +242,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
                 continue
         if raw is None and src.rich_path and src.rich_path.lower().endswith(".docx") and \
                 (src.rich_path.startswith("internal://") or "://" not in src.rich_path):
-            raw = _docx_text(pkg, src.rich_path)
+            raw = docx_text(pkg.source(src.rich_path))
             if raw is not None:
                 report.notes.append(f"{label}: only a Word file; its text was extracted, and selections are "
                                     "verified against it")
@@ -388,17 +388,3 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
 def _is_group_set(name: str, meta: dict) -> bool:
     """A set that only restates the stakeholder group (qualcode exports one per group)."""
     return name.startswith(f"{GROUP_VARIABLE}: ") and meta.get("group") == name.split(": ", 1)[1]
-
-
-def _docx_text(pkg: Package, path: str) -> str | None:
-    import io
-
-    data = pkg.source(path)
-    if data is None:
-        return None
-    try:
-        from docx import Document
-
-        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    except Exception:  # noqa: BLE001  python-docx raises assorted errors on damaged files; reported as missing text
-        return None
