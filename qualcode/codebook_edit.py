@@ -66,8 +66,9 @@ class EditedCodebook:
         y.dump(self.doc, out)
         return out.getvalue()
 
-    def to_bytes(self) -> bytes:
-        text = self.dump().replace("\n", self.newline)
+    def to_bytes(self, dumped: str | None = None) -> bytes:
+        """The file's bytes, with its own line ends and BOM; `dumped` saves dumping again."""
+        text = (dumped if dumped is not None else self.dump()).replace("\n", self.newline)
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
     def reformatted_elsewhere(self) -> int:
@@ -268,8 +269,7 @@ def split(ed: EditedCodebook, theme: str, into: list[str], labels: list[str], ve
                                + description).strip()
         fresh.append(node)
     at = here.siblings.index(old)
-    children = list(old.get("children") or [])
     here.siblings[at:at + 1] = fresh
-    if children:
+    if old.get("children"):
         fresh[0]["children"] = old["children"]
         ed.notes.append(f"the themes under '{theme}' are now under '{into[0]}'")

@@ -62,8 +62,10 @@ def _renamed_rules(c: Coding, ids: dict[str, str]) -> Coding:
     rules = c.extra.get("rules")
     if not isinstance(rules, list):
         return c
-    renamed = [ids.get(r.split("/", 1)[0], r.split("/", 1)[0]) + r[len(r.split("/", 1)[0]):] if isinstance(r, str) else r
-               for r in rules]
+    def rename(rule):
+        theme, slash, rest = rule.partition("/")
+        return ids.get(theme, theme) + slash + rest
+    renamed = [rename(r) if isinstance(r, str) else r for r in rules]
     return replace(c, extra={**c.extra, "rules": renamed})
 
 
@@ -147,7 +149,7 @@ def plan(project: Project, action: str, **kw) -> Migration:
     if problems:  # a bug here must never reach the file
         raise QualcodeError("the changed codebook would not be valid: " + problems[0].message, rel,
                             "Nothing was changed. Please report this with the codebook attached.")
-    report.files[path] = ed.to_bytes()
+    report.files[path] = ed.to_bytes(new_text)
     gone = {"rename": [kw.get("old")], "merge": [x for x in kw.get("sources", []) if x != kw.get("into")],
             "split": [kw.get("theme")]}.get(action, [])
     report.notes += _mentions(new_text, rel, [g for g in gone if g and g not in after.ids])

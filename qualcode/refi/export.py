@@ -46,7 +46,6 @@ def fold_description(t: Theme) -> str:
 class ExportReport:
     sources: int = 0
     codings: int = 0
-    coders: list[str] = field(default_factory=list)
     notes: int = 0
     skipped: list[str] = field(default_factory=list)  # what was not carried, and why
 
@@ -69,7 +68,7 @@ def _color(t: Theme) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", value) else None
 
 
-def _codes(parent, codebook: Codebook, with_notes: dict[str, str] | None = None) -> None:
+def _codes(parent, codebook: Codebook) -> None:
     codes = _el(parent, "Codes")
     nodes = {}
     for t in codebook.themes:
@@ -103,7 +102,7 @@ def _variable_name(key: str) -> str:
 def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[bytes, dict[str, bytes], ExportReport]:
     from lxml import etree
 
-    report = ExportReport(coders=coders)
+    report = ExportReport()
     cb = corpus.codebook
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
     root.set("name", cb.name)

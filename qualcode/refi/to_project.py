@@ -62,7 +62,6 @@ class Planned:
     report: ImportReport
     codebook: Codebook
     codebook_text: str
-    themes: list[dict]  # the theme tree as plain data, for merging into an existing codebook
     groups: dict[str, str]
 
 
@@ -382,7 +381,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     codebook, problems = validate_text(codebook_text, "codebook", check_patterns=False)
     if problems:  # our own output: a bug, not the user's file
         raise AssertionError(f"imported codebook is invalid: {problems[0]}")
-    return Planned(files, report, codebook, codebook_text, themes, groups)
+    return Planned(files, report, codebook, codebook_text, groups)
 
 
 def _is_group_set(name: str, meta: dict) -> bool:
