@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .errors import QualcodeError
+from .perf import paused_gc
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +50,10 @@ def lemmas(text: str, model: str | None = None) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
-    """(form -> lemma, lemma -> its forms), lower-case, from the spacy-lookups-data table that the
-    lookup lemmatizer uses. Lookup lemmas do not depend on context, so matching a lemma is the
-    same as matching any of its forms: rules can run on the tokenizer alone."""
+def lemma_lookup() -> dict[str, str]:
+    """Form -> lemma, lower-case, from the spacy-lookups-data table that the lookup lemmatizer
+    uses. Lookup lemmas do not depend on context, so matching a lemma is the same as matching any
+    of its forms: rules can run on the tokenizer alone."""
     import spacy_lookups_data
     import srsly  # installed with spaCy
 
@@ -61,19 +62,29 @@ def lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
     except (OSError, ValueError) as exc:
         raise QualcodeError(f"spaCy's English lemma table cannot be read: {exc}",
                             hint="Reinstall it with: pip install --force-reinstall spacy-lookups-data")
-    form_to_lemma: dict[str, str] = {}
+    # A few hundred entries are capitalised ('Americans'); a lower-case entry of its own wins.
+    odd = [(form, lemma) for form, lemma in table.items() if form.lower() != form or lemma.lower() != lemma]
+    for form, lemma in odd:
+        del table[form]
+    for form, lemma in odd:
+        table.setdefault(form.lower(), lemma.lower())
+    return table
+
+
+@lru_cache(maxsize=1)
+def lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(form -> lemma, lemma -> its forms), lower-case."""
+    form_to_lemma = lemma_lookup()
     lemma_to_forms: dict[str, list[str]] = {}
-    for form, lemma in table.items():  # one pass: this runs at the start of every rules command
-        form, lemma = form.lower(), lemma.lower()
-        form_to_lemma[form] = lemma
-        lemma_to_forms.setdefault(lemma, []).append(form)
+    with paused_gc():  # with a corpus in memory, collections cost 5x the loop
+        for form, lemma in form_to_lemma.items():
+            lemma_to_forms.setdefault(lemma, []).append(form)
     return form_to_lemma, lemma_to_forms
 
 
 def lemma_of(word: str) -> str:
-    form_to_lemma, _ = lemma_tables()
     w = word.lower()
-    return form_to_lemma.get(w, w)
+    return lemma_lookup().get(w, w)
 
 
 def norms_as_lemmas(nlp, lemmas: set[str]) -> None:
@@ -82,13 +93,13 @@ def norms_as_lemmas(nlp, lemmas: set[str]) -> None:
     C matchers, with no lemmatizer pass over the text. Only the lemmas rules use are touched:
     every other word keeps its norm, which can never equal one of these lemmas wrongly, as a
     word whose lower-case form is such a lemma is in the set itself."""
-    form_to_lemma, lemma_to_forms = lemma_tables()
+    form_to_lemma = lemma_lookup()
+    forms = [form for form, lemma in form_to_lemma.items() if lemma in lemmas]  # not the whole inverse
     vocab = nlp.vocab
-    for lemma in lemmas:
-        for form in {*lemma_to_forms.get(lemma, ()), lemma}:
-            norm = form_to_lemma.get(form, form)
-            for variant in {form, form.capitalize(), form.upper()}:
-                vocab[variant].norm_ = norm
+    for form in {*forms, *lemmas}:
+        norm = form_to_lemma.get(form, form)
+        for variant in {form, form.capitalize(), form.upper()}:
+            vocab[variant].norm_ = norm
 
 
 def forms_of(word: str) -> frozenset[str]:

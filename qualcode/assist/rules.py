@@ -8,16 +8,20 @@ A rule is one keyword or one pattern of one theme, named `theme/kw/keyword` or
 Speed: with the built-in lookup lemmas (no trained pipeline configured), a word's lemma does not
 depend on its context, so each form's lemma is written once into the vocabulary as its NORM;
 keywords then match on NORM and `LEMMA` in patterns becomes `NORM`, and only the tokenizer runs,
-over one doc per transcript (benchmarks/bench_assist.py measures it against segmentation).
+over one doc per transcript. The token Matcher, slow per call, runs only on segments holding the
+words a pattern needs, and matches are gathered as arrays (benchmarks/bench_assist.py measures it
+all against segmentation; tests/test_rules.py checks it equals matching each segment alone).
 """
 
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
+import numpy as np
 from spacy.attrs import IDX, LENGTH
 
 from ..errors import QualcodeError
@@ -27,11 +31,10 @@ from ..perf import paused_gc
 
 PRIOR_HITS, PRIOR_GOOD = 2, 1  # a neutral Beta(1, 1) prior
 MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
-SEPARATOR = "\n\n"  # between segments in one doc: a whitespace token no phrase can cross
+SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: a corpus has tens of thousands, built in one go
     segment: Segment
     theme: str
     rule: str
@@ -86,10 +89,14 @@ class Rules:
         self.nlp = sentence_pipeline() if self.lookup else lemma_pipeline(spacy_model)
         if self.lookup:
             norms_as_lemmas(self.nlp, _lemmas_used(codebook))
-        self.anchors = PhraseMatcher(self.nlp.vocab, attr="NORM" if self.lookup else "LOWER")
         # The keyword as written; with lookup lemmas every such match is also a NORM match.
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.lemmas = PhraseMatcher(self.nlp.vocab, attr="NORM" if self.lookup else "LEMMA")
+        # Words a pattern's match must contain (see _anchor); on NORM they share the keywords' pass.
+        self.anchors = self.lemmas if self.lookup else PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.anchors_lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.needs: list[frozenset[int]] = []  # per pattern: anchor keys all present in a match
+        self.anchor_keys: set[int] = set()
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.themes = {t.id: t for t in codebook.themes}
         self.names: list[str] = []
@@ -106,88 +113,168 @@ class Rules:
                 rewritten = _as_norms(pattern) if self.lookup and isinstance(pattern, list) else None
                 if self.lookup and rewritten is None:
                     self.needs_lemmas = True
-                self._anchor(name, rewritten or [pattern])
                 try:
                     self.matcher.add(name, rewritten or [pattern])
                 except Exception as exc:  # spaCy's own message says what is wrong with the pattern
                     raise QualcodeError(f"theme '{theme.id}': pattern {i} is invalid: {exc}", codebook.path,
                                         "Check it with: qualcode codebook validate")
+                self._anchor(name, rewritten or [pattern])
                 self.names.append(name)
 
     def _anchor(self, name: str, patterns: list) -> None:
-        """Words one of which every match of the pattern must contain (a required token's NORM or
-        LOWER), so the slow token Matcher only runs on segments that have one. A pattern with no
-        such word is run everywhere."""
-        words = set()
-        for pattern in patterns:
-            required = [t for t in pattern if isinstance(t, dict) and t.get("OP") in (None, "+", "1")]
-            literal = next((t.get("NORM", t.get("LOWER")) for t in required
-                            if isinstance(t.get("NORM", t.get("LOWER")), str)), None)
-            if literal is None:
-                self.unanchored = True
-                return
-            words.add(literal)
-        self.anchors.add(name, [self.nlp.make_doc(w) for w in words])
+        """For each token every match of the pattern must have, the words it may be (its NORM or
+        LOWER as a word or an `IN` list, in every variant), so the slow token Matcher only runs on
+        segments holding a word of each. Tokens that may be a stop word ('for') are left out when
+        others remain: they are in nearly every segment and only cost matching time. A pattern with
+        no such token is run everywhere."""
+        positions = []
+        for i in range(min(len(p) if isinstance(p, list) else 0 for p in patterns)):
+            words = {"NORM": set(), "LOWER": set()}
+            for pattern in patterns:
+                token = pattern[i] if isinstance(pattern[i], dict) else {}
+                token = {str(k).upper(): v for k, v in token.items()}
+                attr = next((a for a in ("NORM", "LOWER") if a in token), None)
+                value = token.get(attr)
+                if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                    value = value["IN"]
+                elif isinstance(value, str):
+                    value = [value]
+                if token.get("OP") not in (None, "1", "+") or not value or not all(isinstance(v, str) for v in value):
+                    break
+                words[attr].update(value)
+            else:
+                positions.append((i, words))
+        stop = self.nlp.Defaults.stop_words
+        rare = [(i, w) for i, w in positions if not any(x.lower() in stop for x in w["NORM"] | w["LOWER"])]
+        needs = set()
+        for i, words in rare or positions:
+            key = f"{name}#{i}"
+            if self.lookup:  # one NORM pass finds both (see _norms_of_lower)
+                words = {"NORM": words["NORM"] | {n for w in words["LOWER"] for n in self._norms_of_lower(w)},
+                         "LOWER": set()}
+            for attr, matcher in (("NORM", self.anchors), ("LOWER", self.anchors_lower)):
+                if words[attr]:
+                    matcher.add(key, [self.nlp.make_doc(w) for w in words[attr]])
+            needs.add(self.nlp.vocab.strings.add(key))
+        self.anchor_keys |= needs
+        if needs:
+            self.needs.append(frozenset(needs))
+        else:
+            self.unanchored = True
 
     unanchored = False
 
+    def _norms_of_lower(self, word: str) -> set[str]:
+        """Every NORM a token whose lower-case form is `word` can have: its lexemes' (the lemma,
+        for forms of the lemmas rules use) and those the tokenizer's special cases give it."""
+        from spacy.attrs import NORM, ORTH
+
+        word = word.lower()
+        out = {self.nlp.vocab[v].norm_ for v in (word, word.capitalize(), word.upper())}
+        for pieces in self.nlp.tokenizer.rules.values():
+            out.update(t[NORM] for t in pieces if NORM in t and t[ORTH].lower() == word)
+        return out
+
     def hits(self, segments: list[Segment]) -> list[Hit]:
-        """Every rule that fires on each segment, limited to the theme's stakeholder groups.
-        Segments of one transcript are matched as one doc; a match never crosses two segments."""
+        """Every rule that fires on each segment, limited to the theme's stakeholder groups, in
+        segment order then rule name. Segments of one transcript are matched as one doc; a match
+        never crosses two segments; a rule fires once per segment (its earliest match)."""
         with paused_gc():  # many small objects: see qualcode/perf.py
             return self._hits(segments)
 
     def _hits(self, segments: list[Segment]) -> list[Hit]:
-        by_transcript: dict[str, list[Segment]] = defaultdict(list)
-        for seg in segments:
-            by_transcript[seg.transcript_id].append(seg)
-        texts, layouts = [], []
-        for segs in by_transcript.values():
-            starts, pos = [], 0
-            for seg in segs:
-                starts.append(pos)
-                pos += len(seg.text) + len(SEPARATOR)
-            texts.append(SEPARATOR.join(s.text for s in segs))
-            layouts.append((segs, starts))
-        docs = self.nlp.pipe(texts, batch_size=64) if self.needs_lemmas else self.nlp.tokenizer.pipe(texts, batch_size=64)
-        out, vocab = [], self.nlp.vocab
-        for doc, text, (segs, starts) in zip(docs, texts, layouts):
-            arr = doc.to_array([IDX, LENGTH])  # token offsets as lists: no Span object per match
-            idx, length = arr[:, 0].tolist(), arr[:, 1].tolist()
-            seen = set()
-            for match_id, start, end in self._matches(doc, idx, segs, starts):
-                begin, finish = idx[start], idx[end - 1] + length[end - 1]
-                k = bisect_right(starts, begin) - 1
-                if (k, match_id) in seen:
-                    continue
-                seen.add((k, match_id))
-                seg = segs[k]
-                if finish > starts[k] + len(seg.text):
-                    continue  # ran across into the next segment
-                rule = vocab.strings[match_id]
-                theme = rule.split("/", 1)[0]
-                if self.themes[theme].applies_to(seg.group):
-                    out.append(Hit(seg, theme, rule, text[begin:finish]))
-        order = {s.id: i for i, s in enumerate(segments)}
-        out.sort(key=lambda h: (order[h.segment.id], h.rule))
+        by_transcript: dict[str, list[int]] = defaultdict(list)
+        for i, seg in enumerate(segments):
+            by_transcript[seg.transcript_id].append(i)
+        # One doc per transcript; every offset below is in one text made of all the docs, end to end.
+        order = [i for members in by_transcript.values() for i in members]
+        lengths = np.array([len(segments[i].text) for i in order], dtype=np.int64)
+        seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
+        texts = [SEPARATOR.join(segments[i].text for i in members) for members in by_transcript.values()]
+        tokenize = self.nlp.pipe if self.needs_lemmas else self.nlp.tokenizer.pipe
+        # Matches are assembled as arrays: a keyword corpus has ~2 matches per segment, mostly
+        # repeats of a rule already seen there, and a Python loop over them cost more than matching.
+        matches, counts, token_arrays, first_seg = [], [], [], 0
+        for doc, members in zip(tokenize(texts, batch_size=64), by_transcript.values()):
+            starts = seg_start[first_seg:first_seg + len(members)]
+            first_seg += len(members)
+            tok = doc.to_array([IDX, LENGTH]).view(np.int64)  # small offsets: the same values
+            found = self._matches(doc, tok[:, 0], starts - starts[0])
+            if found:
+                matches.extend(found)
+                counts.append(len(found))
+                tok[:, 0] += starts[0]
+                token_arrays.append(tok)
+        if not matches:
+            return []
+        m = np.fromiter(itertools.chain.from_iterable(matches), np.uint64, 3 * len(matches)).reshape(-1, 3)
+        shift = np.repeat(np.cumsum([0] + [len(t) for t in token_arrays[:-1]]), counts)
+        tok = np.concatenate(token_arrays)
+        first, last = m[:, 1].astype(np.int64) + shift, m[:, 2].astype(np.int64) - 1 + shift
+        begin, end = tok[first, 0], tok[last, 0] + tok[last, 1]
+        k = np.searchsorted(seg_start, begin, side="right") - 1
+        seg_index = np.asarray(order)[k]
+        rule, is_rule = self._rule_index(m[:, 0])
+        groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
+        seg_group = np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))
+        allowed = np.array([[self.themes[name.partition("/")[0]].applies_to(g) for g in groups]
+                            for name in self._sorted_names])
+        # Not across into the next segment, and only in the theme's groups.
+        keep = is_rule & (end <= seg_start[k] + lengths[k]) & allowed[rule, seg_group[seg_index]]
+        # One hit per segment and rule, its earliest match; in segment order, then rule name.
+        n, where = len(self._sorted_names), np.flatnonzero(keep)
+        key = seg_index[where] * n + rule[where]
+        by = np.lexsort((end[where], begin[where], key))
+        key, where = key[by], where[by]
+        first_of = np.concatenate(([True], key[1:] != key[:-1]))
+        key, where = key[first_of], where[first_of]
+        out = []
+        for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[k])[where].tolist(),
+                              (end - seg_start[k])[where].tolist()):
+            name = self._sorted_names[r]
+            out.append(Hit(segments[i], name.partition("/")[0], name, segments[i].text[b:e]))
         return out
 
-
-    def _matches(self, doc, idx, segs, starts):
+    def _matches(self, doc, idx, starts) -> list[tuple[int, int, int]]:
+        """(match id, first token, end token) of every rule in the doc, whose segments start at
+        `starts` (character offsets in the doc); with lookup lemmas, anchor words too."""
+        out = []
         for matcher in (self.phrases, self.lemmas):
             if len(matcher):
-                yield from matcher(doc)
+                out.extend(matcher(doc))
         if not len(self.matcher):
-            return
+            return out
         if self.unanchored:
-            yield from self.matcher(doc)
-            return
-        # The token Matcher only where an anchor word occurs: within that segment's tokens.
-        for k in sorted({bisect_right(starts, idx[start]) - 1 for _, start, _ in self.anchors(doc)}):
-            first = bisect_left(idx, starts[k])
-            last = bisect_left(idx, starts[k] + len(segs[k].text))
-            for match_id, s, e in self.matcher(doc[first:last]):
-                yield match_id, first + s, first + e
+            out.extend(self.matcher(doc))
+            return out
+        # The token Matcher only in segments holding a word of each anchor of some pattern.
+        found = [m for m in (out if self.anchors is self.lemmas else self.anchors(doc) if len(self.anchors) else ())
+                 if m[0] in self.anchor_keys]
+        found += self.anchors_lower(doc) if len(self.anchors_lower) else []
+        if not found:
+            return out
+        keys, at = zip(*((key, start) for key, start, _ in found))
+        present = defaultdict(set)
+        for k, key in zip((np.searchsorted(starts, idx[list(at)], side="right") - 1).tolist(), keys):
+            present[k].add(key)
+        # Per segment, not per anchor word: each Matcher call costs ~25 us before any matching.
+        for k in sorted(k for k, keys in present.items() if any(needs <= keys for needs in self.needs)):
+            first = int(np.searchsorted(idx, starts[k]))
+            last = int(np.searchsorted(idx, starts[k + 1])) if k + 1 < len(starts) else len(idx)
+            out.extend((match_id, first + s, first + e) for match_id, s, e in self.matcher(doc[first:last]))
+        return out
+
+    @cached_property
+    def _sorted_names(self) -> list[str]:
+        return sorted(self.names)
+
+    def _rule_index(self, ids):
+        """Match ids (string hashes of rule names) -> positions in `_sorted_names`, and whether
+        each is a rule (not an anchor word)."""
+        hashes = np.array([self.nlp.vocab.strings[name] for name in self._sorted_names], dtype=np.uint64)
+        order = np.argsort(hashes)
+        at = np.minimum(np.searchsorted(hashes[order], ids), len(order) - 1)
+        return order[at], hashes[order][at] == ids
 
 
 def _lemmas_used(codebook: Codebook) -> set[str]:

@@ -1,0 +1,114 @@
+"""Rules over a whole corpus give exactly what spaCy's matchers give segment by segment.
+
+`Rules.hits` matches one doc per transcript, runs the token Matcher only where a pattern's
+anchor words occur, and assembles matches as arrays (qualcode/assist/rules.py); each of those
+is a shortcut that could drop or invent a hit. The reference here is the plain way: each
+segment its own doc, every matcher over all of it, one hit per rule and segment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run
+
+from qualcode.assist.rules import Rules
+from qualcode.codebook import load_codebook
+from qualcode.corpus import load_corpus
+
+# Patterns chosen to stress the anchors: a stop word beside a rare word, an IN list, a LOWER
+# word the tokenizer gives another NORM ("pm" in "10pm" -> "p.m."), only stop words; then one with
+# no literal word at all, which runs everywhere.
+EXTRA = """\
+  - id: stress
+    label: Stress patterns
+    keywords: [knife crime, "order's", youth offending team]
+    patterns:
+      - [{LEMMA: pay}, {LOWER: for}]
+      - [{LEMMA: {IN: [report, record, breach]}}, {OP: "*", IS_PUNCT: false}, {LEMMA: order}]
+      - [{LIKE_NUM: true}, {LOWER: pm}]
+      - [{LOWER: for}, {LOWER: the}]
+      - [{LOWER: {IN: [multi, cross]}}, {ORTH: "-", OP: "?"}, {LOWER: agency}]
+"""
+UNANCHORED = """\
+      - [{LIKE_NUM: true}, {IS_ALPHA: true, OP: "+"}]
+"""
+
+TRICKY = """\
+---
+id: tricky
+participant: T1
+group: {group}
+---
+Interviewer: Tell me about it.
+
+T1: We paid for it because of the knife crime figures. 3 officers reported the order twice.
+
+T1: It ended at 10pm.
+
+T1: It was knife
+
+T1: crime, I think. Multi-agency work? Cross agency too. For the record, the order's breach was reported.
+"""
+
+
+def reference(rules: Rules, segments) -> list[tuple[str, str, str]]:
+    out = set()
+    for seg in segments:
+        doc = rules.nlp.make_doc(seg.text)
+        found = [m for matcher in (rules.phrases, rules.lemmas, rules.matcher) if len(matcher) for m in matcher(doc)]
+        for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2])):
+            rule = rules.nlp.vocab.strings[match_id]
+            if "#" not in rule and rules.themes[rule.split("/")[0]].applies_to(seg.group):
+                out.add((seg.id, rule))
+    return sorted(out)
+
+
+def project(tmp_path: Path, unanchored: bool = False) -> Path:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "kcpo.yaml").write_text(
+        (REPO / "codebooks" / "kcpo.yaml").read_text(encoding="utf-8") + EXTRA + (UNANCHORED if unanchored else ""),
+        encoding="utf-8")
+    (root / "transcripts").mkdir()
+    for path in sorted((REPO / "transcripts").glob("*.md")):
+        (root / "transcripts" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    group = next(iter(load_codebook(root / "codebooks" / "kcpo.yaml").groups))
+    (root / "transcripts" / "tricky.md").write_text(TRICKY.format(group=group), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("unanchored", [False, True], ids=["anchored", "with-an-unanchored-pattern"])
+def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored):
+    root = project(tmp_path, unanchored)
+    corpus = load_corpus(project_dir=root)
+    segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
+    rules = Rules(corpus.codebook)
+    hits = rules.hits(segments)
+    got = [(h.segment.id, h.rule) for h in hits]
+    assert sorted(got) == reference(rules, segments)
+    order = {s.id: i for i, s in enumerate(segments)}
+    assert got == sorted(got, key=lambda x: (order[x[0]], x[1]))  # segment order, then rule name
+    assert all(h.text == h.segment.text[h.segment.text.lower().index(h.text.lower()):][:len(h.text)] for h in hits)
+    fired = {rule for _, rule in got}
+    for i in range(1, 7 if unanchored else 6):  # every stress pattern fires somewhere
+        assert f"stress/pattern/{i}" in fired, i
+    tricky = {(sid.split(":")[1], rule) for sid, rule in got if sid.startswith("tricky:")}
+    assert ("3.1", "stress/pattern/3") in tricky  # '10pm': '10', 'pm' whose NORM is 'p.m.'
+    assert ("2.1", "stress/kw/knife crime") in tricky
+    # 'knife' ends one turn and 'crime' starts the next: never one match across them.
+    assert not any(rule == "stress/kw/knife crime" and sid.startswith(("4.", "5.")) for sid, rule in tricky)
+
+
+def test_suggest_never_matches_across_segments(tmp_path):
+    root = project(tmp_path)
+    r = run("suggest", "--coder", "ann", "--no-model", "--json", "tricky", project=root)
+    assert r.exit_code == 0, r.output
+    stress = [json.loads(x) for x in (root / "codings" / "ann" / "tricky.jsonl").read_text(encoding="utf-8").splitlines()]
+    stress = {c["text"]: c for c in stress if c["code"] == "stress"}
+    first = stress["We paid for it because of the knife crime figures."]
+    assert "stress/kw/knife crime" in first["rules"] and "knife crime" in first["matched"]
+    assert stress["It ended at 10pm."]["matched"] == ["10pm"]
+    assert all("stress/kw/knife crime" not in c["rules"] for text, c in stress.items() if text != first["text"])
