@@ -209,12 +209,14 @@ def rules_speed(runs: int = 3) -> None:
 
 
 def rules_run(root: Path) -> None:
+    from qualcode import perf
     from qualcode.assist.rules import Rules
     from qualcode.codebook import load_codebook
     from qualcode.project import open_project
     from qualcode.segment import segment_all
     from qualcode.transcripts import load_transcripts
 
+    perf.FREEZE_LONG_LIVED = True  # as in the `qualcode` command
     p = open_project(root)
     start = time.perf_counter()
     ts = load_transcripts(p.transcripts_dir, p.root, p.interviewers, p.encoding, p.cache_dir)

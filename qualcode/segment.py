@@ -93,7 +93,7 @@ def _make(t: Transcript, spans) -> list[Segment]:
 def segment_all(transcripts: list[Transcript], unit: str = "sentence",
                 cache_dir: Path | None = None) -> dict[str, list[Segment]]:
     """Segments of every transcript, by transcript id, in document order."""
-    with paused_gc():
+    with paused_gc(long_lived=True):
         return _segment_all(transcripts, unit, cache_dir)
 
 

@@ -58,6 +58,9 @@ app.add_typer(export_cmd.app, name="export")
 
 
 def main() -> None:
+    from .. import perf
+
+    perf.FREEZE_LONG_LIVED = True
     app(prog_name="qualcode")
 
 

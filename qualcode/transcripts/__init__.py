@@ -141,7 +141,7 @@ def load_transcripts(folder: Path, root: Path | None = None, interviewers: Itera
                      encoding: str | None = None, cache_dir: Path | None = None) -> list[Transcript]:
     """Every transcript in the folder. With `cache_dir`, a file whose bytes (and participants file
     and settings) are unchanged is taken from the cache instead of being parsed again."""
-    with paused_gc():
+    with paused_gc(long_lived=True):
         return _load_transcripts(folder, root, interviewers, encoding, cache_dir)
 
 
