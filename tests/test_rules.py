@@ -56,7 +56,7 @@ T1: crime, I think. Multi-agency work? Cross agency too. For the record, the ord
 def reference(rules: Rules, segments) -> list[tuple[str, str, str]]:
     out = set()
     for seg in segments:
-        doc = rules.nlp.make_doc(seg.text)
+        doc = rules.nlp(seg.text) if rules.needs_lemmas else rules.nlp.make_doc(seg.text)
         found = [m for matcher in (rules.phrases, rules.lemmas, rules.matcher) if len(matcher) for m in matcher(doc)]
         for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2])):
             rule = rules.nlp.vocab.strings[match_id]
@@ -80,12 +80,26 @@ def project(tmp_path: Path, unanchored: bool = False) -> Path:
     return root
 
 
-@pytest.mark.parametrize("unanchored", [False, True], ids=["anchored", "with-an-unanchored-pattern"])
-def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored):
+def saved_pipeline(tmp_path: Path) -> str:
+    """A pipeline on disk, as a trained one would be (spaCy loads it by path): the other code
+    path, where lemmas come from the pipeline and keywords match on LEMMA, not NORM."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "pipeline")
+    return str(tmp_path / "pipeline")
+
+
+@pytest.mark.parametrize("unanchored,pipeline", [(False, False), (True, False), (False, True)],
+                         ids=["anchored", "with-an-unanchored-pattern", "configured-pipeline"])
+def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored, pipeline):
     root = project(tmp_path, unanchored)
     corpus = load_corpus(project_dir=root)
     segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
-    rules = Rules(corpus.codebook)
+    rules = Rules(corpus.codebook, saved_pipeline(tmp_path) if pipeline else None)
+    assert rules.lookup is not pipeline
     hits = rules.hits(segments)
     got = [(h.segment.id, h.rule) for h in hits]
     assert sorted(got) == reference(rules, segments)
@@ -112,3 +126,17 @@ def test_suggest_never_matches_across_segments(tmp_path):
     assert "stress/kw/knife crime" in first["rules"] and "knife crime" in first["matched"]
     assert stress["It ended at 10pm."]["matched"] == ["10pm"]
     assert all("stress/kw/knife crime" not in c["rules"] for text, c in stress.items() if text != first["text"])
+
+
+def test_rules_command_with_a_configured_pipeline(tmp_path):
+    root = project(tmp_path)
+    plain = {r["rule"]: r["hits"] for r in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
+    (root / "qualcode.yaml").write_text(f"spacy_model: {json.dumps(saved_pipeline(tmp_path))}\n", encoding="utf-8")
+    r = run("rules", "--coder", "ann", "--json", project=root)
+    assert r.exit_code == 0, r.output
+    with_pipeline = {x["rule"]: x["hits"] for x in json.loads(r.stdout)}
+    assert with_pipeline.keys() == plain.keys()
+    assert all(with_pipeline[k] == plain[k] for k in plain if k.startswith("stress/")), (with_pipeline, plain)
+    (root / "qualcode.yaml").write_text("spacy_model: xx_no_such_pipeline\n", encoding="utf-8")
+    r = run("rules", "--coder", "ann", project=root)
+    assert r.exit_code != 0 and "qualcode never downloads models" in r.output
