@@ -167,12 +167,19 @@ class Rules:
     def _norms_of_lower(self, word: str) -> set[str]:
         """Every NORM a token whose lower-case form is `word` can have: its lexemes' (the lemma,
         for forms of the lemmas rules use) and those the tokenizer's special cases give it."""
+        word = word.lower()
+        return {self.nlp.vocab[v].norm_ for v in (word, word.capitalize(), word.upper())} | self._special_norms[word]
+
+    @cached_property
+    def _special_norms(self) -> defaultdict[str, set[str]]:
+        """Lower-case token text -> the NORMs the tokenizer's special cases give it ('pm' in '10pm' -> 'p.m.')."""
         from spacy.attrs import NORM, ORTH
 
-        word = word.lower()
-        out = {self.nlp.vocab[v].norm_ for v in (word, word.capitalize(), word.upper())}
+        out: defaultdict[str, set[str]] = defaultdict(set)
         for pieces in self.nlp.tokenizer.rules.values():
-            out.update(t[NORM] for t in pieces if NORM in t and t[ORTH].lower() == word)
+            for t in pieces:
+                if NORM in t:
+                    out[t[ORTH].lower()].add(t[NORM])
         return out
 
     def hits(self, segments: list[Segment]) -> list[Hit]:
