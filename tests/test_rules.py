@@ -18,8 +18,9 @@ from qualcode.codebook import load_codebook
 from qualcode.corpus import load_corpus
 
 # Patterns chosen to stress the anchors: a stop word beside a rare word, an IN list, a LOWER
-# word the tokenizer gives another NORM ("pm" in "10pm" -> "p.m."), only stop words; then one with
-# no literal word at all, which runs everywhere.
+# word the tokenizer gives another NORM ("pm" in "10pm" -> "p.m."), only stop words, a lower-case
+# key, a quantifier, NOT_IN, ORTH, "+", a NORM; then one with no literal word at all, which runs
+# everywhere.
 EXTRA = """\
   - id: stress
     label: Stress patterns
@@ -30,6 +31,12 @@ EXTRA = """\
       - [{LIKE_NUM: true}, {LOWER: pm}]
       - [{LOWER: for}, {LOWER: the}]
       - [{LOWER: {IN: [multi, cross]}}, {ORTH: "-", OP: "?"}, {LOWER: agency}]
+      - [{lower: knife}, {LOWER: crime}]
+      - [{LOWER: {IN: [order, orders]}, OP: "{2,3}"}]
+      - [{LEMMA: {NOT_IN: [be, have]}}, {LOWER: order}]
+      - [{ORTH: "CPS"}, {LOWER: {IN: [lawyer, lawyers, prosecutor]}}]
+      - [{LOWER: "youth", OP: "+"}, {LOWER: "offending"}]
+      - [{NORM: "p.m."}]
 """
 UNANCHORED = """\
       - [{LIKE_NUM: true}, {IS_ALPHA: true, OP: "+"}]
@@ -50,6 +57,8 @@ T1: It ended at 10pm.
 T1: It was knife
 
 T1: crime, I think. Multi-agency work? Cross agency too. For the record, the order's breach was reported.
+
+T1: Order order, said the CPS lawyers. Youth youth offending teams.
 """
 
 
@@ -99,7 +108,7 @@ def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored, pip
     corpus = load_corpus(project_dir=root)
     segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
     rules = Rules(corpus.codebook, saved_pipeline(tmp_path) if pipeline else None)
-    assert rules.lookup is not pipeline
+    assert rules.lookup is not pipeline and rules.unanchored is (unanchored or pipeline)  # LEMMA: no anchor
     hits = rules.hits(segments)
     got = [(h.segment.id, h.rule) for h in hits]
     assert sorted(got) == reference(rules, segments)
@@ -107,7 +116,7 @@ def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored, pip
     assert got == sorted(got, key=lambda x: (order[x[0]], x[1]))  # segment order, then rule name
     assert all(h.text == h.segment.text[h.segment.text.lower().index(h.text.lower()):][:len(h.text)] for h in hits)
     fired = {rule for _, rule in got}
-    for i in range(1, 7 if unanchored else 6):  # every stress pattern fires somewhere
+    for i in range(1, 13 if unanchored else 12):  # every stress pattern fires somewhere
         assert f"stress/pattern/{i}" in fired, i
     tricky = {(sid.split(":")[1], rule) for sid, rule in got if sid.startswith("tricky:")}
     assert ("3.1", "stress/pattern/3") in tricky  # '10pm': '10', 'pm' whose NORM is 'p.m.'
@@ -124,7 +133,7 @@ def test_suggest_never_matches_across_segments(tmp_path):
     stress = {c["text"]: c for c in stress if c["code"] == "stress"}
     first = stress["We paid for it because of the knife crime figures."]
     assert "stress/kw/knife crime" in first["rules"] and "knife crime" in first["matched"]
-    assert stress["It ended at 10pm."]["matched"] == ["10pm"]
+    assert "10pm" in stress["It ended at 10pm."]["matched"]
     assert all("stress/kw/knife crime" not in c["rules"] for text, c in stress.items() if text != first["text"])
 
 

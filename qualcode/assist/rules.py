@@ -16,6 +16,7 @@ all against segmentation; tests/test_rules.py checks it equals matching each seg
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -139,7 +140,7 @@ class Rules:
                     value = value["IN"]
                 elif isinstance(value, str):
                     value = [value]
-                if token.get("OP") not in (None, "1", "+") or not value or not all(isinstance(v, str) for v in value):
+                if not _required(token.get("OP")) or not value or not all(isinstance(v, str) for v in value):
                     break
                 words[attr].update(value)
             else:
@@ -282,6 +283,15 @@ class Rules:
         order = np.argsort(hashes)
         at = np.minimum(np.searchsorted(hashes[order], ids), len(order) - 1)
         return order[at], hashes[order][at] == ids
+
+
+def _required(op) -> bool:
+    """Whether a token with this operator is in every match: no operator, "1", "+", or a
+    quantifier such as "{2}", "{1,3}" or "{2,}" whose least count is not zero."""
+    if op in (None, "1", "+"):
+        return True
+    bounds = re.fullmatch(r"\{(\d*)(?:,\d*)?\}", op) if isinstance(op, str) else None
+    return bool(bounds and bounds[1] and int(bounds[1]) > 0)
 
 
 def _lemmas_used(codebook: Codebook) -> set[str]:
