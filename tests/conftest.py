@@ -101,15 +101,27 @@ def run(*args: str, input: str | None = None, project: Path | None = None):
     return CliRunner().invoke(app, argv, input=input)
 
 
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    root = tmp_path / "mini"
+def assert_refused(cases, project: Path) -> None:
+    """Each (args, message) is refused: exit code 2, the message, no traceback."""
+    for args, message in cases:
+        r = run(*args, project=project)
+        assert r.exit_code == 2, (args, r.output)
+        assert message in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def mini_project(root: Path, codebook: str = MINI_CODEBOOK, name: str = "mini.yaml") -> Path:
+    """The two mini transcripts (CPS, YOS) with this codebook."""
     (root / "codebooks").mkdir(parents=True)
     (root / "transcripts").mkdir()
-    (root / "codebooks" / "mini.yaml").write_text(MINI_CODEBOOK, encoding="utf-8")
+    (root / "codebooks" / name).write_text(codebook, encoding="utf-8")
     (root / "transcripts" / "cps-01.md").write_text(MINI_CPS, encoding="utf-8")
     (root / "transcripts" / "yos-01.md").write_text(MINI_YOS, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    return mini_project(tmp_path / "mini")
 
 
 @pytest.fixture

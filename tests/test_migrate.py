@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINI_CPS, MINI_YOS, run, tree_digest
+from conftest import assert_refused, mini_project, run, tree_digest
 
 COMMENTED = """\
 # Team codebook: edit with care.
@@ -69,12 +69,7 @@ def team(tmp_path: Path) -> Path:
     """A project with a commented codebook and two coders' codings."""
     from qualcode.transcripts import load_transcripts
 
-    root = tmp_path / "team"
-    (root / "codebooks").mkdir(parents=True)
-    (root / "transcripts").mkdir()
-    (root / "codebooks" / "team.yaml").write_text(COMMENTED, encoding="utf-8")
-    (root / "transcripts" / "cps-01.md").write_text(MINI_CPS, encoding="utf-8")
-    (root / "transcripts" / "yos-01.md").write_text(MINI_YOS, encoding="utf-8")
+    root = mini_project(tmp_path / "team", COMMENTED, "team.yaml")
     bodies = {t.id: t.body for t in load_transcripts(root / "transcripts")}
     court = "Hearings are often adjourned."
     money = "There is no funding for the programmes."
@@ -189,11 +184,7 @@ def test_move_under_itself_and_other_mistakes_are_refused_with_nothing_written(t
         (("codebook", "merge", "grooming", "--into", "child-grooming"), "qualcode codebook rename grooming child-grooming"),
         (("codebook", "split", "grooming", "--into", "only-one"), "at least two"),
     ]
-    for args, message in cases:
-        result = run(*args, project=team)
-        assert result.exit_code == 2, (args, result.output)
-        assert message in result.output, (args, result.output)
-        assert "Traceback" not in result.output
+    assert_refused(cases, team)
     assert tree_digest(team) == before
 
 
