@@ -87,22 +87,26 @@ def main() -> None:
         import_project(root)
         corpus = load_corpus(open_project(root))
         ex, _ = labelled_segments(corpus, "people")
-        print(f"imported {len(ex.texts):,} comments with `qualcode import table` in {time.perf_counter() - start:.1f} s")
+        # Comments are split; codebook seeds (here each theme's name) always train, as in `qualcode evaluate`.
+        comments = [i for i, s in enumerate(ex.sources) if s]
+        seeds = [i for i, s in enumerate(ex.sources) if not s]
+        print(f"imported {len(comments):,} comments with `qualcode import table` in {time.perf_counter() - start:.1f} s"
+              f" ({len(seeds)} codebook seeds)")
         codes = [t.id for t in corpus.codebook.themes]
-        Yall = np.array([[c in p for c in codes] for p in ex.positives])
+        Yall = np.array([[c in ex.positives[i] for c in codes] for i in comments])
         cols = [k for k, c in enumerate(codes) if Yall[:, k].sum() >= 30]
         print(f"{len(codes)} codes, {len(cols)} with >= 30 positives (scored)")
 
         results: dict[str, list[dict]] = {}
-        n = len(ex.texts)
+        n = len(comments)
         for seed in range(1, args.seeds + 1):
             idx = list(range(n))
             random.Random(seed).shuffle(idx)
-            test, pool = idx[: int(0.3 * n)], idx[int(0.3 * n):]
-            Y = Yall[test]
+            test, pool = [comments[i] for i in idx[: int(0.3 * n)]], [comments[i] for i in idx[int(0.3 * n):]]
+            Y = np.array([[c in ex.positives[i] for c in codes] for i in test])
             for frac in (0.10, 0.25):
                 train = pool[: int(frac * n)]
-                sub = ex.subset(train)
+                sub = ex.subset(train + seeds)
                 model = fit(sub, Settings())
                 probs = np.zeros((len(test), len(codes)))
                 if model.codes:
@@ -135,12 +139,11 @@ def main() -> None:
         # Speed.
         idx = list(range(n))
         random.Random(0).shuffle(idx)
-        five = idx[:5000]
-        sub = ex.subset(five)
+        sub = ex.subset([comments[i] for i in idx[:5000]] + seeds)
         start = time.perf_counter()
         model = fit(sub, Settings())
         train_s = time.perf_counter() - start
-        texts = [ex.texts[i % n] for i in range(100_000)]
+        texts = [ex.texts[comments[i % n]] for i in range(100_000)]
         start = time.perf_counter()
         model.probabilities(texts)
         predict_s = time.perf_counter() - start

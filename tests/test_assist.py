@@ -236,3 +236,37 @@ def test_review_copes_with_sparse_hand_written_suggestions(tmp_path):
     assert codings(root, "answers-new1")[0]["status"] == "accepted"
     r = run("review", "--coder", "ann", "--accept-above", "0", "--dry-run", project=root)
     assert r.exit_code == 0
+
+
+PARKING = ["Took forty minutes to find a space.", "The barrier ate my ticket.", "Spaces all taken by staff cars.",
+           "Had to leave the car on the road.", "The pay machine only took coins.", "Twelve pounds for one afternoon."]
+FOOD = ["The sandwiches were stale.", "Lunch was cold.", "No vegetarian meals at all.", "Tea came late every day.",
+        "Dinner was tasty.", "Breakfast was good."]
+
+
+def named_survey(tmp_path, label: str):
+    """Answers about parking that never say 'parking'; the theme is called `label`."""
+    root = tmp_path / label.replace(" ", "-")
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    (root / "codebooks" / "cb.yaml").write_text(
+        f"name: Visit\nthemes:\n  - id: cars\n    label: {label}\n  - id: food\n    label: Food and drink\n"
+        "  - id: signs\n    label: Signage\n")
+    rows = ["id,answer,cars,food"] + [f'p{i},"{p}",1,' for i, p in enumerate(PARKING)] + \
+        [f'f{i},"{f}",,1' for i, f in enumerate(FOOD)] + ['new,"Parking was impossible.",,']
+    (root / "answers.csv").write_text("\n".join(rows) + "\n")
+    assert run("import", "table", root / "answers.csv", "--text", "answer", "--id", "id", "--codes-from", "cars",
+               "--codes-from", "food", "--coder", "ann", project=root).exit_code == 0
+    return root
+
+
+def test_a_themes_name_teaches_the_model_but_never_makes_it_learnable(tmp_path):
+    named = named_survey(tmp_path, "Parking")
+    report = json.loads(run("suggest", "--coder", "ann", "--no-rules", "--json", project=named).stdout)
+    assert [c["code"] for c in codings(named, "answers-new")] == ["cars"]
+    # 'signs' has a name and no codings: its name is a seed, but no theme is learned from a name alone.
+    assert report["model"]["codes"] == 2 and report["model"]["definitions"] == 3
+    # The same codings under a name the answer does not use: nothing links the answer to the theme.
+    other = named_survey(tmp_path, "Arrival")
+    run("suggest", "--coder", "ann", "--no-rules", project=other)
+    assert "cars" not in [c["code"] for c in codings(other, "answers-new")]

@@ -1,5 +1,6 @@
-"""The learned suggester: TF-IDF lemma 1-2-grams and character 3-5-grams, one logistic regression per code
-(class-balanced), a decision threshold per code tuned on out-of-fold predictions.
+"""The learned suggester: TF-IDF lemma 1-2-grams and character 3-5-grams, plus one feature per theme
+for the words of its name and keywords; one logistic regression per code (class-balanced), a
+decision threshold per code tuned on out-of-fold predictions.
 
 Chosen by measurement on the NHS development data (benchmarks/bench_assist.py): it learns from a
 few hundred short segments, trains 50 codes in seconds on two cores, and its probabilities rank
@@ -19,7 +20,7 @@ import numpy as np
 
 from .training import Examples
 
-MODEL_VERSION = "5"  # bump whenever fitting changes, so cached models are refitted
+MODEL_VERSION = "6"  # bump whenever fitting changes, so cached models are refitted
 
 
 @dataclass
@@ -57,7 +58,8 @@ def training_key(ex: Examples, settings: Settings) -> str:
     import sklearn
 
     h = hashlib.sha256()
-    h.update(json.dumps([MODEL_VERSION, sklearn.__version__, settings.__dict__]).encode())
+    h.update(json.dumps([MODEL_VERSION, sklearn.__version__, settings.__dict__, sorted(ex.theme_words.items()),
+                         [i for i, d in enumerate(ex.definition) if d]]).encode())
     # Unit and record separators cannot occur in theme ids, so this joining is unambiguous.
     h.update("\x1e".join(f"{text}\x1f{','.join(sorted(pos))}\x1f{','.join(sorted(neg))}"
                          for text, pos, neg in zip(ex.texts, ex.positives, ex.negatives)).encode("utf-8", "surrogatepass"))
@@ -78,12 +80,58 @@ def lemma_ngrams(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def _vectorizers(small: bool = False):
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+
+
+def content_lemmas(text: str) -> set[str]:
+    """Lookup lemmas of the words of three letters or more that are not English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from ..nlp import lemma_lookup
+
+    form_to_lemma = lemma_lookup()
+    return {form_to_lemma.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in STOP_WORDS}
+
+
+class ThemeWords:
+    """One feature per theme: the share of the content words of its label and keywords that a
+    segment holds, on lookup lemmas. It lets each theme's classifier learn how far to trust its
+    own name, which a theme with a dozen coded segments has rarely seen in full. Has the
+    vectorizers' fit_transform/transform, so a fitted model keeps it beside them (and pickles)."""
+
+    def __init__(self, theme_words: dict[str, tuple[str, ...]]):
+        self.themes = sorted(theme_words)
+        self.index: dict[str, list[int]] = {}
+        self.sizes = np.ones(len(self.themes))
+        for j, theme in enumerate(self.themes):
+            words = content_lemmas(" ".join(theme_words[theme]))
+            self.sizes[j] = max(1, len(words))
+            for w in words:
+                self.index.setdefault(w, []).append(j)
+
+    def fit_transform(self, texts: list[str]):
+        return self.transform(texts)
+
+    def transform(self, texts: list[str]):
+        from scipy.sparse import csr_matrix
+
+        rows, cols = [], []
+        for i, text in enumerate(texts):
+            for w in content_lemmas(text) & self.index.keys():
+                for j in self.index[w]:
+                    rows.append(i)
+                    cols.append(j)
+        counts = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(self.themes)))
+        return csr_matrix(counts.multiply(1 / self.sizes))  # duplicates summed: words held / words named
+
+
+def _vectorizers(theme_words: dict[str, tuple[str, ...]], small: bool = False):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # On a few dozen texts, a character n-gram seen once is still worth keeping.
     return [TfidfVectorizer(analyzer=lemma_ngrams, sublinear_tf=True, min_df=1),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1 if small else 2)]
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1 if small else 2),
+            ThemeWords(theme_words)]
 
 
 def _classifier(settings: Settings):
@@ -111,7 +159,7 @@ def _tuned_threshold(X, y, weights, settings: Settings) -> float:
 def _fit_code(X, ex: Examples, code: str, settings: Settings):
     y = np.array([code in p for p in ex.positives])
     weights = np.array([settings.hard_negative_weight if code in n else 1.0 for n in ex.negatives])
-    return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings), int(y.sum())
+    return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings), ex.count(code)
 
 
 def _fit_codes(X, ex: Examples, codes: list[str], settings: Settings):
@@ -123,11 +171,11 @@ def fit(ex: Examples, settings: Settings | None = None) -> Model:
 
     settings = settings or Settings()
     model = Model([], {}, {}, training_key(ex, settings), [], {})
-    counts = {c: ex.count(c) for p in ex.positives for c in p}
+    counts = ex.counts()
     learnable = sorted(c for c, n in counts.items() if settings.min_positives <= n < len(ex.texts))
     if not learnable:
         return model  # nothing to learn from yet: no suggestions, and the caller says why
-    model.vectorizers = _vectorizers(small=len(ex.texts) < 50)
+    model.vectorizers = _vectorizers(ex.theme_words, small=len(ex.texts) < 50)
     X = hstack([v.fit_transform(ex.texts) for v in model.vectorizers]).tocsr()
     import os
 

@@ -89,7 +89,9 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
     if use_model:
         model, cached = fit_cached(examples, corpus.project.cache_dir, settings)
         report.model = {"key": model.key, "codes": len(model.codes), "cached": cached,
-                        "training_segments": len(examples.texts), "seed_examples": examples.seeds}
+                        "training_segments": len(examples.texts) - examples.seeds,
+                        "seed_examples": examples.seeds - sum(examples.definition),
+                        "definitions": sum(examples.definition)}
         if model.codes:
             proposals += model_proposals(model, unlabelled, corpus.codebook)
     if use_rules:

@@ -41,7 +41,8 @@ def suggest(
     if report.model:
         m = report.model
         out.print(f"model {m['key']}{' (cached)' if m['cached'] else ''}: {m['codes']} themes learned from "
-                  f"{m['training_segments']} segments ({m['seed_examples']} codebook examples)", markup=False)
+                  f"{m['training_segments']} coded segments, {m['seed_examples']} codebook examples and "
+                  f"{m['definitions']} theme names and descriptions", markup=False)
         if not m["codes"]:
             out.print(f"  no theme has {min_positives} coded examples yet: code more by hand, or lower --min-positives",
                       markup=False)
