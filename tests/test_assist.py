@@ -270,3 +270,16 @@ def test_a_themes_name_teaches_the_model_but_never_makes_it_learnable(tmp_path):
     other = named_survey(tmp_path, "Arrival")
     run("suggest", "--coder", "ann", "--no-rules", project=other)
     assert "cars" not in [c["code"] for c in codings(other, "answers-new")]
+
+
+def test_theme_words_match_lemmas_ignore_stop_words_and_count_three_at_most():
+    from qualcode.assist.learner import ThemeWords
+
+    words = ThemeWords({"wait": ("Waiting times",), "money": ("Funding", "staff", "provision", "gym", "budget")})
+    rows = words.transform(["We waited for hours and hours.", "The times of the day", "For the gym and the budget",
+                            "No funding, staff, provision, gym or budget at all", "Nothing of the sort"]).toarray()
+    assert words.themes == ["money", "wait"]
+    # 'waited' is a form of the label's 'waiting'; 'for', 'the', 'of' are never theme words.
+    assert rows[:, 1].tolist() == [0.5, 0.5, 0.0, 0.0, 0.0]
+    # Five words named: two held count 2/3, and five held count as much as three.
+    assert rows[:, 0].round(3).tolist() == [0.0, 0.0, 0.667, 1.0, 0.0]

@@ -94,10 +94,13 @@ def content_lemmas(text: str) -> set[str]:
 
 
 class ThemeWords:
-    """One feature per theme: the share of the content words of its label and keywords that a
-    segment holds, on lookup lemmas. It lets each theme's classifier learn how far to trust its
-    own name, which a theme with a dozen coded segments has rarely seen in full. Has the
-    vectorizers' fit_transform/transform, so a fitted model keeps it beside them (and pickles)."""
+    """One feature per theme: how many of the content words of its label and keywords a segment
+    holds (lookup lemmas), over their number or over 3 if there are more (a theme with ten
+    keywords is as clearly named by three of them as a two-word label is by both; measured:
+    neutral on the NHS data, model F1 0.09 -> 0.11 on the bundled example). It lets each theme's
+    classifier learn how far to trust its own words, which a theme with a dozen coded segments
+    has rarely seen. Has the vectorizers' fit_transform/transform, so a fitted model keeps it
+    beside them (and pickles)."""
 
     def __init__(self, theme_words: dict[str, tuple[str, ...]]):
         self.themes = sorted(theme_words)
@@ -105,7 +108,7 @@ class ThemeWords:
         self.sizes = np.ones(len(self.themes))
         for j, theme in enumerate(self.themes):
             words = content_lemmas(" ".join(theme_words[theme]))
-            self.sizes[j] = max(1, len(words))
+            self.sizes[j] = max(1, min(3, len(words)))
             for w in words:
                 self.index.setdefault(w, []).append(j)
 
@@ -121,8 +124,10 @@ class ThemeWords:
                 for j in self.index[w]:
                     rows.append(i)
                     cols.append(j)
-        counts = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(self.themes)))
-        return csr_matrix(counts.multiply(1 / self.sizes))  # duplicates summed: words held / words named
+        held = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(self.themes)))  # summed
+        share = csr_matrix(held.multiply(1 / self.sizes))
+        share.data = np.minimum(share.data, 1.0)
+        return share
 
 
 def _vectorizers(theme_words: dict[str, tuple[str, ...]], small: bool = False):
