@@ -32,7 +32,8 @@ class Examples:
         self.sources.append(source)
         self.segments.append(segment)
         self.definition.append(definition)
-        self.seeds += not source
+        if not source:
+            self.seeds += 1
 
     def subset(self, indices) -> "Examples":
         out = Examples(theme_words=self.theme_words)
@@ -46,7 +47,7 @@ class Examples:
         return Counter(c for p, d in zip(self.positives, self.definition) if not d for c in p)
 
     def count(self, code: str) -> int:
-        return sum(code in p for p, d in zip(self.positives, self.definition) if not d)
+        return self.counts()[code]
 
 
 def labelled_segments(corpus: Corpus, coder: str) -> tuple[Examples, list[Segment]]:
@@ -84,8 +85,8 @@ def labelled_segments(corpus: Corpus, coder: str) -> tuple[Examples, list[Segmen
 def add_codebook_seeds(ex: Examples, codebook) -> None:
     """Each theme's examples as seed positives; its label and description as definition seeds; its
     label and keywords as the words the model may look for. With a few hundred coded segments, a
-    theme's name carries knowledge the codings cannot yet (measured on the NHS data, 10%: macro-F1
-    0.365 -> 0.40; benchmarks/bench_assist.py)."""
+    theme's name carries knowledge the codings cannot yet (measured on the NHS data, macro-F1 at 10%
+    0.365 -> 0.386, at 25% 0.462 -> 0.479; benchmarks/bench_assist.py)."""
     for theme in codebook.themes:
         for text in theme.examples:
             ex.add(text, {theme.id}, set())
