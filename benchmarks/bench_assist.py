@@ -103,7 +103,7 @@ def main() -> None:
             idx = list(range(n))
             random.Random(seed).shuffle(idx)
             test, pool = [comments[i] for i in idx[: int(0.3 * n)]], [comments[i] for i in idx[int(0.3 * n):]]
-            Y = np.array([[c in ex.positives[i] for c in codes] for i in test])
+            Y = Yall[idx[: int(0.3 * n)]]
             for frac in (0.10, 0.25):
                 train = pool[: int(frac * n)]
                 sub = ex.subset(train + seeds)

@@ -164,7 +164,7 @@ def _tuned_threshold(X, y, weights, settings: Settings) -> float:
 def _fit_code(X, ex: Examples, code: str, settings: Settings):
     y = np.array([code in p for p in ex.positives])
     weights = np.array([settings.hard_negative_weight if code in n else 1.0 for n in ex.negatives])
-    return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings), ex.count(code)
+    return code, _classifier(settings).fit(X, y, sample_weight=weights), _tuned_threshold(X, y, weights, settings)
 
 
 def _fit_codes(X, ex: Examples, codes: list[str], settings: Settings):
@@ -193,10 +193,10 @@ def fit(ex: Examples, settings: Settings | None = None) -> Model:
     chunks = [learnable[i::workers] for i in range(workers)]
     fitted = [f for part in Parallel(n_jobs=workers, max_nbytes=None)(
         delayed(_fit_codes)(X, ex, chunk, settings) for chunk in chunks) for f in part]
-    for code, clf, threshold, positives in sorted(fitted, key=lambda f: f[0]):
+    for code, clf, threshold in sorted(fitted, key=lambda f: f[0]):
         model.classifiers[code] = clf
         model.thresholds[code] = threshold
-        model.positives[code] = positives
+        model.positives[code] = counts[code]
         model.codes.append(code)
     return model
 

@@ -20,7 +20,7 @@ class Examples:
     sources: list[str] = field(default_factory=list)  # transcript id of each example ("" for a seed)
     segments: list = field(default_factory=list)  # the Segment of each example (None for a seed)
     # A theme's label or description as a seed: evidence for the words it uses, but no coding, so
-    # it never makes a theme learnable on its own (see `count`).
+    # it never makes a theme learnable on its own (see `counts`).
     definition: list[bool] = field(default_factory=list)
     theme_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # theme -> its label and keywords
 
@@ -45,9 +45,6 @@ class Examples:
     def counts(self) -> Counter:
         """Positives of each code from codings and codebook examples (definitions aside)."""
         return Counter(c for p, d in zip(self.positives, self.definition) if not d for c in p)
-
-    def count(self, code: str) -> int:
-        return self.counts()[code]
 
 
 def labelled_segments(corpus: Corpus, coder: str) -> tuple[Examples, list[Segment]]:
