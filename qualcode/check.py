@@ -46,6 +46,16 @@ class CheckReport:
 
 
 def check(project: Project, fix: bool = False) -> CheckReport:
+    """With `fix`, the whole read and rewrite runs under the project lock (locking.py)."""
+    if not fix:
+        return _check(project, False)
+    from .locking import command_name, project_lock
+
+    with project_lock(project.root, command_name()):
+        return _check(project, True)
+
+
+def _check(project: Project, fix: bool) -> CheckReport:
     report = CheckReport()
     known: set[str] | None = None
     if project.codebook_path is None:
@@ -56,7 +66,8 @@ def check(project: Project, fix: bool = False) -> CheckReport:
         report.findings += [Finding(p.location, "problem", f"{p.id} {p.message}") for p in problems]
         known = set(codebook.ids) if codebook else None
     bodies = {t.id: t.body for t in load_transcripts(project.transcripts_dir, project.root, project.interviewers,
-                                                      project.encoding, project.cache_dir)}
+                                                      project.encoding, project.cache_dir,
+                                                      allow_outside=project.allow_outside_links)}
     for coder, tid, path in coding_files(project.codings_dir):
         rel = project.rel(path)
         try:

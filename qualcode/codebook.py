@@ -22,30 +22,40 @@ GROUP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 Path_ = tuple  # a path into the YAML document, e.g. ("themes", 2, "id")
 
 
+MAX_NODES = 200_000  # YAML entries once aliases are expanded; a large codebook has a few thousand
+MAX_DEPTH = 100  # YAML nesting (about 48 levels of themes within themes): deeper is no codebook
+MAX_THEME_DEPTH = MAX_DEPTH // 2 - 2  # what an import may bring in, so what it writes can be read
+
+
 class _Positions:
-    """Line and column of every node, by its path, from PyYAML's composed node tree."""
+    """Line and column of every node, by its path, from PyYAML's composed node tree. Walked
+    without recursion and only after `limits` passed, so no input can exhaust the stack or,
+    through nested aliases, time and memory."""
 
     def __init__(self, root: yaml.Node | None):
         self.marks: dict[Path_, yaml.Mark] = {}
         self.key_marks: dict[Path_, yaml.Mark] = {}
         self.duplicates: list[tuple[Path_, yaml.Mark]] = []
         if root is not None:
-            self._walk(root, ())
+            self._walk(root)
 
-    def _walk(self, node: yaml.Node, path: Path_) -> None:
-        self.marks[path] = node.start_mark
-        if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in seen:
-                    self.duplicates.append((path + (key,), key_node.start_mark))
-                seen.add(key)
-                self.key_marks[path + (key,)] = key_node.start_mark
-                self._walk(value_node, path + (key,))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._walk(item, path + (i,))
+    def _walk(self, root: yaml.Node) -> None:
+        stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
+        while stack:
+            node, path = stack.pop()
+            self.marks[path] = node.start_mark
+            if isinstance(node, yaml.MappingNode):
+                seen = set()
+                for key_node, value_node in node.value:
+                    key = key_node.value
+                    if key in seen:
+                        self.duplicates.append((path + (key,), key_node.start_mark))
+                    seen.add(key)
+                    self.key_marks[path + (key,)] = key_node.start_mark
+                    stack.append((value_node, path + (key,)))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((item, path + (i,)) for i, item in enumerate(node.value))
+
 
     def line(self, path: Path_) -> int | None:
         mark = self.marks.get(path)
@@ -59,6 +69,37 @@ class _Positions:
         return f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
 
 
+def _limits(root: yaml.Node, file: str) -> Problem | None:
+    """How many entries the document holds with its aliases expanded (each node's count is
+    memoised, so nine levels of nine aliases are counted in a moment, not expanded), and how deep
+    it nests; a Problem past MAX_NODES or MAX_DEPTH."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else
+                    node.value if isinstance(node, yaml.SequenceNode) else [])
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        size[id(node)] = 1 + sum(size[id(c)] for c in children)
+        depth[id(node)] = 1 + max((depth[id(c)] for c in children), default=0)
+        if size[id(node)] > MAX_NODES:
+            return Problem(f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}",
+                           f"the YAML expands to more than {MAX_NODES:,} entries (aliases such as *name "
+                           "repeated within each other); refusing it", E.YAML_SYNTAX)
+        if depth[id(node)] > MAX_DEPTH:
+            return Problem(f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}",
+                           f"the YAML nests more than {MAX_DEPTH} levels deep (themes within themes about "
+                           f"{MAX_DEPTH // 2 - 2} levels down); qualcode reads codebooks up to that depth",
+                           E.YAML_SYNTAX)
+    return None
+
+
 # libyaml when PyYAML was built with it (5x faster on a codebook); its nodes carry the same marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -68,6 +109,9 @@ def _parse(text: str, file: str) -> tuple[Any, _Positions, list[Problem]]:
         loader = _LOADER(text)
         try:
             node = loader.get_single_node()
+            limit = _limits(node, file) if node is not None else None
+            if limit is not None:
+                return None, _Positions(None), [limit]
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

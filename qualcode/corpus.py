@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import digest
 from .codebook import load_codebook
 from .display import short
 from .errors import QualcodeError, did_you_mean
@@ -22,6 +23,10 @@ class Corpus:
     transcripts: list[Transcript]
     files: list[CodingFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # what was read, to make sure a save goes against the same text: transcript id -> (file, hash
+    # of its bytes), and the codebook's hash
+    fingerprints: dict[str, tuple[Path, str]] = field(default_factory=dict, repr=False)
+    codebook_digest: str | None = None
     _index: dict = field(default_factory=dict, repr=False)
 
     def transcript(self, name: str) -> Transcript:
@@ -62,9 +67,53 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None)
     if project.codebook_path is None:
         raise QualcodeError("no codebook found in codebooks/", project.rel(project.root),
                             "Add a codebook such as codebooks/themes.yaml, or set 'codebook:' in qualcode.yaml.")
-    codebook = load_codebook(project.codebook_path, project.rel(project.codebook_path))
+    fingerprints: dict[str, tuple[Path, str]] = {}
     transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
-                                   project.cache_dir)
+                                   project.cache_dir, fingerprints, project.allow_outside_links)
+    # The codebook and the codings are read without a lock (a read-only checkout must work). A
+    # migration that commits meanwhile changes the codebook and leaves a journal while it
+    # replaces files: seeing either, wait for it to finish and read again, never mix old and new.
+    for attempt in range(3):
+        stamp = _codebook_digest(project)
+        try:
+            corpus = _read_coded(project, transcripts)
+        except QualcodeError:
+            if attempt == 2 or not _changing(project, stamp):
+                raise
+            _wait_for_writer(project)
+            continue
+        if not _changing(project, stamp) or attempt == 2:
+            break
+        _wait_for_writer(project)
+    corpus.fingerprints, corpus.codebook_digest = fingerprints, stamp
+    return corpus
+
+
+def _codebook_digest(project: Project) -> str | None:
+    try:
+        return digest(project.codebook_path.read_bytes())
+    except OSError:
+        return None
+
+
+def _changing(project: Project, stamp: str | None) -> bool:
+    from .transaction import pending
+
+    return _codebook_digest(project) != stamp or bool(pending(project.cache_dir))
+
+
+def _wait_for_writer(project: Project) -> None:
+    from .locking import command_name, project_lock
+
+    try:
+        with project_lock(project.root, command_name()):
+            pass
+    except QualcodeError:
+        pass  # cannot lock (a read-only copy): read again all the same
+
+
+def _read_coded(project: Project, transcripts: list[Transcript]) -> Corpus:
+    codebook = load_codebook(project.codebook_path, project.rel(project.codebook_path))
     corpus = Corpus(project, codebook, transcripts)
     corpus.warnings.extend(_group_warnings(codebook, transcripts))
     bodies = {t.id: t.body for t in transcripts}

@@ -7,3 +7,13 @@ def short(text: str, n: int = 70) -> str:
     """White space folded, cut to n characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def as_number(text: str, digits: int = 6) -> int | None:
+    """A small whole number typed at a prompt ('12'), else None. ASCII digits only and a few of
+    them: int() of a pasted 1 MB line of digits, or of '²', raises instead."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+

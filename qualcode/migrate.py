@@ -174,6 +174,19 @@ def plan(project: Project, action: str, **kw) -> Migration:
     return report
 
 
+def run(project: Project, action: str, dry_run: bool = False, **kw) -> Migration:
+    """Plan the change and, unless `dry_run`, commit it; the read, the plan and the commit all under
+    the project lock, so no tag or other migration can slip in between and be undone or lost."""
+    if dry_run:
+        return plan(project, action, **kw)
+    from .locking import command_name, project_lock
+
+    with project_lock(project.root, command_name()):
+        migration = plan(project, action, **kw)
+        commit(project, migration)
+    return migration
+
+
 def commit(project: Project, migration: Migration) -> None:
     from .cache import ensure_cache_dir
 

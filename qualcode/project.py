@@ -15,7 +15,7 @@ from .transcripts.turns import DEFAULT_INTERVIEWERS
 CONFIG_FILE = "qualcode.yaml"
 UNITS = ("sentence", "turn", "paragraph")
 CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous",
-               "spacy_model")
+               "spacy_model", "allow_outside_links")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Project:
     encoding: str | None = None
     anonymous: bool = False
     spacy_model: str | None = None  # an installed trained pipeline for lemmas; None = lookup tables
+    allow_outside_links: bool = False  # read files that symbolic links lead to outside the project
     config: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,15 +81,31 @@ def check_unit(unit: str) -> str:
 
 
 def _recover(root: Path) -> None:
-    """Roll back a codebook change that was interrupted, before anything reads a half-changed project."""
+    """Roll back a codebook change that was interrupted, before anything reads a half-changed
+    project. Under the project lock: a change still being made by a live process holds it, so
+    this waits for that one to finish instead of undoing it."""
     import sys
 
-    from .transaction import recover
+    from .locking import command_name, project_lock
+    from .transaction import pending, recover
 
-    restored = recover(root, root / ".qualcode")
+    try:
+        with project_lock(root, command_name()):
+            restored = recover(root, root / ".qualcode")
+    except QualcodeError:
+        if not pending(root / ".qualcode"):
+            return  # finished meanwhile
+        raise
     if restored:
         sys.stderr.write(f"warning: an interrupted codebook change was rolled back; {len(restored)} file(s) "
                          f"restored as they were: {', '.join(restored[:5])}{' ...' if len(restored) > 5 else ''}\n")
+
+
+def _check_link(path: Path, root: Path, where: str) -> None:
+    if path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(root)):
+        from .transcripts import check_inside
+
+        check_inside(path, root, where)
 
 
 def open_project(path: Path | None = None, unit: str | None = None, encoding: str | None = None) -> Project:
@@ -106,6 +123,7 @@ def open_project(path: Path | None = None, unit: str | None = None, encoding: st
     root = root.resolve()
     if (root / ".qualcode" / "transaction").is_dir():
         _recover(root)
+    _check_link(root / CONFIG_FILE, root, CONFIG_FILE)
     config = _read_config(root / CONFIG_FILE) if (root / CONFIG_FILE).is_file() else {}
     codebook = config.get("codebook")
     codebook_path = root / codebook if codebook else None
@@ -115,6 +133,10 @@ def open_project(path: Path | None = None, unit: str | None = None, encoding: st
             raise QualcodeError("codebooks/ holds several codebooks: " + ", ".join(p.name for p in found),
                                 CONFIG_FILE, "Say which one to use, e.g. 'codebook: codebooks/kcpo.yaml'.")
         codebook_path = found[0] if found else None
+    allow_links = bool(config.get("allow_outside_links", False))
+    if codebook_path is not None and not allow_links:
+        _check_link(codebook_path, root, str(codebook_path.relative_to(root)) if codebook_path.is_relative_to(root)
+                    else str(codebook_path))
     interviewers = config.get("interviewers")
     if isinstance(interviewers, str):
         interviewers = [interviewers]
@@ -129,5 +151,6 @@ def open_project(path: Path | None = None, unit: str | None = None, encoding: st
         encoding=encoding or config.get("encoding"),
         anonymous=bool(config.get("anonymous", False)),
         spacy_model=str(config["spacy_model"]) if config.get("spacy_model") else None,
+        allow_outside_links=allow_links,
         config=config,
     )

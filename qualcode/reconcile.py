@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .analysis.agreement import Unit, coded_by_each
 from .corpus import Corpus
+from .display import as_number
 from .errors import QualcodeError
 from .model import ACCEPTED, Coding
 from .store import check_coder, now
@@ -85,8 +86,9 @@ class Reconciliation:
             self.position += 1
             return "Skipped."
         sets = [u.codes[c] for c in self.coders]
-        if line.isdigit() and 1 <= int(line) <= len(self.coders):
-            chosen = sorted(sets[int(line) - 1])
+        number = as_number(line)
+        if number is not None and 1 <= number <= len(self.coders):
+            chosen = sorted(sets[number - 1])
         elif line == "all":
             chosen = sorted(frozenset().union(*sets))
         elif line == "common":

@@ -36,18 +36,50 @@ def _cache_key(t: Transcript, unit: str) -> str:
     return digest(SEGMENTER_VERSION, unit, _spacy_version(), t.body, turns)
 
 
-def _sentence_starts(bodies: list[str]) -> list[list[int]]:
+CHUNK = 200_000  # characters per spaCy doc: bounded memory, and spaCy's max_length never reached
+
+
+def _pieces(body: str, limit: int) -> list[tuple[int, str]]:
+    """The body cut into docs of at most `limit` characters at paragraph breaks, each piece
+    starting at a paragraph's first character (offset, text). Units never cross a paragraph and
+    the sentencizer's state starts afresh at one, so the units are the same as from one doc. A
+    single paragraph longer than `limit` stays whole."""
+    out, lo, n = [], 0, len(body)
+    while n - lo > limit:
+        cut = body.rfind("\n\n", lo, lo + limit)
+        if cut <= lo:
+            cut = body.find("\n\n", lo + limit)
+            if cut == -1:
+                break
+        end = cut
+        while end < n and body[end].isspace():
+            end += 1
+        if end >= n:
+            break
+        out.append((lo, body[lo:end]))
+        lo = end
+    out.append((lo, body[lo:]))
+    return out
+
+
+def _sentence_starts(bodies: list[str], limit: int | None = None) -> list[list[int]]:
     """Character offsets where the sentencizer starts a sentence, one list per body.
 
-    Each transcript body is one spaCy doc (far cheaper than a doc per paragraph), and the
-    starts are read as arrays rather than by building Span objects."""
+    Each transcript body is one spaCy doc (far cheaper than a doc per paragraph), or a few for a
+    very long one (see _pieces), and the starts are read as arrays rather than by building
+    Span objects."""
     from spacy.attrs import IDX, SENT_START
 
     nlp = sentence_pipeline()
-    out = []
-    for doc in nlp.pipe(bodies, batch_size=32):
+    pieces = [(b, off, text) for b, body in enumerate(bodies) for off, text in _pieces(body, limit or CHUNK)]
+    longest = max((len(text) for _, _, text in pieces), default=0)
+    if longest >= nlp.max_length:  # one paragraph that long: tokenizer and sentencizer need no more
+        nlp.max_length = longest + 1
+    out: list[list[int]] = [[] for _ in bodies]
+    for doc, (b, off, _) in zip(nlp.pipe((text for _, _, text in pieces), batch_size=32), pieces):
         arr = doc.to_array([IDX, SENT_START])
-        out.append(arr[arr[:, 1] == 1, 0].tolist())
+        found = arr[arr[:, 1] == 1, 0]
+        out[b].extend((found + off).tolist() if off else found.tolist())
     return out
 
 

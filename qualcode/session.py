@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .corpus import Corpus
+from .display import as_number, short
 from .model import ACCEPTED, Coding, Segment, Theme, Turn
 from .tagging import apply_theme, save
 
@@ -152,11 +153,12 @@ class CodingSession:
 
     def resolve(self, token: str) -> tuple[Theme | None, str]:
         shown = self.shown_themes()
-        if token.isdigit():
+        number = as_number(token)
+        if number is not None or token.isdigit():
             for n, theme in shown:
-                if n == int(token):
+                if n == number:
                     return theme, ""
-            return None, f"No theme number {token} in the list."
+            return None, f"No theme number {short(token, 12)} in the list."
         needle = token.casefold()
         exact = [t for t in self.corpus.codebook.themes if t.id == needle]
         if exact:

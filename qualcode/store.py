@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import QualcodeError, did_you_mean
-from .model import ACCEPTED, Coding
+from .model import ACCEPTED, SUGGESTED, Coding
 from .storage import atomic_write_text
 
 FIELDS = ("code", "start", "end", "text", "source", "status", "confidence", "codebook_version", "at",
@@ -207,6 +207,7 @@ class CodingFile:
     moved: list[Coding] = field(default_factory=list)
     fuzzy: list[Coding] = field(default_factory=list)  # found again only approximately
     orphaned: list[Coding] = field(default_factory=list)
+    base: list[Coding] = field(default_factory=list)  # as read: what a save merges this process's changes from
 
     @property
     def anchored(self) -> list[Coding]:
@@ -228,7 +229,38 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
             elif state == ORPHANED:
                 cf.orphaned.append(c)
         cf.codings.append(c)
+    cf.base = list(cf.codings)
     return cf
+
+
+def merge(base: list[Coding], mine: list[Coding], disk: list[Coding]) -> list[Coding]:
+    """This process's changes (from `base`, what it read, to `mine`) applied to what is on disk now,
+    so a coding another process saved meanwhile is kept. Where both put a coding on the same span
+    and theme, this one wins, except that a suggestion never displaces another's decision."""
+    from collections import Counter
+
+    before, after = Counter(map(to_json, base)), Counter(map(to_json, mine))
+    removed, wanted = before - after, after - before
+    kept = []
+    for c in disk:
+        j = to_json(c)
+        if removed[j] > 0:
+            removed[j] -= 1
+        else:
+            kept.append(c)
+    theirs = {c.key: c for c in kept}
+    added, replaced = [], set()
+    for c in mine:
+        j = to_json(c)
+        if wanted[j] <= 0:
+            continue
+        wanted[j] -= 1
+        other = theirs.get(c.key)
+        if other is not None and c.status == SUGGESTED and other.status != SUGGESTED:
+            continue
+        replaced.add(c.key)
+        added.append(c)
+    return [c for c in kept if c.key not in replaced] + added
 
 
 def coders(codings_dir: Path) -> list[str]:

@@ -9,7 +9,7 @@ from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
 from .segment import find_segment
-from .store import now, write_codings
+from .store import load_file, merge, now, write_codings
 
 
 @dataclass
@@ -134,7 +134,65 @@ def untag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: l
 
 def save(corpus: Corpus, cf, durable: bool = True) -> None:
     """Write a coder's codings file and make sure the corpus knows it. Bulk writers pass
-    durable=False and sync once at the end."""
-    write_codings(cf.path, cf.codings, durable)
+    durable=False and sync once at the end.
+
+    Under the project lock, the file is read again and this process's changes since it read it
+    are applied to what is there now (store.merge): a coding another process saved meanwhile is
+    never lost. Nothing is saved, with a clear error, if the transcript's text or the codebook
+    changed under this process in a way that would make its codings wrong."""
+    from .locking import command_name, project_lock
+
+    with project_lock(corpus.project.root, command_name()):
+        body = _unchanged_body(corpus, cf)
+        _codes_still_known(corpus, cf)
+        disk = load_file(cf.path, cf.coder, cf.transcript_id, body, corpus.project.rel(cf.path))
+        merged = merge(cf.base, cf.codings, disk.codings)
+        write_codings(cf.path, merged, durable)
+    cf.codings, cf.base = merged, list(merged)
     if all(f is not cf for f in corpus.files):
         corpus.files.append(cf)
+
+
+def _unchanged_body(corpus: Corpus, cf) -> str | None:
+    """The transcript's text, after making sure its file still holds what this process read:
+    offsets and re-anchored quotes are only right against that text."""
+    from .cache import digest
+    from .transcripts import read_stable
+
+    found = corpus.fingerprints.get(cf.transcript_id)
+    t = next((x for x in corpus.transcripts if x.id == cf.transcript_id), None)
+    if found is None or t is None:
+        return t.body if t is not None else None
+    path, stamp = found
+    rel = corpus.project.rel(path)
+    try:
+        now_stamp = digest(read_stable(path, rel))
+    except QualcodeError:
+        now_stamp = None
+    if now_stamp != stamp:
+        raise QualcodeError("the transcript changed (or was being saved) while this command ran; nothing was saved",
+                            rel, "Run the command again: it will read the text as it is now.")
+    return t.body
+
+
+def _codes_still_known(corpus: Corpus, cf) -> None:
+    """A migration may have committed since this process read the codebook (a rename): a coding
+    of a theme that is gone would break the project, so refuse it."""
+    from .cache import digest
+    from .codebook import load_codebook
+
+    path = corpus.project.codebook_path
+    try:
+        stamp = digest(path.read_bytes())
+    except OSError:
+        stamp = None
+    if stamp == corpus.codebook_digest or corpus.codebook_digest is None:
+        return
+    fresh = set(load_codebook(path, corpus.project.rel(path)).ids)
+    # any theme this file's codings name, before or after this change: a rename that moved codings
+    # on disk under this process would otherwise turn its removals into no-ops
+    gone = sorted({c.code for c in [*cf.codings, *cf.base] if c.code not in fresh})
+    if gone:
+        raise QualcodeError(f"the codebook changed while this command ran and no longer has '{gone[0]}' "
+                            "(renamed, merged or split?); nothing was saved", corpus.project.rel(path),
+                            "Run the command again with the theme's new id: qualcode codebook show")

@@ -1,9 +1,11 @@
 """Several files changed all together or not at all (a codebook change and every coder's codings).
 
-A rollback journal in `.qualcode/transaction/`: the new contents are staged as temp files beside
+A rollback journal of its own in `.qualcode/transaction/<id>/`: the new contents are staged as temp files beside
 their targets and the originals copied aside, all flushed to disk, before any target is replaced.
 If the process dies while replacing, the next qualcode command finds the journal and puts every
 original back (`recover`), so a half-done migration is never what a coder sees or commits.
+Commits and recoveries run under the project lock (locking.py): a journal belongs to a live
+process exactly while that process holds the lock, so recovery never undoes a running change.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 from .storage import atomic_write_bytes
@@ -22,7 +25,8 @@ STAGING, REPLACING = "staging", "replacing"
 class Transaction:
     def __init__(self, root: Path, state_dir: Path):
         self.root = root
-        self.dir = state_dir / "transaction"
+        self.state_dir = state_dir
+        self.dir = state_dir / "transaction" / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.changes: dict[Path, bytes | None] = {}  # None deletes the file
 
     def write(self, path: Path, data: bytes | None) -> None:
@@ -44,8 +48,13 @@ class Transaction:
     def commit(self) -> None:
         if not self.changes:
             return
-        if (self.dir / JOURNAL).exists():
-            recover(self.root, self.dir.parent)
+        from .locking import command_name, project_lock
+
+        with project_lock(self.root, command_name()):
+            self._commit()
+
+    def _commit(self) -> None:
+        recover(self.root, self.state_dir)  # one left by a process that died: undone first
         self.dir.mkdir(parents=True, exist_ok=True)
         entries = self._entries()
         self._journal(STAGING, entries)  # from here a crash leaves temps and copies to clean up, targets untouched
@@ -64,16 +73,45 @@ class Transaction:
                 elif target.exists():
                     target.unlink()
         except BaseException:
-            recover(self.root, self.dir.parent)
+            _undo(self.root, self.dir)
             raise
         (self.dir / JOURNAL).unlink()  # the commit point
         shutil.rmtree(self.dir, ignore_errors=True)
+        _tidy(self.state_dir / "transaction")
+
+
+def pending(state_dir: Path) -> list[Path]:
+    """Journals left on disk (by a change in progress, or by one that was interrupted)."""
+    tdir = state_dir / "transaction"
+    if not tdir.is_dir():
+        return []
+    found = [tdir] if (tdir / JOURNAL).is_file() else []  # the single journal of earlier versions
+    return found + sorted(d for d in tdir.iterdir() if d.is_dir() and (d / JOURNAL).is_file())
+
+
+def _tidy(tdir: Path) -> None:
+    try:
+        tdir.rmdir()  # only when empty
+    except OSError:
+        pass
 
 
 def recover(root: Path, state_dir: Path) -> list[str]:
-    """Undo an interrupted transaction, if one was left: every target back as it was. Returns the
-    files restored (empty when there was nothing to undo)."""
+    """Undo every interrupted transaction left: each target back as it was. Returns the files
+    restored (empty when there was nothing to undo). Call it holding the project lock."""
+    restored = []
+    for tdir in pending(state_dir):
+        restored += _undo(root, tdir)
     tdir = state_dir / "transaction"
+    if tdir.is_dir():  # empty leftovers of a crash before the first journal write
+        for d in tdir.iterdir():
+            if d.is_dir() and not (d / JOURNAL).exists():
+                shutil.rmtree(d, ignore_errors=True)
+        _tidy(tdir)
+    return restored
+
+
+def _undo(root: Path, tdir: Path) -> list[str]:
     journal = tdir / JOURNAL
     if not journal.is_file():
         return []
@@ -97,5 +135,9 @@ def recover(root: Path, state_dir: Path) -> list[str]:
             target.unlink()  # a file the transaction created
             restored.append(e["target"])
     journal.unlink()
-    shutil.rmtree(tdir, ignore_errors=True)
+    if tdir.name == "transaction":  # the earlier single-journal layout: its own files only
+        for f in tdir.glob("*.orig"):
+            f.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(tdir, ignore_errors=True)
     return restored

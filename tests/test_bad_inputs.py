@@ -28,6 +28,7 @@ TRANSCRIPTS = {
     "no-cues.vtt": "no vtt cues found",
     "not-webvtt.vtt": "must start with 'WEBVTT'",
     "not-a-zip.docx": "not a Word document",
+    "docx-bomb.docx": "refusing a possible zip bomb",
 }
 CODEBOOKS = {
     "malformed.yaml": "mini.yaml:4:12: E001",
@@ -36,6 +37,8 @@ CODEBOOKS = {
     "not-a-mapping.yaml": "E002",
     "empty.yaml": "codebook file is empty",
     "binary.yaml": "cannot read the codebook as UTF-8",
+    "alias-bomb.yaml": "mini.yaml:8:5: E001 the YAML expands to more than 200,000 entries",
+    "deep-nesting.yaml": "E001 the YAML nests more than 100 levels deep",
 }
 CODINGS = {
     "unknown-code.jsonl": "cps-01.jsonl:1: unknown theme 'resource-barrier' (did you mean 'resource-barriers'?)",
@@ -123,6 +126,8 @@ EXCHANGE = {
     "billion-laughs.qdc": "declares a DTD",
     "truncated.qdc": "truncated.qdc:4: the XML cannot be read",
     "bad-selection.qde": "bad-selection.qde:4: 'not-a-guid' in PlainTextSelection@guid is not a GUID",
+    "duplicate-guid.qdc": "duplicate-guid.qdc:6: two Codes share the GUID 00000000-0000-4000-8000-000000000001",
+    "bad-crc.qdpx": "the archive is damaged and cannot be read",
 }
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from ..corpus import Corpus
 from ..errors import QualcodeError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding
-from ..store import CodingFile, now, write_codings
+from ..store import CodingFile, now
+from ..tagging import save
 
 ORDERS = ("uncertain", "confident", "document")
 
@@ -59,14 +60,14 @@ def decide(corpus: Corpus, coder: str, item: Item, status: str, code: str | None
         f.codings = [c for c in f.codings if c.key != key]
         f.codings.append(replace(item.coding, code=code, status=ACCEPTED, source="manual", at=now(),
                                  extra={"decided": how, "instead_of": item.coding.code}))
-    write_codings(f.path, f.codings)
+    save(corpus, f)
     return before
 
 
 def restore(corpus: Corpus, coder: str, transcript_id: str, codings: list[Coding]) -> None:
     f = _file(corpus, coder, transcript_id)
     f.codings = codings
-    write_codings(f.path, f.codings)
+    save(corpus, f)
 
 
 def bulk_accept(corpus: Corpus, coder: str, threshold: float, dry_run: bool = False, code: str | None = None,

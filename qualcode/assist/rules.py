@@ -200,6 +200,9 @@ class Rules:
         seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
         texts = [SEPARATOR.join(segments[i].text for i in members) for members in by_transcript.values()]
         tokenize = self.nlp.pipe if self.needs_lemmas else self.nlp.tokenizer.pipe
+        longest = max(map(len, texts), default=0)
+        if longest >= self.nlp.max_length:  # a day-long focus group; no parser or NER runs here
+            self.nlp.max_length = longest + 1
         # Matches are assembled as arrays: a keyword corpus has ~2 matches per segment, mostly
         # repeats of a rule already seen there, and a Python loop over them cost more than matching.
         matches, counts, token_arrays, first_seg = [], [], [], 0

@@ -38,6 +38,22 @@ def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ):
     ctx.obj = State(project=project, debug=debug, encoding=encoding)
+    _log_to_stderr()
+
+
+def _log_to_stderr() -> None:
+    """The library logs what a person waiting should know (e.g. who holds the project lock)."""
+    import logging
+
+    class Stderr(logging.StreamHandler):
+        stream = property(lambda self: sys.stderr, lambda self, value: None)  # looked up each time
+
+    logger = logging.getLogger("qualcode")
+    if not any(type(h).__name__ == "Stderr" for h in logger.handlers):
+        handler = Stderr()
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 from . import (  # noqa: E402, F401  (register commands)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Group, ProjectOpt, console, corpus_for, state
+from .common import ForceOpt, Group, ProjectOpt, console, corpus_for, state
 
 app = typer.Typer(cls=Group, help="Check and browse the codebook.", no_args_is_help=True)
 
@@ -80,13 +80,15 @@ def show(
 
 @app.command()
 def schema(
+    ctx: typer.Context,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write it to this file.", dir_okay=False)] = None,
+    force: ForceOpt = False,
 ):
     """A JSON Schema of the codebook, for editors (yaml-language-server) to validate and autocomplete it."""
     from ..codebook import json_schema
     from .common import emit
 
-    emit(json.dumps(json_schema(), indent=2) + "\n", out)
+    emit(json.dumps(json_schema(), indent=2) + "\n", out, ctx)
 
 
 @app.command("diff")
@@ -145,13 +147,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the change as JSON.
 
 
 def _migrate(ctx: typer.Context, project: Optional[Path], dry_run: bool, as_json: bool, action: str, **kw) -> None:
-    from ..migrate import commit, plan
+    from ..migrate import run
     from ..project import open_project
 
     p = open_project(project or state(ctx).project)
-    m = plan(p, action, **kw)
-    if not dry_run:
-        commit(p, m)
+    m = run(p, action, dry_run, **kw)
     if as_json:
         typer.echo(json.dumps({**m.to_dict(p), "dry_run": dry_run}, indent=2, ensure_ascii=False))
         return

@@ -18,6 +18,7 @@ ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-P", help="Pro
 CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that qualcode did not write (or that was changed since).")]
 
 
 @dataclass
@@ -108,28 +109,43 @@ def show(corpus, render) -> None:
 BINARY = ("xlsx", "docx")
 
 
-def emit_bytes(data: bytes, out: Path) -> None:
+def _out_project(ctx: typer.Context | None):
+    """The project the running command works on, for the --out rules (outputs.py); None outside one."""
+    from ..project import Project, find_root, open_project
+
+    given = ctx and (ctx.params.get("project") or state(ctx).project)
+    try:
+        return open_project(given or None)
+    except QualcodeError:
+        root = given.resolve() if given else find_root(Path.cwd())
+        if root is None:
+            return None
+        return Project(root=root.resolve(), codebook_path=None, transcripts_dir=root / "transcripts",
+                       codings_dir=root / "codings")
+
+
+def emit_bytes(data: bytes, out: Path, ctx: typer.Context | None = None) -> None:
+    """Write the file atomically, after the --out rules (outputs.py: never into project data, never
+    over a file qualcode did not write unless the command's --force), and say where it went."""
+    from ..outputs import check_out, remember
     from ..storage import atomic_write_bytes
 
+    project = _out_project(ctx)
+    target = check_out(out, project, bool(ctx and ctx.params.get("force")))
     try:
-        atomic_write_bytes(out, data)
+        atomic_write_bytes(target, data)
     except OSError as exc:
         raise QualcodeError(f"cannot write the file: {exc.strerror}", str(out))
+    remember(target, data, project)
     console(stderr=True).print(f"Wrote {out}", markup=False)
 
 
-def emit(text: str, out: Path | None) -> None:
-    """Print, or write the file atomically and say where it went."""
+def emit(text: str, out: Path | None, ctx: typer.Context | None = None) -> None:
+    """Print, or write the file (see emit_bytes)."""
     if out is None:
         sys.stdout.write(text)
         return
-    from ..storage import atomic_write_text
-
-    try:
-        atomic_write_text(out, text)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write the file: {exc.strerror}", str(out))
-    console(stderr=True).print(f"Wrote {out}", markup=False)
+    emit_bytes(text.encode("utf-8"), out, ctx)
 
 
 class Group(TyperGroup):

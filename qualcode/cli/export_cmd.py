@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Group, ProjectOpt, console, corpus_for
+from .common import ForceOpt, Group, ProjectOpt, console, corpus_for
 
 app = typer.Typer(cls=Group, help="Write the project in an exchange format other tools read.", no_args_is_help=True)
 
@@ -16,6 +16,7 @@ app = typer.Typer(cls=Group, help="Write the project in an exchange format other
 def qdpx(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The .qdpx file to write.", dir_okay=False)],
+    force: ForceOpt = False,
     coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c", help="Only this coder's codings (repeat for more; default: every coder).")] = None,
     project: ProjectOpt = None,
 ):
@@ -36,7 +37,7 @@ def qdpx(
                             hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
     p = corpus.project
     xml, files, report = project_xml(corpus, coders, read_codebook_text(p.codebook_path, p.rel(p.codebook_path)))
-    emit_bytes(qdpx_bytes(xml, files), out)
+    emit_bytes(qdpx_bytes(xml, files), out, ctx)
     o = console(stderr=True)
     o.print(f"{report.sources} transcripts, {report.codings} codings by {', '.join(coders) or 'nobody'}, "
             f"{report.notes} memos, {len(corpus.codebook.themes)} codes", markup=False)
@@ -50,6 +51,7 @@ def qdpx(
 def qdc(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The .qdc file to write.", dir_okay=False)],
+    force: ForceOpt = False,
     project: ProjectOpt = None,
 ):
     """The codebook alone as a REFI-QDA .qdc: the theme tree with labels, descriptions (include and
@@ -64,5 +66,5 @@ def qdc(
     if p.codebook_path is None:
         raise QualcodeError("the project has no codebook to export")
     codebook = load_codebook(p.codebook_path, p.rel(p.codebook_path))
-    emit_bytes(codebook_xml(codebook), out)
+    emit_bytes(codebook_xml(codebook), out, ctx)
     console(stderr=True).print(f"{len(codebook.themes)} codes", markup=False)

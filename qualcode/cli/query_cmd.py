@@ -12,6 +12,7 @@ from rich.markup import escape
 from . import app
 from .common import (
     CoderOpt,
+    ForceOpt,
     OutOpt,
     ProjectOpt,
     corpus_for,
@@ -36,6 +37,7 @@ def matrix(
     coder: CoderOpt = None,
     fmt: FormatOpt = None,
     out: OutOpt = None,
+    force: ForceOpt = False,
     project: ProjectOpt = None,
 ):
     """Theme x stakeholder group (a matrix coding query), theme x participant (0/1), or theme co-occurrence."""
@@ -49,15 +51,15 @@ def matrix(
     if fmt == "html":
         from ..export.html import matrix_html
 
-        emit(matrix_html(m, lambda t: scrubbed(corpus, t)), out)
+        emit(matrix_html(m, lambda t: scrubbed(corpus, t)), out, ctx)
         return
     if fmt in ("xlsx", "docx"):
         from ..export.office import matrix_docx, matrix_xlsx
 
-        emit_bytes((matrix_xlsx if fmt == "xlsx" else matrix_docx)(m, lambda t: scrubbed(corpus, t)), out)
+        emit_bytes((matrix_xlsx if fmt == "xlsx" else matrix_docx)(m, lambda t: scrubbed(corpus, t)), out, ctx)
         return
     if fmt != "table":
-        emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m)), out)
+        emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m)), out, ctx)
         return
     from rich.table import Table
     from rich.text import Text
@@ -153,6 +155,7 @@ def saturation(
     coder: CoderOpt = None,
     fmt: FormatOpt = None,
     out: OutOpt = None,
+    force: ForceOpt = False,
     project: ProjectOpt = None,
 ):
     """After each further interview, how many new themes appeared: evidence for (or against) saturation."""
@@ -166,18 +169,18 @@ def saturation(
     rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
              str(s.cumulative), ", ".join(s.new)] for s in sat.steps]
     if fmt == "json":
-        emit(scrubbed(corpus, json.dumps(sat.to_dict(), ensure_ascii=False, indent=2) + "\n"), out)
+        emit(scrubbed(corpus, json.dumps(sat.to_dict(), ensure_ascii=False, indent=2) + "\n"), out, ctx)
     elif fmt == "csv":
         import csv
         import io
 
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
-        emit(scrubbed(corpus, buffer.getvalue()), out)
+        emit(scrubbed(corpus, buffer.getvalue()), out, ctx)
     elif fmt == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
-        emit(scrubbed(corpus, "\n".join(lines) + "\n"), out)
+        emit(scrubbed(corpus, "\n".join(lines) + "\n"), out, ctx)
     else:
         from rich.table import Table
         from rich.text import Text
@@ -196,6 +199,7 @@ def plot(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="heatmap, prevalence or saturation.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The figure: .png or .svg.", dir_okay=False)],
+    force: ForceOpt = False,
     count: Annotated[str, typer.Option("--count", help="For heatmap and prevalence: participants, segments or transcripts.")] = "participants",
     order: Annotated[str, typer.Option("--order", help="For saturation: date or name.")] = "date",
     coder: CoderOpt = None,
@@ -222,4 +226,4 @@ def plot(
     else:
         m = run_matrix(corpus, count=count, coder=coder)
         data = (plots.heatmap if kind == "heatmap" else plots.prevalence)(m, fmt, scrub)
-    emit_bytes(data, out)
+    emit_bytes(data, out, ctx)

@@ -10,6 +10,7 @@ import typer
 from . import app
 from .common import (
     CoderOpt,
+    ForceOpt,
     OutOpt,
     ProjectOpt,
     UnitOpt,
@@ -81,6 +82,7 @@ def summary(
     quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx, docx or html (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
+    force: ForceOpt = False,
     project: ProjectOpt = None,
 ):
     """Key themes by stakeholder group, with counts and indicative quotes attributed by role."""
@@ -99,18 +101,18 @@ def summary(
         m = matrix(corpus, coder=coder)
         scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
         if fmt == "xlsx":
-            emit_bytes(summary_xlsx(s, m, scrub), out)
+            emit_bytes(summary_xlsx(s, m, scrub), out, ctx)
             return
         figures = report_figures(corpus, m, coder, "svg" if fmt == "html" else "png", scrub, heatmap=fmt == "docx")
         if fmt == "html":
-            emit(summary_html(s, m, scrub, figures), out)
+            emit(summary_html(s, m, scrub, figures), out, ctx)
         else:
-            emit_bytes(summary_docx(s, m, scrub, figures), out)
+            emit_bytes(summary_docx(s, m, scrub, figures), out, ctx)
         return
     if fmt == "table":
         show(corpus, lambda out: _table(s, out))
         return
-    emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s)), out)
+    emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](s)), out, ctx)
 
 
 def report_figures(corpus, m, coder, fmt: str, scrub, heatmap: bool) -> list[tuple[str, bytes]]:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from .common import OutOpt, ProjectOpt, corpus_for, emit, pick_format, show, warn
+from .common import ForceOpt, OutOpt, ProjectOpt, corpus_for, emit, pick_format, show, warn
 
 MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
                                                          show_default=False)]
@@ -33,6 +33,7 @@ def agreement(
     min_alpha: Annotated[Optional[float], typer.Option("--min-alpha", help="Exit 1 when a pooled alpha is below this.")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv or json.")] = None,
     out: OutOpt = None,
+    force: ForceOpt = False,
     project: ProjectOpt = None,
 ):
     """Percent agreement, Cohen's kappa and Krippendorff's alpha per theme and pooled."""
@@ -49,7 +50,7 @@ def agreement(
     warn(corpus.warnings)
     result = run_agreement(corpus, names or None, unit, themes, by == "group")
     if fmt == "json":
-        emit(json.dumps(result.to_dict(), indent=2) + "\n", out)
+        emit(json.dumps(result.to_dict(), indent=2) + "\n", out, ctx)
     elif fmt == "csv":
         import csv
         import io
@@ -62,7 +63,7 @@ def agreement(
             for f in figs:
                 w.writerow([group, f.theme, f.units, *(f.positives[c] for c in result.coders), f.percent_agreement,
                             "" if f.kappa is None else f.kappa, "" if f.alpha is None else f.alpha, f.warning or ""])
-        emit(buffer.getvalue(), out)
+        emit(buffer.getvalue(), out, ctx)
     else:
         show(corpus, lambda o: _tables(o, result))
     failed = [f"{group}: {name} {value} < {limit}" for group, figs in result.groups.items() for f in figs

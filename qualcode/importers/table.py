@@ -74,6 +74,9 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl  # imported here: only this command reads Excel
 
+        from ..archives import check_office
+
+        check_office(path, where)  # openpyxl inflates whatever it is given
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises assorted errors on damaged or non-Excel files
@@ -163,6 +166,16 @@ def _group_id(value: str) -> str:
 def import_table(project: Project, table: Table, text: str, id_col: str | None = None, attrs: list[str] = (),
                  group: str | None = None, codes: list[str] = (), coder: str | None = None,
                  prefix: str | None = None, force: bool = False) -> TableImport:
+    """Writes transcripts (and codings) into the project under its lock (locking.py)."""
+    from ..locking import command_name, project_lock
+
+    with project_lock(project.root, command_name()):
+        return _import_table(project, table, text, id_col, attrs, group, codes, coder, prefix, force)
+
+
+def _import_table(project: Project, table: Table, text: str, id_col: str | None, attrs: list[str],
+                  group: str | None, codes: list[str], coder: str | None, prefix: str | None,
+                  force: bool) -> TableImport:
     text_col = _column(table, text, "--text")
     id_col = _column(table, id_col, "--id") if id_col else None
     attr_cols = [_column(table, a, "--attr") for a in attrs]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QualcodeError
-from .read import read_document
+from .read import DuplicateGuid, read_document
 from .safe import open_package, parse_xml
-from .to_project import ImportReport, Planned, plan, slug
+from .to_project import ImportReport, Names, Planned, plan, slug
 
 
 @dataclass
@@ -28,6 +28,8 @@ def load(path: Path, lenient: bool):
     root = parse_xml(pkg.qde, where)
     try:
         doc = read_document(root, where)
+    except DuplicateGuid as exc:
+        raise QualcodeError(str(exc), exc.where, "Export the project again from its tool; nothing was written.")
     except ValueError as exc:
         raise QualcodeError(str(exc), where, "Is this a REFI-QDA export (.qdpx, .qdc)?")
     if doc.problems and not lenient:
@@ -59,17 +61,13 @@ def _merge_codebook(project, planned: Planned) -> tuple[bytes | None, dict[str, 
     by_label = {t.label.casefold(): t.id for t in current.themes}
     ids: dict[str, str] = {}
     added: list[str] = []
-    taken = set(current.ids)
+    taken = Names(current.ids)
     for t in planned.codebook.themes:
         match = t.id if t.id in taken and t.id not in added else by_label.get(t.label.casefold())
         if match:
             ids[t.id] = match
             continue
-        new_id = t.id
-        n = 2
-        while new_id in taken:
-            new_id, n = f"{t.id}-{n}", n + 1
-        taken.add(new_id)
+        new_id = taken.unique(t.id)
         ids[t.id] = new_id
         node = CommentedMap([("id", new_id), ("label", t.label)])
         if t.description:
@@ -93,6 +91,17 @@ def _merge_codebook(project, planned: Planned) -> tuple[bytes | None, dict[str, 
 
 def import_file(path: Path, out: Path | None = None, into=None, coder: str = "imported", group_variable: str | None = None,
                 lenient: bool = False, force: bool = False, dry_run: bool = False) -> Imported:
+    """Into an existing project, the read, plan and write all run under its lock (locking.py)."""
+    if into is None or dry_run:
+        return _import_file(path, out, into, coder, group_variable, lenient, force, dry_run)
+    from ..locking import command_name, project_lock
+
+    with project_lock(into.root, command_name()):
+        return _import_file(path, out, into, coder, group_variable, lenient, force, dry_run)
+
+
+def _import_file(path: Path, out: Path | None, into, coder: str, group_variable: str | None,
+                 lenient: bool, force: bool, dry_run: bool) -> Imported:
     from ..cache import ensure_cache_dir
     from ..transaction import Transaction
 

@@ -88,6 +88,9 @@ def docx_text(data: bytes | None) -> str | None:
 
     if data is None:
         return None
+    from ..archives import check_office
+
+    check_office(data, "a source's Word text in the archive")  # a bomb is refused, not inflated
     try:
         from docx import Document
 

@@ -212,6 +212,27 @@ def _int(value: str | None) -> int:
         return -1
 
 
+def _duplicate_guids(doc: RefiDocument, where: str) -> None:
+    """Two codes (or two sources) with one GUID would silently pool their codings under one of
+    them: an error naming both lines, lenient or not."""
+    for kind, items in (("Code", doc.codes), ("source", doc.sources)):
+        first: dict[str, object] = {}
+        for item in items:
+            if not item.guid:
+                continue
+            if item.guid in first:
+                raise DuplicateGuid(f"two {kind}s share the GUID {item.guid}: '{first[item.guid].name}' "
+                                    f"(line {first[item.guid].line}) and '{item.name}' (line {item.line}); "
+                                    f"their codings cannot be told apart", f"{where}:{item.line}")
+            first[item.guid] = item
+
+
+class DuplicateGuid(ValueError):
+    def __init__(self, message: str, where: str):
+        super().__init__(message)
+        self.where = where
+
+
 def read_document(root, where: str) -> RefiDocument:
     kind = _local(root)
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
@@ -226,24 +247,33 @@ def read_document(root, where: str) -> RefiDocument:
         doc.problems.append(f"{where}:{root.sourceline}: <Project> has no 'name'")
     _check(root, where, doc)
 
-    def codes(el, parent):
-        for c in _children(el, "Code"):
+    def codes(top):
+        """The code tree in document order, parents first, walked without recursion."""
+        from ..codebook import MAX_THEME_DEPTH
+
+        stack = [(c, None, 1) for c in reversed(_children(top, "Code"))]
+        while stack:
+            c, parent, depth = stack.pop()
+            if depth > MAX_THEME_DEPTH:
+                raise ValueError(f"codes nest more than {MAX_THEME_DEPTH} levels deep (line {c.sourceline}); "
+                                 "a qualcode codebook holds at most that many levels")
             code = Code(norm_guid(c.get("guid")), (c.get("name") or "").strip(), c.get("isCodable") in ("true", "1", None),
                         c.get("color"), _text(c, "Description"), parent,
                         [norm_guid(n.get("targetGUID")) for n in _children(c, "NoteRef")], c.sourceline)
             doc.codes.append(code)
-            codes(c, code.guid)
+            stack.extend((child, code.guid, depth + 1) for child in reversed(_children(c, "Code")))
 
     books = [root] if kind == "CodeBook" else _children(root, "CodeBook")
     for book in books:
         for codes_el in _children(book, "Codes"):
-            codes(codes_el, None)
+            codes(codes_el)
         for sets in _children(book, "Sets") if kind == "CodeBook" else []:
             for s in _children(sets, "Set"):
                 # in a codebook, members are MemberCode@guid; some tools write @targetGUID as in a project
                 members = [norm_guid(m.get("guid") or m.get("targetGUID")) for m in _children(s, "MemberCode")]
                 doc.sets.append((norm_guid(s.get("guid")), s.get("name") or "", [], members))
     if kind == "CodeBook":
+        _duplicate_guids(doc, where)
         return doc
 
     for users in _children(root, "Users"):
@@ -288,5 +318,6 @@ def read_document(root, where: str) -> RefiDocument:
                              [norm_guid(m.get("targetGUID")) for m in _children(s, "MemberSource")],
                              [norm_guid(m.get("targetGUID") or m.get("guid")) for m in _children(s, "MemberCode")]))
     doc.project_notes = [norm_guid(n.get("targetGUID")) for n in _children(root, "NoteRef")]
+    _duplicate_guids(doc, where)
     doc.description = _text(root, "Description")
     return doc

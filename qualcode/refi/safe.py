@@ -14,10 +14,7 @@ from pathlib import Path
 
 from ..errors import QualcodeError
 
-MAX_FILES = 20_000
-MAX_TOTAL = 2 * 1024**3  # 2 GiB inflated, the spec's per-file limit, for the whole archive
-MAX_RATIO = 200  # a text file rarely compresses better than 1:20; 1:200 is a bomb
-CHUNK = 1 << 20
+from ..archives import MAX_FILES, MAX_TOTAL, open_zip, read_member
 
 
 def _unsafe_name(name: str) -> bool:
@@ -52,16 +49,7 @@ class Package:
 
 
 def _read(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, budget: list[int]) -> bytes:
-    limit = min(budget[0], max(info.compress_size, 1) * MAX_RATIO + CHUNK)
-    out = bytearray()
-    with z.open(info) as f:
-        while chunk := f.read(CHUNK):
-            out += chunk
-            if len(out) > limit:
-                raise QualcodeError(f"'{info.filename}' inflates to more than {limit:,} bytes: refusing a possible "
-                                    "zip bomb", str(path), "If the file is genuine, unzip it yourself and check it.")
-    budget[0] -= len(out)
-    return bytes(out)
+    return read_member(z, info, str(path), budget)
 
 
 def open_package(path: Path) -> Package:
@@ -71,10 +59,7 @@ def open_package(path: Path) -> Package:
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith(b"PK"):
-        try:
-            z = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
-            raise QualcodeError(f"not a readable zip archive ({exc})", str(path), "Export the project again from its tool.")
+        z = open_zip(path, str(path))
         infos = z.infolist()
         if len(infos) > MAX_FILES:
             raise QualcodeError(f"the archive holds {len(infos):,} entries (more than {MAX_FILES:,})", str(path))

@@ -46,12 +46,31 @@ def slug(text: str, fallback: str = "code") -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or fallback
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}-{n}", n + 1
-    taken.add(name)
-    return name
+class Names:
+    """Names handed out so far. A free name for a base ('new-code', then 'new-code-2', ...) in
+    amortised constant time: the next suffix to try is remembered per base, so 100,000 codes all
+    called "New code" take no longer than 100,000 different names."""
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+        self.next: dict[str, int] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.taken
+
+    def add(self, name: str) -> None:
+        self.taken.add(name)
+
+    def unique(self, base: str) -> str:
+        name = base
+        if name in self.taken:
+            n = self.next.get(base, 2)
+            while f"{base}-{n}" in self.taken:
+                n += 1
+            self.next[base] = n + 1
+            name = f"{base}-{n}"
+        self.taken.add(name)
+        return name
 
 
 # --- the conversion ---------------------------------------------------------------------------
@@ -95,13 +114,13 @@ def coder_names(users: dict[str, str]) -> dict[str, str]:
     """A coder name (a folder under codings/) for each user: their name made safe, unique, and
     never empty (a name in another script becomes user-<guid>), so two people never merge."""
     out: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = Names()
     for guid, name in users.items():
         ascii_ = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
         candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_).strip("-.")
         if not CODER.match(candidate or ""):
             candidate = f"user-{guid[:8]}"
-        out[guid] = _unique(candidate, taken)
+        out[guid] = taken.unique(candidate)
     return out
 
 
@@ -116,7 +135,7 @@ def _theme_tree(doc: RefiDocument, hint: Codebook | None, report: ImportReport) 
     qualcode export's codebook note where its GUID matches, else from the name (a duplicate
     name gets its parent's id in front)."""
     by_hint = {theme_guid(t.id): t for t in hint.themes} if hint else {}
-    taken: set[str] = set()
+    taken = Names()
     theme_of: dict[str, str] = {}
     themes: list[dict] = []
     nodes: dict[str, dict] = {}
@@ -128,9 +147,9 @@ def _theme_tree(doc: RefiDocument, hint: Codebook | None, report: ImportReport) 
             taken.add(tid)
         else:
             base = slug(code.name)
-            tid = _unique(base if base not in taken or not parent_id else f"{parent_id}-{base}"[:80].strip("-"), taken)
+            tid = taken.unique(base if base not in taken or not parent_id else f"{parent_id}-{base}"[:80].strip("-"))
             if not THEME_ID.match(tid):
-                tid = _unique("code", taken)
+                tid = taken.unique("code")
         theme_of[code.guid] = tid
         description, include, exclude = unfold_description(code.description)
         node = {"id": tid, "label": code.name or tid}
@@ -213,7 +232,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     coders = coder_names(doc.users)
     files: dict[str, bytes] = {}
     missing: dict[str, str] = {}  # memos whose text cannot be found, reported once each
-    used_ids: set[str] = set()
+    used_ids = Names(existing)
     codings: dict[tuple[str, str], dict[tuple, Coding]] = {}
     memos: dict[str, list[str]] = {}
     source_memos: dict[str, list[str]] = {}
@@ -256,8 +275,7 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             continue
         base = src.name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", src.name or "") else slug(src.name, "source")
         same = by_text.get(pos.body)
-        tid = same or _unique(base, used_ids | existing.keys())
-        used_ids.add(tid)
+        tid = same or used_ids.unique(base)
         if not same and base in existing:
             report.notes.append(f"{src.name}: the project has a transcript '{base}' with other text; imported as '{tid}'")
         unit, verified, named = choose_unit(src, pos, doc.origin)

@@ -138,15 +138,65 @@ def _from_cache(entry: list, data: bytes, rel: str, encoding: str | None) -> Tra
 
 
 def load_transcripts(folder: Path, root: Path | None = None, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
-                     encoding: str | None = None, cache_dir: Path | None = None) -> list[Transcript]:
+                     encoding: str | None = None, cache_dir: Path | None = None,
+                     fingerprints: dict[str, tuple[Path, str]] | None = None,
+                     allow_outside: bool = False) -> list[Transcript]:
     """Every transcript in the folder. With `cache_dir`, a file whose bytes (and participants file
-    and settings) are unchanged is taken from the cache instead of being parsed again."""
+    and settings) are unchanged is taken from the cache instead of being parsed again.
+    `fingerprints`, when given, is filled with each transcript's file and a hash of the bytes it
+    was read from, so a writer can make sure it saves against the text that is on disk.
+    A file that is (or sits behind) a symbolic link leading out of `root` is refused unless
+    `allow_outside`."""
     with paused_gc(long_lived=True):
-        return _load_transcripts(folder, root, interviewers, encoding, cache_dir)
+        return _load_transcripts(folder, root, interviewers, encoding, cache_dir, fingerprints, allow_outside)
+
+
+SETTLE = 0.02  # seconds: a file modified more recently than this may still be being written
+
+
+def read_stable(path: Path, where: str, tries: int = 5) -> bytes:
+    """The file's bytes as one consistent snapshot: its size and modification time must be the
+    same before and after the read (an editor saving it meanwhile changes them), and a file
+    modified a moment ago must stay unchanged a moment longer; else read again, then refuse."""
+    import time
+
+    for attempt in range(tries):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+            after = path.stat()
+            if time.time_ns() - after.st_mtime_ns < SETTLE * 1e9:
+                time.sleep(SETTLE)
+                settled = path.stat()
+            else:
+                settled = after
+        except OSError as exc:
+            raise QualcodeError(f"cannot read the file: {exc.strerror}", where)
+        stamps = {(s.st_size, s.st_mtime_ns) for s in (before, after, settled)}
+        if len(stamps) == 1 and len(data) == after.st_size:
+            return data
+        time.sleep(SETTLE * (attempt + 1))
+    raise QualcodeError("the file kept changing while it was read (is it being saved or synced?)", where,
+                        "Wait until it is saved, then run the command again. Nothing was changed.")
+
+
+def check_inside(path: Path, root: Path | None, where: str, allow_outside: bool = False) -> None:
+    """Refuse a project file that is a symbolic link (or under one) leading outside the project:
+    `ln -s /etc/passwd transcripts/notes.txt` must not be read, shown or exported unasked."""
+    if root is None or allow_outside:
+        return
+    real = path.resolve()
+    try:
+        real.relative_to(root.resolve())
+    except ValueError:
+        raise QualcodeError(f"this is a link to a file outside the project ({real})", where,
+                            "Copy the file into the project instead, or set 'allow_outside_links: true' in "
+                            "qualcode.yaml if the link is meant.")
 
 
 def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[str], encoding: str | None,
-                      cache_dir: Path | None) -> list[Transcript]:
+                      cache_dir: Path | None, fingerprints: dict | None = None,
+                      allow_outside: bool = False) -> list[Transcript]:
     participants = load_participants(folder, encoding)
     interviewers = tuple(interviewers)
     context = digest(READER_VERSION, repr(interviewers), encoding or "",
@@ -156,8 +206,11 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
     seen: dict[str, str] = {}
     for path in transcript_files(folder):
         rel = str(path.relative_to(root)) if root else str(path)
-        data = path.read_bytes()
+        if path.is_symlink() or root is not None and not allow_outside and _linked(path, folder):
+            check_inside(path, root, rel, allow_outside)
+        data = read_stable(path, rel)
         key = digest(context, rel, data)
+
         cached = pack.get(key)
         t = _from_cache(cached, data, rel, encoding) if cached is not None else None
         if t is None:
@@ -167,9 +220,21 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
             raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
                                 "Give each transcript a unique 'id' in its front matter or participants file.")
         seen[t.id] = rel
+        if fingerprints is not None:
+            fingerprints[t.id] = (path, digest(data))
         out.append(t)
     pack.save()
     return out
+
+
+def _linked(path: Path, folder: Path) -> bool:
+    """Is any folder between `folder` and the file a symbolic link? (rarely: checked cheaply)"""
+    parent = path.parent
+    while parent != folder and parent != parent.parent:
+        if parent.is_symlink():
+            return True
+        parent = parent.parent
+    return folder.is_symlink()
 
 
 def find_transcript(transcripts: list[Transcript], name: str) -> Transcript:

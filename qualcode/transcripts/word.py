@@ -13,6 +13,9 @@ def docx_text(path: Path, where: str) -> str:
     if not zipfile.is_zipfile(path):
         raise QualcodeError("this .docx file is not a Word document (not a zip archive)", where,
                             "Re-save it from Word as .docx, or as plain text (.txt).")
+    from ..archives import check_office
+
+    check_office(path, where)  # python-docx inflates whatever it is given: a 2 MB file can hold 2 GB
     import docx  # python-docx; imported here so other commands start fast
 
     try:
