@@ -144,6 +144,11 @@ def test_links_out_of_the_project_are_refused_unless_allowed(mini, tmp_path):
     r = run("status", project=mini)
     assert r.exit_code == 2 and "also used by" in r.output  # read (same id twice), not refused as a link
     (mini / "transcripts" / "copy.md").unlink()
+    (mini / "memos").mkdir()
+    (mini / "memos" / "notes.md").symlink_to(outside)
+    r = run("export", "qdpx", str(tmp_path / "all.qdpx"), project=mini)
+    assert r.exit_code == 2 and "memos/notes.md: this is a link to a file outside the project" in r.output
+    assert not (tmp_path / "all.qdpx").exists()
     shutil.move(mini / "codebooks" / "mini.yaml", tmp_path / "mini.yaml")
     (mini / "codebooks" / "mini.yaml").symlink_to(tmp_path / "mini.yaml")
     r = run("status", project=mini)

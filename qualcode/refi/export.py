@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 
 from ..corpus import Corpus
+from ..errors import QualcodeError
 from ..model import Codebook, Theme
 
 NAMESPACE = uuid.UUID("6f1c1d2e-8b0a-5c7e-9a43-7171636f6465")  # qualcode's own uuid5 namespace
@@ -153,7 +154,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
             if c.status == "accepted":
                 accepted.setdefault(f.transcript_id, []).append((f.coder, c))
     memos_dir = corpus.project.root / "memos"
-    memo_files = {p.stem: p.read_text(encoding="utf-8") for p in sorted(memos_dir.glob("*.md"))} if memos_dir.is_dir() else {}
+    memo_files = {p.stem: _memo(p, corpus.project) for p in sorted(memos_dir.glob("*.md"))} if memos_dir.is_dir() else {}
     sources = _el(root, "Sources") if transcripts else None
     for t in transcripts:
         sid = guid("source", t.id)
@@ -247,3 +248,15 @@ def qdpx_bytes(xml: bytes, files: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
     return out.getvalue()
+
+
+def _memo(path, project) -> str:
+    """A memo's text; a link out of the project is refused as transcripts are (never packed unasked)."""
+    from ..transcripts import check_inside
+
+    check_inside(path, project.root, project.rel(path), project.allow_outside_links)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QualcodeError("cannot read the memo as UTF-8", project.rel(path), "Save it as UTF-8.")
+
