@@ -158,3 +158,19 @@ def test_two_coders_on_branches_merge_in_git_without_conflict(mini):
     assert merged.returncode == 0, merged.stdout + merged.stderr  # no conflict
     figs = json.loads(run("agreement", "--coders", "ann", "bob", "--format", "json", project=mini).stdout)
     assert figs["transcripts"] == ["cps-01"]
+
+
+def test_reconcile_by_labels_shows_context_and_remembers_no_code(coded):
+    r = run("reconcile", "--coders", "ann", "bob", "--into", "team",
+            input="= Court procedure, Resource barriers\n= Court procedure\nnone\nq\n", project=coded)
+    assert r.exit_code == 0, r.output
+    assert "1 ann: Court procedure" in r.output and "2 bob: no code" in r.output  # labels, not ids
+    assert "Hearings are often adjourned.\nPriya: Court time is scarce" in r.output  # the turn so far, as context
+    assert "Consensus: Court procedure, Resource barriers." in r.output
+    rows = {json.loads(x)["id"]: sorted(c["code"] for c in json.loads(x)["codes"]) for x in
+            run("segments", "cps-01", "--coder", "team", "--json", project=coded).stdout.splitlines()}
+    assert rows["cps-01:2.2"] == ["court-procedure", "resource-barriers"]
+    assert rows["cps-01:2.3"] == ["court-procedure"] and rows["cps-01:4.2"] == []
+    again = run("reconcile", "--coders", "ann", "bob", "--into", "team", input="q\n", project=coded)
+    assert "yos-01:2.2 · 4 of 4" in again.output  # the "no code" on 4.2 is not asked again
+    assert (coded / "codings" / "team" / "cps-01.decided").read_text().count(" none ") == 1

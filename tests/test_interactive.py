@@ -31,7 +31,8 @@ def test_apply_several_codes_by_number_then_move_on(mini):
 
 def test_prefix_label_filter_skip_back_memo_pin_undo(mini):
     keys = "\n".join([
-        "res",            # unique id prefix: applies resource-barriers to 2.1, moves to 2.2
+        "res",            # a prefix only filters: nothing is applied from partial text
+        "2",              # resource-barriers by its (stable) number on 2.1, moves to 2.2
         "m adjournments", # 2.2 has no codes yet: the memo goes on 2.1, just coded
         "p",              # pin 2.1
         "",               # skip 2.2
@@ -63,7 +64,7 @@ def test_remove_a_code_and_go_to(mini):
 def test_restart_resumes_at_first_uncoded_segment(mini):
     code(mini, "1\n1\nq\n")  # codes 2.1 and 2.2
     out = code(mini, "q\n")
-    assert "Resuming at the first uncoded segment" in out
+    assert "Resuming after your last decision" in out
     assert "2.3 · segment 3 of 5" in out
 
 
@@ -83,3 +84,47 @@ def test_help_and_interviewer_only_transcript(mini):
     (mini / "transcripts" / "only-q.md").write_text("Interviewer: Anyone there?\n")
     r = run("code", "only-q", "--coder", "ann", input="q\n", project=mini)
     assert r.exit_code == 2 and "nothing to code" in r.output
+
+
+def progress_lines(root, tid="cps-01", coder="ann"):
+    path = root / "codings" / coder / f"{tid}.decided"
+    return [line.split()[:3] for line in path.read_text().splitlines() if not line.startswith("#")] if path.exists() else []
+
+
+def test_no_code_is_a_decision_and_a_restart_resumes_after_the_last_one(mini):
+    out = code(mini, "1\n\n-\nq\n")  # 2.1 coded, 2.2 skipped (undecided), 2.3 "no code"
+    assert "2.3: no code" in out
+    assert progress_lines(mini) == [["41", "70", "coded"], ["122", "155", "none"]]
+    out = code(mini, "q\n")
+    assert "Resuming after your last decision" in out and "4.1 · segment 4 of 5" in out  # not back at 2.2
+    status = run("status", project=mini)
+    assert "ann: 11% of segments coded, 22% decided (coded or 'no code')" in status.output  # 2 of 9 units
+    data = json.loads(run("status", "--json", project=mini).stdout)
+    assert data["decided_share"] == {"ann": 0.2222} and data["coded_share"] == {"ann": 0.1111}
+    # "no code" on a coded unit is refused; undo takes a "no code" back
+    out = code(mini, "g 2.1\n-\ng 2.2\n-\nu\nq\n")
+    assert "2.1 has codes; remove them first" in out and "Undid: no code." in out
+    assert ["72", "120", "none"] not in progress_lines(mini)
+
+
+def test_typed_text_never_codes_from_a_few_letters(mini):
+    out = code(mini, "re\nno\nq\n")
+    assert codings(mini) == []
+    assert "theme(s) fit 're'; pick one by number" in out
+    out = code(mini, "Resource barriers\nq\n")  # a whole label, spaces and all, applies
+    assert [c["code"] for c in codings(mini)] == ["resource-barriers"]
+
+
+def test_filter_searches_the_whole_codebook_with_stable_numbers(mini):
+    out = code(mini, "/exploit\n4\nq\n")
+    # CPS themes are 1-2; the YOS-only themes follow with numbers that do not change when filtered.
+    assert " 4 Exploitation" in out and " 1 Court procedure" in out
+    assert "listed for YOS, not CPS; applied anyway" in out
+    assert [c["code"] for c in codings(mini)] == ["exploitation"]
+
+
+def test_progress_file_with_a_bad_line_is_a_clear_error(mini):
+    (mini / "codings" / "ann").mkdir(parents=True)
+    (mini / "codings" / "ann" / "cps-01.decided").write_text("<<<<<<< HEAD\n41 70 coded 2026-12-02T05:00:00Z 0ccdd27f\n")
+    r = run("code", "cps-01", "--coder", "ann", input="q\n", project=mini)
+    assert r.exit_code == 2 and "cps-01.decided:1: a line must read" in r.output and "Traceback" not in r.output

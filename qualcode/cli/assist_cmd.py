@@ -191,6 +191,8 @@ def _show(out, corpus, item, i, total, message) -> None:
         reason = f"from {c.source}"
     out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "
               f"confidence {confidence}; {escape(reason)}")
+    if theme is not None and theme.description:
+        out.print(f"[dim]  {escape(short(theme.description, 200))}[/]")
 
 
 

@@ -18,13 +18,22 @@ from .common import (
 )
 
 
-def _render(out, view, t) -> None:
+def _render(out, view, t, decided: float | None = None) -> None:
+    """One screenful, the unit being coded last, just above the prompt, so a long theme list
+    never scrolls it away; themes in columns; text word-wrapped to the terminal."""
+    from rich.columns import Columns
+
     if view.done:
         out.print(escape(view.message))
         return
     seg = view.segment
     who = seg.role or seg.participant or ""
-    out.rule(f"{t.id} · {seg.local_id} · segment {view.position + 1} of {view.total} · {escape(who)}", style="cyan")
+    share = f" · {decided:.0%} decided" if decided is not None else ""
+    out.rule(f"{t.id} · {seg.local_id} · segment {view.position + 1} of {view.total}{share} · {escape(who)}", style="cyan")
+    head = (f"themes matching {view.filter!r} (whole codebook)" if view.filter else
+            f"themes for {t.group}" if t.group else "themes")
+    out.print(f"[dim]{escape(head)}:[/]")
+    out.print(Columns([f"[cyan]{n:>2}[/] {escape(theme.label)}" for n, theme in view.themes], padding=(0, 2)))
     if view.previous_turn is not None:
         prev = view.previous_turn
         text = " ".join(prev.text.split())
@@ -36,10 +45,6 @@ def _render(out, view, t) -> None:
     codes = ", ".join(sorted({c.code + (' (pinned)' if c.pinned else '') + (' [memo]' if c.memo else '')
                               for c in view.codes}))
     out.print(f"codes: {escape(codes) if codes else '[dim]none[/]'}")
-    head = f"themes for {t.group}" if t.group else "themes"
-    out.print(f"[dim]{head}{' matching ' + repr(view.filter) if view.filter else ''}:[/]")
-    for n, theme in view.themes:
-        out.print(f"  [cyan]{n:>2}[/] {escape(theme.label)} [dim]{escape(theme.id)}[/]")
     if view.message:
         out.print(f"[yellow]{escape(view.message)}[/]")
 
@@ -70,9 +75,10 @@ def code(
     coder: CoderOpt = None,
     start: str = typer.Option(None, "--start", help="Segment id to start at (default: the first uncoded one)."),
     unit: UnitOpt = None,
+    plain: bool = typer.Option(False, "--plain", help="The line-by-line loop even in a terminal (it is always used when input is piped)."),
     project: ProjectOpt = None,
 ):
-    """Code a transcript segment by segment. Type ? in the loop for the keys; every action is saved at once."""
+    """Code a transcript: the full-screen workbench in a terminal (? lists the keys), else a line loop. Every action is saved at once."""
     from ..errors import QualcodeError
     from ..session import CodingSession
 
@@ -80,11 +86,21 @@ def code(
     session = CodingSession(corpus, transcript, who)
     if not session.segments:
         raise QualcodeError(f"{session.transcript_id} has nothing to code (only interviewer turns)")
-    out = console()
+    if start:
+        session.go(start)
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ..workbench import run_workbench
+
+        run_workbench(session)
+        return
+    from rich.console import Console
+
+    out = Console(highlight=False)  # word-wrapped to the terminal, unlike the report output
     view = session.go(start) if start else session.view(
-        "Resuming at the first uncoded segment. ? for help." if session.position else "? for help.")
+        "Resuming after your last decision, at the first undecided segment. ? for help."
+        if session.position else "? for help.")
     while True:
-        _render(out, view, session.transcript)
+        _render(out, view, session.transcript, session.decided_share)
         if view.done:
             break
         line = _read_line(out)

@@ -70,7 +70,7 @@ def status(
     out.print("groups: " + ", ".join(f"{g} {n}" for g, n in s.groups.items()))
     for c in s.coders:
         waiting = sum(t.suggested.get(c, 0) for t in s.transcripts)
-        out.print(f"{c}: {s.coded_share(c):.0%} of segments coded" +
+        out.print(f"{c}: {s.coded_share(c):.0%} of segments coded, {s.decided_share(c):.0%} decided (coded or 'no code')" +
                   (f", {waiting} suggestions waiting for review (qualcode review --coder {c})" if waiting else ""))
 
 

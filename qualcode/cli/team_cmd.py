@@ -163,9 +163,13 @@ def reconcile(
         if message:  # what the last command did, before the next unit
             out.print(f"[yellow]{escape(message)}[/]")
         out.rule(f"{u.id} · {r.position + 1} of {len(r.items)}", style="cyan")
+        before = r.context(u)
+        if before:
+            out.print(f"[dim]{escape(before)}[/]")
         out.print(f"[bold]{escape(u.speaker or '')}:[/] {escape(u.text)}")
         for i, c in enumerate(r.coders, 1):
-            out.print(f"  [cyan]{i}[/] {escape(c)}: {escape(', '.join(sorted(u.codes[c])) or 'no code')}")
+            labels = [r.corpus.codebook.theme(t).label if r.corpus.codebook.theme(t) else t for t in sorted(u.codes[c])]
+            out.print(f"  [cyan]{i}[/] {escape(c)}: {escape(', '.join(labels) or 'no code')}")
         line = _read_line(out, "reconcile> ")
         if line is None or line.strip() == "q":
             break

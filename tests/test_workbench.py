@@ -1,0 +1,115 @@
+"""The full-screen workbench, driven key by key through Textual's pilot on real project files;
+every assertion is on what was written to codings/ (and the progress record) or shown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from conftest import MINI_CODEBOOK, run
+
+from qualcode.corpus import load_corpus
+from qualcode.project import open_project
+from qualcode.session import CodingSession
+from qualcode.workbench.app import CodingApp
+
+
+def codings(root, tid="cps-01", coder="ann"):
+    path = root / "codings" / coder / f"{tid}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def decided(root, tid="cps-01", coder="ann"):
+    path = root / "codings" / coder / f"{tid}.decided"
+    return [line.split()[:3] for line in path.read_text().splitlines() if not line.startswith("#")] if path.exists() else []
+
+
+def drive(root, *keys, tid="cps-01", size=(100, 30), check=None):
+    """Open the workbench on a fresh load of the project, press the keys, return the app."""
+    session = CodingSession(load_corpus(open_project(root)), tid, "ann")
+    app = CodingApp(session)
+
+    async def go():
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            if check:
+                check(app)
+            app.last_status = str(app.query_one("#status").render())
+    asyncio.run(go())
+    return app
+
+
+def status(app) -> str:
+    return app.last_status
+
+
+def test_code_a_unit_extend_a_run_and_select_words(mini):
+    # 1 = court-procedure (this group's first theme). Then 2.2 + 2.3 as one run, coded 2.
+    drive(mini, "1", "down", "J", "2")
+    rows = codings(mini)
+    assert [(c["code"], c["text"]) for c in rows] == [
+        ("court-procedure", "Hearings are often adjourned."),
+        ("resource-barriers", "Court time is scarce and listing is unpredictable.\nThe bench wants more information.")]
+    assert [d[2] for d in decided(mini)] == ["coded", "coded", "coded"]  # 2.1, and both units of the run
+    # 4.1 "There is no funding for the programmes.": end two words earlier, start one word later
+    drive(mini, "g", *"4.1", "enter", "left_square_bracket", "left_square_bracket", "right_curly_bracket", "2")
+    assert codings(mini)[-1]["text"] == "is no funding for"
+
+
+def test_no_code_undo_memo_pin(mini):
+    app = drive(mini, "minus", "1", "m", *"adjournments", "enter", "p")
+    assert decided(mini)[0][2] == "none"  # 2.1 decided "no code"; the view moved on to 2.2
+    rows = codings(mini)
+    assert [(c["code"], c["text"], c.get("memo"), c.get("pinned")) for c in rows] == [
+        ("court-procedure", "Court time is scarce and listing is unpredictable.", "adjournments", True)]
+    assert "Pinned as an indicative quote." in status(app)
+    drive(mini, "g", *"2.2", "enter", "u")  # a new session has no history: nothing to undo
+    assert len(codings(mini)) == 1
+    drive(mini, "g", *"2.2", "enter", "1", "u")  # toggled off, then the removal undone
+    assert len(codings(mini)) == 1
+    drive(mini, "g", *"2.2", "enter", "1")  # 1 again on the same span takes it off
+    assert codings(mini) == []
+
+
+def test_filter_applies_only_on_enter_and_warns_for_another_group(mini):
+    app = drive(mini, "slash", *"ex")
+    assert codings(mini) == []  # two typed letters never code
+    assert [o.id for o in app.shown] == ["exploitation"]
+    app = drive(mini, "slash", *"exploit", "enter")
+    assert [c["code"] for c in codings(mini)] == ["exploitation"]
+    assert "listed for YOS, not CPS; applied anyway" in status(app)
+
+
+def test_resume_after_restart_at_the_first_undecided_unit_after_the_last_decision(mini):
+    drive(mini, "1", "down", "down", "minus")  # 2.1 coded, 2.2 left undecided, 2.3 no code
+    app = drive(mini)
+    assert app.unit.local_id == "4.1"
+    assert "unit 4 of 5 (undecided)" in status(app) and "40% decided" in status(app)
+    assert drive(mini, "n").unit.local_id == "4.2"  # the next undecided unit
+    assert drive(mini, "n", "n").unit.local_id == "2.2"  # ... and round to the one left earlier
+
+
+def test_the_unit_and_five_themes_fit_at_80x24_with_thirty_themes(tmp_path):
+    from conftest import mini_project
+
+    themes = "".join(f"  - id: theme-{i:02d}\n    label: A fairly long theme label number {i}\n" for i in range(30))
+    root = mini_project(tmp_path / "p", "name: Thirty\nversion: 1\nthemes:\n" + themes)
+    seen = {}
+
+    def look(app):
+        seen["unit whole"] = app.view.visible(app.unit.turn)
+        seen["theme rows"] = app.query_one("#themes").region.height
+        seen["themes"] = len(app.shown)
+    drive(root, "down", "down", "down", size=(80, 24), check=look)
+    assert seen["unit whole"] and seen["theme rows"] >= 5 and seen["themes"] == 30
+    drive(root, size=(60, 24), check=lambda app: seen.update(narrow=app.screen.has_class("-narrow")))
+    assert seen["narrow"]
+
+
+def test_plain_and_piped_input_keep_the_line_loop(mini):
+    r = run("code", "cps-01", "--coder", "ann", "--plain", input="1\nq\n", project=mini)
+    assert r.exit_code == 0 and "Coded 2.1: Court procedure" in r.output
+    assert MINI_CODEBOOK  # the mini codebook's first CPS theme is court-procedure
