@@ -153,6 +153,11 @@ class Reconciliation:
                 return "Say which themes after '=', or type none."
         else:
             return f"Unknown command '{line}'. ? for help."
+        return self.choose(chosen)
+
+    def choose(self, chosen: list[str]) -> str:
+        """The consensus for the current unit: exactly these themes (none: "no code"); saved, then on."""
+        u = self.items[self.position]
         was_none = (u.transcript_id, u.start, u.end) in self.nocode
         self._set(u, chosen)
         self._mark(u, progress.CODED if chosen else progress.NONE)

@@ -241,13 +241,14 @@ def merge(base: list[Coding], mine: list[Coding], disk: list[Coding]) -> list[Co
 
     before, after = Counter(map(to_json, base)), Counter(map(to_json, mine))
     removed, wanted = before - after, after - before
+    ours = {to_json(c): c for c in mine}  # unchanged codings keep their objects: callers hold them
     kept = []
     for c in disk:
         j = to_json(c)
         if removed[j] > 0:
             removed[j] -= 1
         else:
-            kept.append(c)
+            kept.append(ours.get(j, c))
     theirs = {c.key: c for c in kept}
     added, replaced = [], set()
     for c in mine:

@@ -59,6 +59,13 @@ def test_model_learns_a_separable_theme_and_suggestions_stay_suggestions(tmp_pat
     new1 = codings(root, "answers-new1")
     assert [(c["code"], c["status"], c["source"]) for c in new1] == [("waiting", "suggested", "model")]
     assert 0.5 < new1[0]["confidence"] <= 1 and new1[0]["model"] == report["model"]["key"]
+    # why: the words that raised the score most, shown to the reviewer
+    assert new1[0]["features"] and all(isinstance(w, str) for w in new1[0]["features"])
+    assert any(w in ("wait", "wait ages", "theme words of waiting", "ages") or "wait" in w for w in new1[0]["features"])
+    from qualcode.assist.review import reason
+    from qualcode.model import Coding
+    shown = reason(Coding("waiting", 0, 5, "x", source="model", confidence=0.9, extra=new1[0]))
+    assert "model score 0.90" in shown and f"'{new1[0]['features'][0]}'" in shown
     assert [c["code"] for c in codings(root, "answers-new2")] == ["kindness"]
     # Suggestions are not codings: the summary and status count none of them.
     summary = json.loads(run("summary", "--format", "json", project=root).stdout)
@@ -283,3 +290,17 @@ def test_theme_words_match_lemmas_ignore_stop_words_and_count_three_at_most():
     assert rows[:, 1].tolist() == [0.5, 0.5, 0.0, 0.0, 0.0]
     # Five words named: two held count 2/3, and five held count as much as three.
     assert rows[:, 0].round(3).tolist() == [0.0, 0.0, 0.667, 1.0, 0.0]
+
+
+def test_the_review_loop_decides_one_suggestion_after_another(mini):
+    """Each save re-reads the file and merges (tagging.save): the next decision must still find
+    its suggestion, so two decisions in one session both land."""
+    from conftest import run as cli
+
+    assert cli("suggest", "--coder", "ann", "--no-model", project=mini).exit_code == 0
+    r = cli("review", "--coder", "ann", "--order", "document", input="a\nr\nq\n", project=mini)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for tid in ("cps-01", "yos-01")
+            for line in ((mini / "codings" / "ann" / f"{tid}.jsonl").read_text().splitlines()
+                         if (mini / "codings" / "ann" / f"{tid}.jsonl").exists() else [])]
+    assert sorted(c["status"] for c in rows)[:2] == ["accepted", "rejected"]

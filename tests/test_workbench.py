@@ -27,8 +27,11 @@ def decided(root, tid="cps-01", coder="ann"):
 def drive(root, *keys, tid="cps-01", size=(100, 30), check=None):
     """Open the workbench on a fresh load of the project, press the keys, return the app."""
     session = CodingSession(load_corpus(open_project(root)), tid, "ann")
-    app = CodingApp(session)
+    return drive_app(CodingApp(session), *keys, size=size, check=check)
 
+
+def drive_app(app, *keys, size=(100, 30), check=None):
+    """Run the app headless, press the keys, keep what the status line (and detail box) said."""
     async def go():
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -38,6 +41,8 @@ def drive(root, *keys, tid="cps-01", size=(100, 30), check=None):
             if check:
                 check(app)
             app.last_status = str(app.query_one("#status").render())
+            if app.query("#detail"):
+                app.last_detail = str(app.query_one("#detail").render())
     asyncio.run(go())
     return app
 
@@ -113,3 +118,60 @@ def test_plain_and_piped_input_keep_the_line_loop(mini):
     r = run("code", "cps-01", "--coder", "ann", "--plain", input="1\nq\n", project=mini)
     assert r.exit_code == 0 and "Coded 2.1: Court procedure" in r.output
     assert MINI_CODEBOOK  # the mini codebook's first CPS theme is court-procedure
+
+
+# --- review and reconcile in the workbench ---------------------------------------------------
+
+def review_app(root):
+    from qualcode.assist.review import queue
+    from qualcode.workbench.decide import ReviewApp
+
+    corpus = load_corpus(open_project(root))
+    return ReviewApp(corpus, "ann", queue(corpus, "ann", order="document"))
+
+
+def all_codings(root, coder="ann"):
+    return [c for tid in ("cps-01", "yos-01") for c in codings(root, tid, coder)]
+
+
+def test_review_accept_reject_change_skip_undo(mini):
+    cb = mini / "codebooks" / "mini.yaml"
+    cb.write_text(cb.read_text().replace("keywords: [court, hearing]", "keywords: [court, hearing, bench, information]")
+                  .replace("keywords: [funding]", "keywords: [funding, mentoring, youth clubs]"))
+    assert run("suggest", "--coder", "ann", "--no-model", project=mini).exit_code == 0
+    assert sum(c["status"] == "suggested" for c in all_codings(mini)) >= 5
+    app = drive_app(review_app(mini))
+    first = app.items[0].coding
+    assert "suggestion 1 of" in app.last_status
+    assert app.corpus.codebook.theme(first.code).label in app.last_detail and "matched" in app.last_detail
+    drive_app(review_app(mini), "a", "r", "slash", *"exploit", "enter")  # accept; reject; another theme
+    rows = all_codings(mini)
+    statuses = [c["status"] for c in rows]
+    assert statuses.count("accepted") == 2 and statuses.count("rejected") == 2
+    assert any(c["code"] == "exploitation" and c.get("instead_of") for c in rows)
+    app = drive_app(review_app(mini), "s", "a", "u")  # skip one, accept the next, undo that
+    assert "Undone." in app.last_status
+    assert [c["status"] for c in all_codings(mini)].count("accepted") == 2
+
+
+def test_reconcile_in_the_workbench(mini):
+    from qualcode.reconcile import Reconciliation
+    from qualcode.workbench.decide import ReconcileApp
+
+    for coder, unit, theme in (("ann", "2.2", "court-procedure"), ("bob", "2.2", "resource-barriers"),
+                               ("ann", "2.3", "court-procedure"), ("bob", "4.1", "resource-barriers")):
+        assert run("tag", "cps-01", unit, "--code", theme, "--coder", coder, project=mini).exit_code == 0
+
+    def app():
+        corpus = load_corpus(open_project(mini))
+        return ReconcileApp(corpus, Reconciliation(corpus, ["ann", "bob"], "team"))
+
+    shown = drive_app(app())
+    assert "1 ann: Court procedure" in shown.last_detail and "2 bob: Resource barriers" in shown.last_detail
+    drive_app(app(), "slash", *"Court proc", "enter", "minus")  # 2.2: exactly court-procedure; 2.3: no code
+    team = codings(mini, coder="team")
+    assert [(c["code"], c["text"]) for c in team] == [("court-procedure", "Court time is scarce and listing is unpredictable.")]
+    again = drive_app(app())
+    assert "disagreement 3 of 3" in again.last_status  # 2.3's "no code" is not asked again
+    drive_app(app(), "2")
+    assert [c["code"] for c in codings(mini, coder="team")][-1] == "resource-barriers"

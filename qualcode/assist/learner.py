@@ -46,6 +46,32 @@ class Model:
 
         return hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
 
+    def top_features(self, X, row: int, code: str, k: int = 3) -> list[str]:
+        """The words (lemma 1-2-grams) and theme-word features that raised this row's score for
+        this code most: the model's reason, for a person reviewing its suggestion. Character
+        n-grams count in the score but are not shown: fragments of words explain nothing."""
+        coef = self.classifiers[code].coef_[0]
+        x = X.getrow(row)
+        words = len(self.vectorizers[0].vocabulary_)
+        chars = len(self.vectorizers[1].vocabulary_)
+        scored = []
+        for j, value in zip(x.indices, x.data):
+            weight = value * coef[j]
+            if weight <= 0 or words <= j < words + chars:
+                continue
+            if j < words:
+                name = self._word_names()[j]
+            else:
+                name = "theme words of " + self.vectorizers[2].themes[j - words - chars]
+            scored.append((weight, name))
+        return [name for _, name in sorted(scored, reverse=True)[:k]]
+
+    def _word_names(self):
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = self.vectorizers[0].get_feature_names_out()
+        return names
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """texts x codes, in the order of `self.codes`."""
         if not texts:

@@ -20,6 +20,26 @@ class Item:
     coding: Coding
 
 
+def reason(c: Coding) -> str:
+    """Why the suggestion was made, as a person would read it: the rule and the words it matched,
+    or the model's score against its threshold."""
+    why = c.extra
+    confidence = "?" if c.confidence is None else f"{c.confidence:.2f}"  # a hand-edited line may lack it
+    if c.source == "rules":
+        if not why.get("rules"):
+            return "a codebook rule"
+        return ("matched " + ", ".join(f"'{m}'" for m in why.get("matched", [])) +
+                " (" + ", ".join(why.get("rules", [])) + ")")
+    if c.source == "model":
+        words = why.get("features") or []
+        return (f"model score {confidence} (threshold {why.get('threshold', '?')})" +
+                (": " + ", ".join(f"'{w}'" for w in words) if words else ""))
+    if c.source == "split":
+        return (f"coded '{why.get('split_from', '?')}' before that theme was split: accept each new theme "
+                "that fits, reject the others")
+    return f"from {c.source}"
+
+
 def queue(corpus: Corpus, coder: str, code: str | None = None, transcript: str | None = None,
           order: str = "uncertain") -> list[Item]:
     if order not in ORDERS:

@@ -53,7 +53,13 @@ def _refreshable(c: Coding) -> bool:
 def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Proposal]:
     """Themes scoring at or above their threshold, only where the theme applies to the
     segment's stakeholder group (as for rules)."""
-    probs = model.probabilities([s.text for s in segments])
+    import numpy as np
+
+    texts = [s.text for s in segments]
+    if not texts:
+        return []
+    X = model.features(texts)
+    probs = np.column_stack([model.classifiers[c].predict_proba(X)[:, 1] for c in model.codes])
     out = []
     for i, seg in enumerate(segments):
         for j, code in enumerate(model.codes):
@@ -61,7 +67,8 @@ def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Pro
             theme = codebook.theme(code)
             if p >= model.thresholds[code] and (theme is None or theme.applies_to(seg.group)):
                 out.append(Proposal(seg, code, "model", round(p, 4),
-                                    {"model": model.key, "threshold": round(model.thresholds[code], 3)}))
+                                    {"model": model.key, "threshold": round(model.thresholds[code], 3),
+                                     "features": model.top_features(X, i, code)}))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -86,10 +87,11 @@ def review(
     order: Annotated[str, typer.Option("--order", help="uncertain (default), confident or document.")] = "uncertain",
     accept_above: Annotated[Optional[float], typer.Option("--accept-above", help="Accept every suggestion with at least this confidence, without the loop.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --accept-above: only list what would be accepted.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="The line-by-line loop even in a terminal (it is always used when input is piped).")] = False,
     coder: CoderOpt = None,
     project: ProjectOpt = None,
 ):
-    """Accept or reject suggestions one at a time (or in bulk with --accept-above)."""
+    """Accept or reject suggestions one at a time, in context (full screen in a terminal), or in bulk with --accept-above."""
     from ..assist.review import bulk_accept, queue
 
     corpus, who = coder_corpus(ctx, project, coder)
@@ -103,7 +105,13 @@ def review(
                       markup=False)
         out.print(f"{len(chosen)} suggestion(s) {verb}", markup=False)
         return
-    _loop(out, corpus, who, queue(corpus, who, code, transcript, order))
+    items = queue(corpus, who, code, transcript, order)
+    if items and not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ..workbench import run_review
+
+        run_review(corpus, who, items)
+        return
+    _loop(out, corpus, who, items)
 
 
 HELP = "a accept   r reject   c THEME accept as another theme   s skip   u undo   q quit   ? help"
@@ -177,18 +185,10 @@ def _show(out, corpus, item, i, total, message) -> None:
     if prev is not None:
         out.print(f"[dim]{escape(prev.speaker or '')}: {escape(short(prev.text, 300))}[/]")
     out.print(f"[bold]{escape(turn.speaker or '') if turn else ''}:[/] [bold]{escape(c.text)}[/]")
-    why = c.extra
-    confidence = "?" if c.confidence is None else f"{c.confidence:.2f}"  # a hand-edited line may lack it
-    if c.source == "rules":
-        reason = ("matched " + ", ".join(f"'{m}'" for m in why.get("matched", [])) +
-                  " (" + ", ".join(why.get("rules", [])) + ")") if why.get("rules") else "a codebook rule"
-    elif c.source == "model":
-        reason = f"model score {confidence} (threshold {why.get('threshold', '?')})"
-    elif c.source == "split":
-        reason = (f"coded '{why.get('split_from', '?')}' before that theme was split: accept each new theme "
-                  "that fits, reject the others")
-    else:
-        reason = f"from {c.source}"
+    from ..assist.review import reason as why_suggested
+
+    confidence = "?" if c.confidence is None else f"{c.confidence:.2f}"
+    reason = why_suggested(c)
     out.print(f"suggested: [bold]{escape(theme.label if theme else c.code)}[/] ({escape(c.code)}), "
               f"confidence {confidence}; {escape(reason)}")
     if theme is not None and theme.description:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -141,6 +142,7 @@ def reconcile(
     coders: CodersOpt = None,
     into: Annotated[str, typer.Option("--into", help="The consensus coder to write (a new name; the originals are kept).")] = "consensus",
     unit: UnitChoice = "segment",
+    plain: Annotated[bool, typer.Option("--plain", help="The line-by-line loop even in a terminal (it is always used when input is piped).")] = False,
     project: ProjectOpt = None,
 ):
     """Walk the disagreements and write the agreed codes as a new coder (agreements are copied)."""
@@ -154,6 +156,11 @@ def reconcile(
     warn(corpus.warnings)
     names = coder_names(coders, more)
     r = Reconciliation(corpus, names, into, unit)
+    if r.items and not r.done and not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ..workbench import run_reconcile
+
+        run_reconcile(corpus, r)
+        return
     out = console()
     out.print(f"{r.agreed} agreed unit(s) copied into '{into}'; {len(r.items)} disagreement(s) to decide. ? for help.",
               markup=False)

@@ -7,3 +7,16 @@ def run_workbench(session) -> None:
     from .app import CodingApp
 
     CodingApp(session).run()
+
+
+def run_review(corpus, coder: str, items) -> None:
+    from .decide import ReviewApp
+
+    ReviewApp(corpus, coder, items).run()
+
+
+def run_reconcile(corpus, reconciliation) -> None:
+    from .decide import ReconcileApp
+
+    ReconcileApp(corpus, reconciliation).run()
+

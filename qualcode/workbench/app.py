@@ -45,6 +45,19 @@ def colour(theme: Theme) -> str:
     return PALETTE[int(hashlib.sha1(theme.id.encode()).hexdigest(), 16) % len(PALETTE)]
 
 
+def text_start(t, turn) -> int:
+    """Where a turn's words begin: after its 'Speaker:' label when the body carries one (the
+    pane prints the speaker itself, in bold)."""
+    start = turn.start
+    if turn.speaker and t.body.startswith(turn.speaker, start):
+        start += len(turn.speaker)
+        if t.body.startswith(":", start):
+            start += 1
+    while start < turn.end and t.body[start].isspace():
+        start += 1
+    return start
+
+
 def _words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     import re
 
@@ -125,12 +138,7 @@ class CodingApp(App):
         turn = next(x for x in t.turns if x.index == turn_index)
         text = Text()
         text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
-        body_start = turn.start + len(turn.text) - len(turn.text.lstrip())
-        head = t.body[turn.start:turn.end]
-        if turn.speaker and head.startswith(turn.speaker):
-            body_start = turn.start + len(turn.speaker) + 1
-            while body_start < turn.end and t.body[body_start].isspace():
-                body_start += 1
+        body_start = text_start(t, turn)
         codings = [c for c in s.codes_in(turn.start, turn.end)]
         cuts = {body_start, turn.end, *self.span}
         for c in codings:
