@@ -5,6 +5,7 @@ the right counts, their known quirks tolerated, and malicious archives refused."
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -96,6 +97,10 @@ def test_export_is_valid_against_the_schemas_and_identical_when_repeated(example
     for src in qde.iterfind(".//q:TextSource", ns):
         assert src.find(f"q:VariableValue/q:VariableRef[@targetGUID='{group_var}']", ns) is not None
     assert {s.get("name") for s in qde.iterfind(".//q:Set", ns)} == {f"Stakeholder group: {g}" for g in ("CHARITY", "CPS", "HO", "MPS", "YOS")}
+    # every Note has both times, which QualCoder's importer reads without checking (refi.py parse_notes)
+    notes = qde.findall(".//q:Notes/q:Note", ns)
+    assert notes and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", n.get(attr) or "")
+                         for n in notes for attr in ("creationDateTime", "modifiedDateTime"))
 
 
 def test_round_trip_gives_the_same_codebook_transcripts_and_codings(example: Path, tmp_path: Path):

@@ -141,7 +141,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
             _el(case, "SourceRef", {"targetGUID": guid("source", t.id)})
 
     files: dict[str, bytes] = {}
-    notes: list[tuple[str, str, str]] = []
+    notes: list[tuple] = []  # (guid, name, text, time or None, user guid or None)
     accepted: dict[str, list] = {}
     for f in corpus.files:
         if f.coder not in coders:
@@ -177,26 +177,34 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
                 if c.memo:
                     note = guid("note", coder, t.id, start, end, c.code)
                     _el(coding, "NoteRef", {"targetGUID": note})
-                    notes.append((note, f"Memo: {c.code} in {t.id}", c.memo))
+                    notes.append((note, f"Memo: {c.code} in {t.id}", c.memo, _datetime(c.at), guid("user", coder)))
                 report.codings += 1
         memo = memo_files.pop(t.id, None)
         if memo is not None:  # a transcript's memos file (memos/<id>.md) as its note
             note = guid("note", "memos", t.id)
             _el(src, "NoteRef", {"targetGUID": note})
-            notes.append((note, f"memos/{t.id}.md", memo))
+            notes.append((note, f"memos/{t.id}.md", memo, None, None))
         for k, v in t.metadata.items():
             if k in keys and v not in (None, ""):
                 _variable_value(src, guid("variable", k), kinds[k], v)
     codebook_note = guid("note", "codebook")
-    notes.append((codebook_note, CODEBOOK_NOTE, codebook_yaml))
+    notes.append((codebook_note, CODEBOOK_NOTE, codebook_yaml, None, None))
     project_notes = [codebook_note]
     for stem, text in sorted(memo_files.items()):  # memos/project.md, memos/codes.md: the project's
         note = guid("note", "memos", stem)
-        notes.append((note, f"memos/{stem}.md", text))
+        notes.append((note, f"memos/{stem}.md", text, None, None))
         project_notes.append(note)
     notes_el = _el(root, "Notes")
-    for note_guid, name, text in notes:
-        n = _el(notes_el, "Note", {"guid": note_guid, "name": name})
+    # Every Note carries creation and modification times (QualCoder's importer fails without
+    # them; NVivo and ATLAS.ti always write them): a memo's own time, else the project's latest
+    # coding time, so the same project always exports the same file.
+    stamp = max((d for _, _, _, d, _ in notes if d), default=None) or \
+        max((_datetime(c.at) or "" for cs in accepted.values() for _, c in cs), default="") or "2000-01-01T00:00:00Z"
+    for note_guid, name, text, when, user in notes:
+        attrs = {"guid": note_guid, "name": name, "creationDateTime": when or stamp, "modifiedDateTime": when or stamp}
+        if user:
+            attrs.update(creatingUser=user, modifyingUser=user)
+        n = _el(notes_el, "Note", attrs)
         _el(n, "PlainTextContent", text=text)
     report.notes = len(notes) - 1  # the codebook note is not a memo
     _group_sets(root, cb, sorted({t.group for t in transcripts if t.group}), "targetGUID", transcripts)
