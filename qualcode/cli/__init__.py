@@ -77,7 +77,13 @@ def main() -> None:
     from .. import perf
 
     perf.FREEZE_LONG_LIVED = True
-    app(prog_name="qualcode")
+    try:
+        app(prog_name="qualcode")
+    except BrokenPipeError:  # raised while flushing at the end: the reader closed the pipe
+        from .common import _quiet_pipe
+
+        _quiet_pipe()
+        sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,9 +53,20 @@ def coder_corpus(ctx: typer.Context, project: Path | None, coder: str | None, un
 
 
 def console(stderr: bool = False):
+    """Rich output. Piped or redirected, it is as wide as the content (never cut at 80 columns);
+    COLUMNS, when set, still decides."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    class Quiet(Console):
+        def on_broken_pipe(self) -> None:  # rich exits 1 here; a closed pipe is no error (as csvkit)
+            _quiet_pipe()
+            raise SystemExit(0)
+
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
+    return Quiet(stderr=stderr, highlight=False, soft_wrap=True, width=10_000 if wide else None)
 
 
 def warn(messages) -> None:
@@ -148,6 +159,17 @@ def emit(text: str, out: Path | None, ctx: typer.Context | None = None) -> None:
     emit_bytes(text.encode("utf-8"), out, ctx)
 
 
+def _quiet_pipe() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class Group(TyperGroup):
     """Turns our errors into one readable message and exit code 2; no traceback unless --debug."""
 
@@ -160,6 +182,9 @@ class Group(TyperGroup):
             self._fail(ctx, f"error: {exc}", 2, exc)
         except KeyboardInterrupt:
             self._fail(ctx, "interrupted; everything saved so far is kept", 130, None)
+        except BrokenPipeError:  # `qualcode ... | head`: the reader has all it wanted
+            _quiet_pipe()
+            ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             self._fail(ctx, f"error: {where}{exc.strerror or exc}", 2, exc)
