@@ -290,7 +290,7 @@ def read_codebook_text(path: Path, rel: str) -> str:
         raise QualcodeError("codebook file not found", rel, "Create it, or set 'codebook:' in qualcode.yaml.")
     data = path.read_bytes()
     if not data.strip():
-        raise QualcodeError("the codebook file is empty", rel, "Start from codebooks/kcpo.yaml in the qualcode repository.")
+        raise QualcodeError("the codebook file is empty", rel, "Write its themes, or start a new project with a commented starter codebook: qualcode init DIR")
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

@@ -49,6 +49,17 @@ class Corpus:
             return found
         return CodingFile(coder, transcript_id, coding_path(self.project.codings_dir, coder, transcript_id))
 
+    def group_id(self, name: str | None) -> str | None:
+        """A stakeholder group as typed (`--group cps`): its id when it matches one without regard
+        to case (codebook groups and the groups transcripts name); otherwise as given, for the
+        caller's own did-you-mean."""
+        if name is None:
+            return None
+        known = {*self.codebook.groups, *(t.group for t in self.transcripts if t.group)}
+        if name in known:
+            return name
+        return next((g for g in sorted(known) if g.casefold() == name.casefold()), name)
+
     def known_coder(self, coder: str | None) -> str | None:
         """The coder, if they have codings (None stays None: everyone); else a clear error."""
         if coder is not None and coder not in self.coders:
@@ -86,6 +97,10 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None)
             break
         _wait_for_writer(project)
     corpus.fingerprints, corpus.codebook_digest = fingerprints, stamp
+    from .transcripts.participants import load_participants, unmatched
+
+    corpus.warnings.extend(unmatched(load_participants(project.transcripts_dir, project.encoding), transcripts,
+                                     project.root))
     return corpus
 
 
@@ -151,6 +166,9 @@ def _group_warnings(codebook: Codebook, transcripts: list[Transcript]) -> list[s
         return []
     out = []
     for t in transcripts:
+        if not t.group and not any(turn.group for turn in t.turns):
+            out.append(f"{t.path}: no stakeholder group; add 'group:' to its front matter or its participants.csv "
+                       f"row ({', '.join(codebook.groups)}); until then its themes are the ones for all groups")
         for g in sorted({x for x in [t.group, *(turn.group for turn in t.turns)] if x}):
             if g not in codebook.groups:
                 out.append(f"{t.path}: group '{g}' is not declared in the codebook"

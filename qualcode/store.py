@@ -134,7 +134,7 @@ OK, MOVED, FUZZY, ORPHANED = "ok", "moved", "fuzzy", "orphaned"
 FUZZY_THRESHOLD = 85  # rapidfuzz similarity (0-100) a changed quote must keep to be found again
 
 
-def _loose(text: str) -> re.Pattern:
+def loose(text: str) -> re.Pattern:
     """The quote with any run of white space matching any other (re-wrapped lines)."""
     return re.compile(r"\s+".join(re.escape(w) for w in text.split()))
 
@@ -184,7 +184,7 @@ def anchor(c: Coding, body: str) -> tuple[Coding, str]:
         hits.append((i, i + len(c.text)))
         i = body.find(c.text, i + 1)
     if not hits and c.text.split():
-        hits = [(m.start(), m.end()) for m in _loose(c.text).finditer(body)]
+        hits = [(m.start(), m.end()) for m in loose(c.text).finditer(body)]
     if not hits:
         found = _fuzzy(c, body)
         if found is None:

@@ -9,7 +9,7 @@ from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
 from .segment import find_segment
-from .store import load_file, merge, now, write_codings
+from .store import load_file, loose, merge, now, write_codings
 
 
 @dataclass
@@ -45,15 +45,16 @@ def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str 
     if not quote:
         raise QualcodeError("--quote is empty")
     regions = [(s.start, s.end) for s in chosen] or [(0, len(t.body))]
+    # White space need not match: a quote copied from `segments` (re-wrapped) or typed on one
+    # line finds a passage that the transcript hard-wraps. The coding keeps the transcript's own
+    # text (line breaks and all), which is what re-anchoring needs; reports show it re-flowed.
+    pattern = loose(quote)
     hits = []
     for lo, hi in regions:
-        i = t.body.find(quote, lo, hi)
-        while i != -1:
-            hits.append((i, i + len(quote)))
-            i = t.body.find(quote, i + 1, hi)
+        hits += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(t.body[lo:hi])]
     if not hits:
         raise QualcodeError(f"the quote \"{short(quote, 60)}\" is not in {t.id}" + (" within those segments" if chosen else ""),
-                            hint="Copy it exactly from: qualcode segments " + t.id)
+                            hint="Check the words against: qualcode segments " + t.id + " (line breaks and spacing do not matter)")
     if len(hits) > 1:
         where = ", ".join(f"turn {_turn_at(t, s)}" for s, _ in hits)
         raise QualcodeError(f"the quote occurs {len(hits)} times in {t.id} ({where})",

@@ -149,3 +149,22 @@ def test_codebook_diff_between_files_and_against_git(mini):
     r = run("codebook", "diff", "--rev", "no-such-rev", project=mini)
     assert r.exit_code == 2 and "cannot read codebooks/mini.yaml at revision 'no-such-rev'" in r.output
     assert run("codebook", "diff", mini / "old.yaml", project=mini).exit_code == 2
+
+
+def test_init_makes_a_project_that_validates_and_never_replaces_one(tmp_path):
+    from conftest import run
+
+    folder = tmp_path / "study"
+    r = run("init", str(folder))
+    assert r.exit_code == 0, r.output
+    assert (folder / "codebooks" / "codebook.yaml").is_file() and (folder / "transcripts" / "README.md").is_file()
+    assert run("codebook", "validate", project=folder).exit_code == 0
+    (folder / "transcripts" / "users-01.md").write_text("---\nid: users-01\ngroup: USERS\n---\n"
+                                                          "Interviewer: How long?\n\nSam: We waited four months.\n")
+    assert run("status", project=folder).exit_code == 0  # the README in transcripts/ is not a transcript
+    before = (folder / "codebooks" / "codebook.yaml").read_bytes()
+    r = run("init", str(folder))
+    assert r.exit_code == 2 and "there is a qualcode project here already" in r.output
+    assert (folder / "codebooks" / "codebook.yaml").read_bytes() == before
+    (folder / "codebooks" / "codebook.yaml").write_text("")
+    assert "qualcode init" in run("status", project=folder).output

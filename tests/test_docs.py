@@ -62,3 +62,25 @@ def test_readme_tour_commands_run_on_the_example(example, monkeypatch):
         r = run(*args)
         assert r.exit_code == 0, (line, r.output)
     assert (example / "cps-themes.md").read_text().startswith("# Key themes")
+
+
+def test_the_readme_names_no_command_that_does_not_exist():
+    """Every `qualcode WORD` (and `qualcode GROUP WORD`) in the README's code (fenced blocks and
+    inline code) is a real command, so the README cannot describe a command that was renamed or
+    never built."""
+    names = dict(commands())
+    groups = {name.split()[0] for name in names if " " in name}
+    code = re.findall(r"```.*?```", README, re.S)
+    code += re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", README, flags=re.S))
+    bad = []
+    lines = [re.sub(r"(^|\s)#.*", "", line) for snippet in code for line in snippet.splitlines()
+             if not line.lstrip().startswith(("from ", "import "))]  # shell comments and Python are prose
+    for line in lines:
+        for m in re.finditer(r"qualcode ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", line):
+            first, second = m.group(1), m.group(2)
+            if first in groups:
+                if second is not None and f"{first} {second}" not in names:
+                    bad.append(m.group(0))
+            elif first not in names:
+                bad.append(m.group(0))
+    assert not bad, f"README names commands that do not exist: {sorted(set(bad))}"

@@ -124,3 +124,28 @@ def test_orphaned_coding_is_reported_and_kept(mini):
     assert kept and kept[0]["text"] == "Nobody pays for the mentoring."
     r = run("summary", "--format", "json", project=mini)
     assert "Nobody pays" not in r.stdout  # not quoted, but not deleted either
+
+
+def test_quotes_match_across_hard_wrapped_lines(mini):
+    """A quote typed on one line (or copied from `segments`, which re-wraps) finds a passage the
+    transcript breaks over two lines; the coding keeps the transcript's own text."""
+    r = run("tag", "cps-01", "--quote", "unpredictable. The   bench wants", "--code", "court-procedure", "--coder", "ann",
+            project=mini)
+    assert r.exit_code == 0, r.output
+    row = json.loads((mini / "codings" / "ann" / "cps-01.jsonl").read_text().splitlines()[0])
+    assert row["text"] == "unpredictable.\nThe bench wants"
+    r = run("untag", "cps-01", "--quote", "unpredictable. The bench wants", "--code", "court-procedure", "--coder", "ann",
+            project=mini)
+    assert r.exit_code == 0, r.output
+    assert not (mini / "codings" / "ann" / "cps-01.jsonl").exists()
+
+
+def test_small_stumbles(mini):
+    assert run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "ann", project=mini).exit_code == 0
+    r = run("summary", "--group", "cps", "--format", "md", project=mini)  # group in any case; md as a format
+    assert r.exit_code == 0, r.output
+    assert "Crown Prosecution Service" in r.output and "Court procedure" in r.output
+    r = run("code", "cps-01", "--coder", "ann", "--start", "9.9", input="q\n", project=mini)
+    assert r.exit_code == 2 and "no codable segment '9.9'" in r.output
+    r = run("segments", "cps-01", project=mini)
+    assert "7 sentence units (5 to code, 2 interviewer)" in r.output

@@ -202,3 +202,14 @@ def test_bundled_example_loads_with_real_metadata():
         spans_ok(t)
         words = len(t.body.split())
         assert 800 <= words <= 2000, (t.id, words)
+
+
+def test_a_participants_row_for_no_file_and_a_transcript_without_a_group_are_warned(mini):
+    from conftest import run
+
+    (mini / "transcripts" / "cps-02.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n<v Sam>Hello there.\n")
+    (mini / "transcripts" / "participants.csv").write_text("file,participant,group\ncps-2.vtt,P9,CPS\n")
+    r = run("status", project=mini)
+    assert r.exit_code == 0, r.output
+    assert "participants.csv:2: 'cps-2.vtt' is no transcript (did you mean 'cps-02.vtt'?)" in r.output
+    assert "transcripts/cps-02.vtt: no stakeholder group; add 'group:'" in r.output

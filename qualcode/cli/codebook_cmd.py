@@ -10,7 +10,7 @@ import typer
 
 from .common import ForceOpt, Group, ProjectOpt, console, corpus_for, state
 
-app = typer.Typer(cls=Group, help="Check and browse the codebook.", no_args_is_help=True)
+app = typer.Typer(cls=Group, help="Check, browse and change the codebook (renames, merges, moves and splits carry every coding along).", no_args_is_help=True)
 
 
 @app.command()

@@ -22,7 +22,7 @@ from .common import (
 TranscriptArg = Annotated[str, typer.Argument(help="Transcript id, file name or path.")]
 SegmentsArg = Annotated[Optional[list[str]], typer.Argument(help="Segment ids, e.g. 12.2 or cps-01:12.2 (see 'qualcode segments').")]
 CodeOpt = Annotated[str, typer.Option("--code", "-t", help="Theme id (or exact label).")]
-QuoteOpt = Annotated[Optional[str], typer.Option("--quote", "-q", help="Exact text to tag instead of whole segments (searched within the segments, if given).")]
+QuoteOpt = Annotated[Optional[str], typer.Option("--quote", "-q", help="The text of the passage instead of whole segments (white space and line breaks need not match; searched within the segments, if given).")]
 
 
 @app.command()
@@ -56,7 +56,10 @@ def segments(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"{t.id} ({t.group or 'no group'}, {t.role or t.participant}) - {len(rows)} {corpus.project.unit} units",
+    to_code = sum(not s.is_interviewer for s in rows)
+    counted = f"{len(rows)} {corpus.project.unit} units" + (f" ({to_code} to code, {len(rows) - to_code} interviewer)"
+                                                             if to_code != len(rows) else "")
+    table = Table(title=f"{t.id} ({t.group or 'no group'}, {t.role or t.participant}) - {counted}",
                   show_lines=False, expand=False)
     table.add_column("id", no_wrap=True)
     table.add_column("speaker", no_wrap=True)

@@ -84,7 +84,7 @@ def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], def
             raise QualcodeError(f"cannot tell the format from '{out.name}'",
                                 hint="Name the file " + ", ".join(f".{c}" if c != "markdown" else ".md"
                                                                   for c in choices if c != "table") + ", or pass --format.")
-    fmt = fmt or default
+    fmt = {"md": "markdown"}.get(fmt, fmt) or default  # the suffix's name works as a format too
     if fmt not in choices:
         raise QualcodeError(f"unknown format '{fmt}'", hint="Use one of: " + ", ".join(choices))
     if fmt == "table" and out is not None:

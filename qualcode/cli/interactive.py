@@ -86,6 +86,12 @@ def code(
     session = CodingSession(corpus, transcript, who)
     if not session.segments:
         raise QualcodeError(f"{session.transcript_id} has nothing to code (only interviewer turns)")
+    if start and not any(start in (s.id, s.local_id) for s in session.segments):
+        from ..errors import did_you_mean
+
+        raise QualcodeError(f"no codable segment '{start}' in {session.transcript_id}" +
+                            did_you_mean(start, [s.local_id for s in session.segments]),
+                            hint=f"List them with: qualcode segments {session.transcript_id} (interviewer turns are not coded)")
     if start:
         session.go(start)
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():

@@ -93,7 +93,7 @@ def quotes(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    found = run_quotes(corpus, theme, group, participant, context, coder)
+    found = run_quotes(corpus, theme, corpus.group_id(group), participant, context, coder)
     if as_json:
         typer.echo(scrubbed(corpus, json.dumps(_as_dicts(found), ensure_ascii=False, indent=2)))
         return
@@ -129,7 +129,7 @@ def search(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    hits = run_search(corpus, text, lemma, group, coder=coder)
+    hits = run_search(corpus, text, lemma, corpus.group_id(group), coder=coder)
     if as_json:
         typer.echo(scrubbed(corpus, json.dumps(_as_dicts(hits), ensure_ascii=False, indent=2)))
         return
@@ -164,7 +164,7 @@ def saturation(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    sat = run_saturation(corpus, order, coder, group)
+    sat = run_saturation(corpus, order, coder, corpus.group_id(group))
     header = ["#", "interview", "date", "group", "themes", "new", "cumulative", "new themes"]
     rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
              str(s.cumulative), ", ".join(s.new)] for s in sat.steps]

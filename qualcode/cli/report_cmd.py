@@ -1,12 +1,14 @@
-"""qualcode status | summary"""
+"""qualcode init | status | summary"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from ..starter import init as init_project
 from . import app
 from .common import (
     CoderOpt,
@@ -25,6 +27,19 @@ from .common import (
 )
 
 LIST_UP_TO = 40  # transcripts listed one per row by default
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new project (made if missing).", file_okay=False)] = Path("."),
+):
+    """Start a new project: a commented starter codebook, qualcode.yaml, and a transcripts/ folder that says what to put in it."""
+    written = init_project(folder)
+    out = console()
+    for rel in written:
+        out.print(f"wrote {folder / rel}", markup=False)
+    out.print(f"next: put transcripts in {folder / 'transcripts'}, edit {folder / 'codebooks' / 'codebook.yaml'}, "
+              f"then: cd {folder} && qualcode status", markup=False)
 
 
 @app.command()
@@ -92,7 +107,7 @@ def summary(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    s = summarise(corpus, group, coder if coder is None else coder, quotes)
+    s = summarise(corpus, corpus.group_id(group), coder if coder is None else coder, quotes)
     if fmt in ("xlsx", "docx", "html"):
         from ..analysis.matrix import matrix
         from ..export.html import summary_html

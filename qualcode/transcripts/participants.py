@@ -25,6 +25,7 @@ KNOWN_COLUMNS = ("file", "id", "speaker", "participant", "group", "role", "date"
 class Participants:
     by_key: dict[str, dict[str, Any]] = field(default_factory=dict)  # file name, path or id -> attrs
     speakers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # key -> speaker -> attrs
+    rows: dict[str, str] = field(default_factory=dict)  # key -> where it was given (file:line)
 
     def lookup(self, *keys: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         meta: dict[str, Any] = {}
@@ -47,6 +48,7 @@ def _add(result: Participants, row: dict[str, Any], where: str) -> None:
         raise QualcodeError("row names neither a file nor an id", where,
                             "Each row needs a 'file' (e.g. cps-02.vtt) or an 'id' column value.")
     key = str(key)
+    result.rows.setdefault(key, where)
     speaker = row.pop("speaker", None)
     if speaker:
         result.speakers.setdefault(key, {})[str(speaker)] = row
@@ -93,3 +95,22 @@ def load_participants(folder: Path, encoding: str | None = None) -> Participants
             for name, attrs in speakers.items():
                 result.speakers.setdefault(key, {})[str(name)] = _clean(attrs or {})
     return result
+
+
+def unmatched(participants: Participants, transcripts, root: Path) -> list[str]:
+    """Rows that describe no transcript (a typo in a file name leaves that transcript without a
+    group, silently): one warning each, with the closest file names."""
+    from . import slug
+
+    names: set[str] = set()
+    for t in transcripts:
+        path = Path(t.path)
+        names |= {t.id, t.path, path.name, path.stem, slug(path.stem)}
+    out = []
+    for key, where in participants.rows.items():
+        if key not in names:
+            where = where.replace(str(root) + "/", "")
+            out.append(f"{where}: '{key}' is no transcript" + did_you_mean(key, sorted({Path(t.path).name for t in transcripts}))
+                       + "; its row is not used")
+    return out
+
