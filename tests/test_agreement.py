@@ -24,8 +24,16 @@ CODED = {
 THEMES = ["court-procedure", "resource-barriers", "exploitation"]
 
 
-def vector(coder: str, theme: str) -> list[int]:
-    return [int(u in CODED[coder].get(theme, [])) for u in UNITS]
+GROUPS = {"court-procedure": "cps", "exploitation": "yos"}  # the mini codebook's group-limited themes
+
+
+def applies(theme: str, unit: str, coders=("ann", "bob")) -> bool:
+    """Counted only where the theme is coded for the unit's group, or a coder gave it there."""
+    return theme not in GROUPS or unit.startswith(GROUPS[theme]) or any(unit in CODED[c].get(theme, []) for c in coders)
+
+
+def vector(coder: str, theme: str, coders=("ann", "bob")) -> list[int]:
+    return [int(u in CODED[coder].get(theme, [])) for u in UNITS if applies(theme, u, coders)]
 
 
 @pytest.fixture
@@ -50,22 +58,22 @@ def test_two_coders_match_sklearn_and_krippendorff(coded):
     assert data["transcripts"] == ["cps-01", "yos-01"]
     for theme in THEMES:
         a, b = vector("ann", theme), vector("bob", theme)
-        assert figs[theme]["units"] == 9
+        assert figs[theme]["units"] == len(a) == {"court-procedure": 5, "resource-barriers": 9, "exploitation": 4}[theme]
         assert figs[theme]["positives"] == {"ann": sum(a), "bob": sum(b)}
         assert figs[theme]["kappa"] == pytest.approx(cohen_kappa_score(a, b), abs=1e-4)
         assert figs[theme]["alpha"] == pytest.approx(krippendorff.alpha([a, b], level_of_measurement="nominal"), abs=1e-4)
-        assert figs[theme]["percent_agreement"] == pytest.approx(sum(x == y for x, y in zip(a, b)) / 9, abs=1e-4)
+        assert figs[theme]["percent_agreement"] == pytest.approx(sum(x == y for x, y in zip(a, b)) / len(a), abs=1e-4)
     pooled_a = [v for t in THEMES for v in vector("ann", t)]
     pooled_b = [v for t in THEMES for v in vector("bob", t)]
     assert figs["pooled"]["alpha"] == pytest.approx(krippendorff.alpha([pooled_a, pooled_b], level_of_measurement="nominal"),
                                                     abs=1e-4)
-    assert figs["pooled"]["units"] == 27
+    assert figs["pooled"]["units"] == 18
 
 
 def test_three_coders_alpha_and_no_kappa(coded):
     _, figs = figures(coded, "--coders", "ann", "bob", "cat")  # the issue's `--coders A B C` form
     for theme in THEMES:
-        rows = [vector(c, theme) for c in ("ann", "bob", "cat")]
+        rows = [vector(c, theme, ("ann", "bob", "cat")) for c in ("ann", "bob", "cat")]
         assert figs[theme]["kappa"] is None
         assert figs[theme]["alpha"] == pytest.approx(krippendorff.alpha(rows, level_of_measurement="nominal"), abs=1e-4)
 
@@ -78,7 +86,7 @@ def test_by_group_turn_units_and_thresholds_for_ci(coded):
     assert cps["court-procedure"]["kappa"] == pytest.approx(cohen_kappa_score(a, b), abs=1e-4)
     assert "too rare" in cps["court-procedure"]["warning"]
     turns, figs = figures(coded, "--coders", "ann", "bob", "--unit", "turn")
-    assert figs["court-procedure"]["units"] == 4  # the non-interviewer turns
+    assert figs["court-procedure"]["units"] == 2  # the non-interviewer turns of the CPS interview
     low = run("agreement", "--coders", "ann", "bob", "--min-kappa", "0.99", project=coded)
     assert low.exit_code == 1 and "below the threshold" in low.output
     ok = run("agreement", "--coders", "ann", "bob", "--min-kappa", "0.1", "--min-alpha", "0.1", project=coded)
@@ -98,7 +106,7 @@ def test_agreement_bad_requests(coded, mini):
 
 def test_disagreements_list_every_differing_unit(coded):
     rows = [json.loads(x) for x in run("disagreements", "--coders", "ann", "bob", "--json", project=coded).stdout.splitlines()]
-    expected = [u for u in UNITS if any(vector("ann", t)[UNITS.index(u)] != vector("bob", t)[UNITS.index(u)] for t in THEMES)]
+    expected = [u for u in UNITS if any((u in CODED["ann"].get(t, [])) != (u in CODED["bob"].get(t, [])) for t in THEMES)]
     assert [r["unit"] for r in rows] == expected
     first = rows[0]
     assert first["codes"]["ann"] == sorted(t for t in THEMES if first["unit"] in CODED["ann"].get(t, []))

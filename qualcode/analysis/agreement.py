@@ -139,9 +139,14 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
     result = Agreement(coders, unit, shared)
     # ratings[group][theme][coder] -> 0/1 over units
     ratings: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {t: {c: [] for c in coders} for t in themes})
+    listed = {t: corpus.codebook.theme(t) for t in themes}
     for u in units:
+        # A theme counts on a unit only where it can apply: coded for the unit's group, or given
+        # there by a coder anyway. Twenty-five themes for other groups all "agreed absent" on a
+        # CPS interview would make agreement look near perfect.
+        here = [t for t in themes if listed[t].applies_to(u.group) or any(t in u.codes[c] for c in coders)]
         for key in (["all", u.group or "(none)"] if by_group else ["all"]):
-            for theme in themes:
+            for theme in here:
                 for coder in coders:
                     ratings[key][theme][coder].append(int(theme in u.codes[coder]))
     for key in ["all"] + sorted(k for k in ratings if k != "all"):
