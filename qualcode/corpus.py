@@ -60,6 +60,22 @@ class Corpus:
             return name
         return next((g for g in sorted(known) if g.casefold() == name.casefold()), name)
 
+    @property
+    def consensus_coders(self) -> list[str]:
+        """Coders written by `reconcile` (their codings say which coders they reconcile)."""
+        return sorted({f.coder for f in self.files if any("reconciled" in c.extra for c in f.codings)})
+
+    def report_coder(self, coder: str | None) -> str | None:
+        """Whose codes a report counts, when --coder does not say: qualcode.yaml's `coder` (if they
+        have coded), else the one consensus coder `reconcile` wrote, else None: every coder
+        pooled. Reports print the choice in their header."""
+        if coder is not None:
+            return self.known_coder(coder)
+        if self.project.coder and self.project.coder in self.coders:
+            return self.project.coder
+        consensus = self.consensus_coders
+        return consensus[0] if len(consensus) == 1 else None
+
     def known_coder(self, coder: str | None) -> str | None:
         """The coder, if they have codings (None stays None: everyone); else a clear error."""
         if coder is not None and coder not in self.coders:

@@ -182,3 +182,20 @@ def test_reconcile_by_labels_shows_context_and_remembers_no_code(coded):
     again = run("reconcile", "--coders", "ann", "bob", "--into", "team", input="q\n", project=coded)
     assert "yos-01:2.2 · 4 of 4" in again.output  # the "no code" on 4.2 is not asked again
     assert (coded / "codings" / "team" / "cps-01.decided").read_text().count(" none ") == 1
+
+
+def test_reports_say_whose_codes_they_count(coded):
+    def header():
+        r = run("summary", "--format", "markdown", project=coded)
+        assert r.exit_code == 0, r.output
+        return r.output.split("coded by ", 1)[1].split("; unit", 1)[0]
+
+    assert header() == "ann, bob, cat (every coder pooled; a span two coded counts once)"
+    r = run("reconcile", "--coders", "ann", "bob", "--into", "consensus", input="1\n1\n1\n1\nq\n", project=coded)
+    assert r.exit_code == 0, r.output
+    assert header() == "consensus"  # the one consensus coder, when qualcode.yaml names nobody
+    data, _ = figures(coded)  # agreement compares the independent coders, not the consensus
+    assert data["coders"] == ["ann", "bob", "cat"]
+    (coded / "qualcode.yaml").write_text("coder: cat\n")
+    assert header() == "cat"
+    assert "consensus" in run("summary", "--coder", "consensus", "--format", "markdown", project=coded).output

@@ -102,7 +102,10 @@ def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment
     """(coders, transcripts every coder coded, units of those transcripts with each coder's themes)."""
     if unit not in UNITS:
         raise QualcodeError(f"unknown unit '{unit}'" + did_you_mean(unit, UNITS), hint="Use segment or turn.")
-    coders = [corpus.known_coder(c) for c in dict.fromkeys(coders or corpus.coders)]
+    # by default every coder but the consensus ones `reconcile` wrote: agreement is between
+    # independent coders
+    default = [c for c in corpus.coders if c not in corpus.consensus_coders]
+    coders = [corpus.known_coder(c) for c in dict.fromkeys(coders or default)]
     if len(coders) < 2:
         raise QualcodeError("this needs two or more coders", hint="Pass them, e.g. --coders alice bob")
     spans: dict[tuple[str, str], list] = defaultdict(list)  # (coder, transcript) -> accepted codings

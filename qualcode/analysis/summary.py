@@ -51,9 +51,19 @@ class Summary:
     coders: list[str]
     unit: str
     groups: list[GroupSummary]
+    pooled: bool = False  # every coder's accepted codings together (no --coder, no default coder)
+
+    @property
+    def coded_by(self) -> str:
+        """For a report's header: whose codes it counts."""
+        if not self.coders:
+            return "nobody yet"
+        return ", ".join(self.coders) + (" (every coder pooled; a span two coded counts once)" if self.pooled else "")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        del d["pooled"]  # `coders` says it: one name, or everyone's
+        return d
 
 
 def attribution(p: Passage, codebook: Codebook, pseudonym: str | None = None) -> str:
@@ -142,4 +152,5 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
             ))
         gs.themes.sort(key=lambda r: (-r.participants, -r.segments, theme_rank[r.id]))
         groups.append(gs)
-    return Summary(cb.name, cb.version, [coder] if coder else corpus.coders, corpus.project.unit, groups)
+    return Summary(cb.name, cb.version, [coder] if coder else corpus.coders, corpus.project.unit, groups,
+                   pooled=coder is None and len(corpus.coders) > 1)

@@ -16,6 +16,7 @@ from ..errors import QualcodeError
 
 ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)]
 CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
+ReportCoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Whose codes to count (default: 'coder' in qualcode.yaml, else the one consensus coder reconcile wrote, else every coder pooled; the report says which).")]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that qualcode did not write (or that was changed since).")]

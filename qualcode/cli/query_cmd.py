@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from . import app
 from .common import (
-    CoderOpt,
+    ReportCoderOpt,
     ForceOpt,
     OutOpt,
     ProjectOpt,
@@ -34,7 +34,7 @@ def matrix(
     cols: Annotated[str, typer.Option("--cols", help="groups, participants or themes (co-occurrence).")] = "groups",
     count: Annotated[str, typer.Option("--count", help="What a cell counts: participants, segments or transcripts.")] = "participants",
     percent: Annotated[bool, typer.Option("--percent", help="Cells as a percentage of the column's total.")] = False,
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     fmt: FormatOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -47,6 +47,7 @@ def matrix(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
+    coder = corpus.report_coder(coder)
     m = run_matrix(corpus, rows, cols, count, percent, coder)
     if fmt == "html":
         from ..export.html import matrix_html
@@ -83,7 +84,7 @@ def quotes(
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
     participant: Annotated[Optional[str], typer.Option("--participant", help="Only this participant.")] = None,
     context: Annotated[int, typer.Option("--context", "-C", help="Segments of context either side.")] = 0,
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
     project: ProjectOpt = None,
 ):
@@ -93,6 +94,7 @@ def quotes(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
+    coder = corpus.report_coder(coder)
     found = run_quotes(corpus, theme, corpus.group_id(group), participant, context, coder)
     if as_json:
         typer.echo(scrubbed(corpus, json.dumps(_as_dicts(found), ensure_ascii=False, indent=2)))
@@ -119,7 +121,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Words to find (case-insensitive, whole words).")],
     lemma: Annotated[bool, typer.Option("--lemma", help="Any form of each word: 'wait' finds waited, waiting.")] = False,
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
     project: ProjectOpt = None,
 ):
@@ -129,6 +131,7 @@ def search(
 
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
+    coder = corpus.report_coder(coder)
     hits = run_search(corpus, text, lemma, corpus.group_id(group), coder=coder)
     if as_json:
         typer.echo(scrubbed(corpus, json.dumps(_as_dicts(hits), ensure_ascii=False, indent=2)))
@@ -152,7 +155,7 @@ def saturation(
     ctx: typer.Context,
     order: Annotated[str, typer.Option("--order", help="date (front matter 'date'; undated last) or name.")] = "date",
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group's interviews.")] = None,
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     fmt: FormatOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -164,6 +167,7 @@ def saturation(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
+    coder = corpus.report_coder(coder)
     sat = run_saturation(corpus, order, coder, corpus.group_id(group))
     header = ["#", "interview", "date", "group", "themes", "new", "cumulative", "new themes"]
     rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
@@ -202,7 +206,7 @@ def plot(
     force: ForceOpt = False,
     count: Annotated[str, typer.Option("--count", help="For heatmap and prevalence: participants, segments or transcripts.")] = "participants",
     order: Annotated[str, typer.Option("--order", help="For saturation: date or name.")] = "date",
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     project: ProjectOpt = None,
 ):
     """A figure for a report: theme x group heatmap, theme prevalence, or the saturation curve."""
@@ -219,6 +223,7 @@ def plot(
     if fmt not in ("png", "svg"):
         raise QualcodeError(f"cannot draw a figure as '{out.suffix or out.name}'", hint="Name the file .png or .svg.")
     corpus = corpus_for(ctx, project)
+    coder = corpus.report_coder(coder)
     warn(corpus.warnings)
     scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
     if kind == "saturation":

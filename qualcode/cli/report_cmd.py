@@ -11,7 +11,7 @@ import typer
 from ..starter import init as init_project
 from . import app
 from .common import (
-    CoderOpt,
+    ReportCoderOpt,
     ForceOpt,
     OutOpt,
     ProjectOpt,
@@ -93,7 +93,7 @@ def status(
 def summary(
     ctx: typer.Context,
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
-    coder: CoderOpt = None,
+    coder: ReportCoderOpt = None,
     quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx, docx or html (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
@@ -107,7 +107,8 @@ def summary(
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
     corpus = corpus_for(ctx, project)
     warn(corpus.warnings)
-    s = summarise(corpus, corpus.group_id(group), coder if coder is None else coder, quotes)
+    coder = corpus.report_coder(coder)
+    s = summarise(corpus, corpus.group_id(group), coder, quotes)
     if fmt in ("xlsx", "docx", "html"):
         from ..analysis.matrix import matrix
         from ..export.html import summary_html

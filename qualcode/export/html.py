@@ -85,7 +85,7 @@ def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str
     e = lambda text: escape(scrub(str(text)))  # noqa: E731
     parts = ["<h1>Key themes by stakeholder group</h1>",
              f'<p class="meta">Codebook: {e(s.codebook)} (version {e(s.codebook_version)}); coded by '
-             f'{e(", ".join(s.coders) or "nobody yet")}; unit: {e(s.unit)}.</p>',
+             f'{e(s.coded_by)}; unit: {e(s.unit)}.</p>',
              '<label>Filter themes and quotes: <input id="filter" type="search" placeholder="a word, a theme, a role"></label> '
              '<span id="shown" class="meta"></span>']
     # Theme table.

@@ -151,7 +151,7 @@ def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same,
     doc = docx.Document()
     doc.add_heading("Key themes by stakeholder group", level=1)
     doc.add_paragraph(scrub(f"Codebook: {s.codebook} (version {s.codebook_version}); coded by "
-                            f"{', '.join(s.coders) or 'nobody yet'}; unit: {s.unit}."))
+                            f"{s.coded_by}; unit: {s.unit}."))
     if m is not None and m.row_ids:
         _landscape_section(doc, True)
         doc.add_heading(f"Themes by stakeholder group ({m.count})", level=2)

@@ -15,7 +15,7 @@ def _group_title(label: str) -> str:
 
 def to_markdown(s: Summary) -> str:
     lines = ["# Key themes by stakeholder group", "",
-             f"*Codebook: {s.codebook} (version {s.codebook_version}); coded by {', '.join(s.coders) or 'nobody yet'}; "
+             f"*Codebook: {s.codebook} (version {s.codebook_version}); coded by {s.coded_by}; "
              f"unit: {s.unit}.*", ""]
     for g in s.groups:
         lines += [f"## {_group_title(g.label)}", ""]
