@@ -89,14 +89,17 @@ class Corpus:
                 for c in f.anchored if c.status == ACCEPTED]
 
 
-def load_corpus(project: Project | None = None, project_dir: Path | None = None) -> Corpus:
+def load_corpus(project: Project | None = None, project_dir: Path | None = None,
+                skipped: list[str] | None = None) -> Corpus:
+    """`skipped`: for commands that only read, transcripts that cannot be read are left out and
+    their errors collected there, instead of stopping the command."""
     project = project or open_project(project_dir)
     if project.codebook_path is None:
         raise QualcodeError("no codebook found in codebooks/", project.rel(project.root),
                             "Add a codebook such as codebooks/themes.yaml, or set 'codebook:' in qualcode.yaml.")
     fingerprints: dict[str, tuple[Path, str]] = {}
     transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
-                                   project.cache_dir, fingerprints, project.allow_outside_links)
+                                   project.cache_dir, fingerprints, project.allow_outside_links, skipped)
     # The codebook and the codings are read without a lock (a read-only checkout must work). A
     # migration that commits meanwhile changes the codebook and leaves a journal while it
     # replaces files: seeing either, wait for it to finish and read again, never mix old and new.

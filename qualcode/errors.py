@@ -47,6 +47,11 @@ class QualcodeError(Exception):
         return f"{text}\n  {self.hint}" if self.hint else text
 
 
+class SettingsError(QualcodeError):
+    """A setting that is wrong for the whole project (an unknown encoding): no file is to blame,
+    so nothing is skipped; the command stops."""
+
+
 class CodebookInvalid(QualcodeError):
     """The codebook has problems; all of them are in `problems`."""
 

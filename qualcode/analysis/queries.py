@@ -109,5 +109,22 @@ def search(corpus: Corpus, text: str, lemma: bool = False, group: str | None = N
                 left = " ".join(s.text[:m.start()].split())
                 right = " ".join(s.text[m.end():].split())
                 out.append(KwicHit(s.transcript_id, s.id, s.speaker, s.participant, s.group,
-                                   left[-width:], m.group(0), right[:width], themes.get(s.id, [])))
+                                   _tail(left, width), m.group(0), _head(right, width), themes.get(s.id, [])))
     return out
+
+
+def _head(text: str, width: int) -> str:
+    """At most `width` characters of context after a hit, cut at a word boundary (never 'bl')."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width + 1)
+    return (text[:cut] if cut > 0 else text[:width]).rstrip() + " …"
+
+
+def _tail(text: str, width: int) -> str:
+    """The same before a hit: its last whole words within `width` characters."""
+    if len(text) <= width:
+        return text
+    cut = text.find(" ", len(text) - width - 1)
+    return "… " + (text[cut + 1:] if cut >= 0 else text[-width:]).lstrip()
+

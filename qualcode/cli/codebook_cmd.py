@@ -55,7 +55,7 @@ def show(
     """The theme tree with labels, stakeholder groups and counts of accepted codings."""
     from collections import Counter
 
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     cb = corpus.codebook
     counts = Counter(c.code for _, _, c in corpus.accepted())
     if as_json:

@@ -36,7 +36,7 @@ def segments(
     project: ProjectOpt = None,
 ):
     """List a transcript's coding units with ids, speaker and codes (interviewer turns dimmed)."""
-    corpus = corpus_for(ctx, project, unit)
+    corpus = corpus_for(ctx, project, unit, read_only=True)
     warn(corpus.warnings)
     t = corpus.transcript(transcript)
     segs = corpus.segments([t])[t.id]

@@ -36,12 +36,20 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None = None):
+def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None = None, read_only: bool = False):
+    """The project loaded. A command that only reads (`read_only`) carries on without a transcript
+    that cannot be read, saying so first; a command that changes the project refuses instead."""
     from ..corpus import load_corpus
     from ..project import open_project
 
     st = state(ctx)
-    return load_corpus(open_project(project or st.project, unit, st.encoding))
+    skipped: list[str] | None = [] if read_only else None
+    corpus = load_corpus(open_project(project or st.project, unit, st.encoding), skipped=skipped)
+    for problem in skipped or []:
+        first, _, hint = problem.partition("\n")
+        warn([f"skipped {first} (commands that change the project refuse until it is fixed)" +
+              (f"\n{hint}" if hint else "")])
+    return corpus
 
 
 def coder_corpus(ctx: typer.Context, project: Path | None, coder: str | None, unit: str | None = None):

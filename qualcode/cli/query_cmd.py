@@ -45,7 +45,7 @@ def matrix(
     from ..export.matrix import to_csv, to_json, to_markdown
 
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     m = run_matrix(corpus, rows, cols, count, percent, coder)
@@ -92,7 +92,7 @@ def quotes(
     from ..analysis.queries import _as_dicts
     from ..analysis.queries import quotes as run_quotes
 
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     found = run_quotes(corpus, theme, corpus.group_id(group), participant, context, coder)
@@ -129,7 +129,7 @@ def search(
     from ..analysis.queries import _as_dicts
     from ..analysis.queries import search as run_search
 
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     hits = run_search(corpus, text, lemma, corpus.group_id(group), coder=coder)
@@ -165,7 +165,7 @@ def saturation(
     from ..analysis.saturation import saturation as run_saturation
 
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     sat = run_saturation(corpus, order, coder, corpus.group_id(group))
@@ -222,7 +222,7 @@ def plot(
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise QualcodeError(f"cannot draw a figure as '{out.suffix or out.name}'", hint="Name the file .png or .svg.")
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     coder = corpus.report_coder(coder)
     warn(corpus.warnings)
     scrub = lambda t: scrubbed(corpus, t)  # noqa: E731

@@ -56,7 +56,7 @@ def status(
 
     from ..analysis.status import status as get_status
 
-    corpus = corpus_for(ctx, project, unit)
+    corpus = corpus_for(ctx, project, unit, read_only=True)
     s = get_status(corpus)
     if as_json:
         typer.echo(json.dumps(s.to_dict(), indent=2, ensure_ascii=False))
@@ -105,7 +105,7 @@ def summary(
     from ..export.summary import to_csv, to_json, to_markdown
 
     fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "docx", "html"))
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     s = summarise(corpus, corpus.group_id(group), coder, quotes)

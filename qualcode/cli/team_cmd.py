@@ -47,7 +47,7 @@ def agreement(
         raise QualcodeError(f"--by takes 'group', not '{by}'")
     names = coder_names(coders, more)
     themes = [t.strip() for v in (codes or []) for t in v.split(",") if t.strip()] or None
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     result = run_agreement(corpus, names or None, unit, themes, by == "group")
     if fmt == "json":
@@ -108,7 +108,7 @@ def disagreements(
     """Every unit where the coders differ, with its text and each coder's codes."""
     from ..analysis.agreement import disagreements as run_disagreements
 
-    corpus = corpus_for(ctx, project)
+    corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     names = coder_names(coders, more)
     found = run_disagreements(corpus, names or None, unit)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..cache import Pack, digest
-from ..errors import QualcodeError, did_you_mean
+from ..errors import QualcodeError, SettingsError, did_you_mean
 from ..model import Transcript, Turn
 from ..perf import paused_gc
 from .captions import caption_lines
@@ -140,15 +140,16 @@ def _from_cache(entry: list, data: bytes, rel: str, encoding: str | None) -> Tra
 def load_transcripts(folder: Path, root: Path | None = None, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
                      encoding: str | None = None, cache_dir: Path | None = None,
                      fingerprints: dict[str, tuple[Path, str]] | None = None,
-                     allow_outside: bool = False) -> list[Transcript]:
+                     allow_outside: bool = False, skipped: list[str] | None = None) -> list[Transcript]:
     """Every transcript in the folder. With `cache_dir`, a file whose bytes (and participants file
     and settings) are unchanged is taken from the cache instead of being parsed again.
     `fingerprints`, when given, is filled with each transcript's file and a hash of the bytes it
     was read from, so a writer can make sure it saves against the text that is on disk.
     A file that is (or sits behind) a symbolic link leading out of `root` is refused unless
-    `allow_outside`."""
+    `allow_outside`. With `skipped`, a file that cannot be read is left out and its error added
+    there (for reading commands: one bad file need not hide the rest of the project)."""
     with paused_gc(long_lived=True):
-        return _load_transcripts(folder, root, interviewers, encoding, cache_dir, fingerprints, allow_outside)
+        return _load_transcripts(folder, root, interviewers, encoding, cache_dir, fingerprints, allow_outside, skipped)
 
 
 SETTLE = 0.02  # seconds: a file modified more recently than this may still be being written
@@ -196,7 +197,7 @@ def check_inside(path: Path, root: Path | None, where: str, allow_outside: bool 
 
 def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[str], encoding: str | None,
                       cache_dir: Path | None, fingerprints: dict | None = None,
-                      allow_outside: bool = False) -> list[Transcript]:
+                      allow_outside: bool = False, skipped: list[str] | None = None) -> list[Transcript]:
     participants = load_participants(folder, encoding)
     interviewers = tuple(interviewers)
     context = digest(READER_VERSION, repr(interviewers), encoding or "",
@@ -206,16 +207,21 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
     seen: dict[str, str] = {}
     for path in transcript_files(folder):
         rel = str(path.relative_to(root)) if root else str(path)
-        if path.is_symlink() or root is not None and not allow_outside and _linked(path, folder):
-            check_inside(path, root, rel, allow_outside)
-        data = read_stable(path, rel)
-        key = digest(context, rel, data)
-
-        cached = pack.get(key)
-        t = _from_cache(cached, data, rel, encoding) if cached is not None else None
-        if t is None:
-            t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
-            pack.put(key, _to_cache(t))
+        try:
+            if path.is_symlink() or root is not None and not allow_outside and _linked(path, folder):
+                check_inside(path, root, rel, allow_outside)
+            data = read_stable(path, rel)
+            key = digest(context, rel, data)
+            cached = pack.get(key)
+            t = _from_cache(cached, data, rel, encoding) if cached is not None else None
+            if t is None:
+                t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
+                pack.put(key, _to_cache(t))
+        except QualcodeError as exc:
+            if skipped is None or isinstance(exc, SettingsError):
+                raise
+            skipped.append(str(exc))
+            continue
         if t.id in seen:
             raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
                                 "Give each transcript a unique 'id' in its front matter or participants file.")

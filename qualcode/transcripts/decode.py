@@ -60,7 +60,9 @@ def _decode_as(data: bytes, encoding: str, where: str) -> str:
     try:
         return data.decode(encoding)
     except LookupError:
-        raise QualcodeError(f"unknown encoding '{encoding}'", where, "Use a Python codec name such as cp1252 or latin-1.")
+        from ..errors import SettingsError
+
+        raise SettingsError(f"unknown encoding '{encoding}'", where, "Use a Python codec name such as cp1252 or latin-1.")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise QualcodeError(f"cannot read the file as {encoding} either (byte 0x{data[exc.start]:02x} at line {line})",
