@@ -213,3 +213,32 @@ def test_a_participants_row_for_no_file_and_a_transcript_without_a_group_are_war
     assert r.exit_code == 0, r.output
     assert "participants.csv:2: 'cps-2.vtt' is no transcript (did you mean 'cps-02.vtt'?)" in r.output
     assert "transcripts/cps-02.vtt: no stakeholder group; add 'group:'" in r.output
+
+
+def test_a_header_block_is_metadata_not_turns(mini, tmp_path):
+    import docx
+
+    from conftest import run
+
+    (mini / "transcripts" / "ward-03.txt").write_text(
+        "Project: Ward feedback\nDate: 2024-05-01\nLocation: St Mary's, Ward 4\n\n"
+        "Interviewer: How was your stay?\n\nPatient: Long. The nurses were kind though.\n\n"
+        "Interviewer: Anything else?\n\nPatient: The food was cold.\n", encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("Interview: patient 04")
+    d.add_paragraph("Interviewer: How was your stay?")
+    d.add_paragraph("Patient: Short, thankfully.")
+    d.save(mini / "transcripts" / "ward-04.docx")
+    from qualcode.transcripts import load_transcripts
+
+    by_id = {t.id: t for t in load_transcripts(mini / "transcripts", mini)}
+    txt, word = by_id["ward-03"], by_id["ward-04"]
+    assert txt.metadata["project"] == "Ward feedback" and txt.metadata["location"] == "St Mary's, Ward 4"
+    assert [t.speaker for t in txt.turns] == ["Interviewer", "Patient", "Interviewer", "Patient"]
+    assert word.metadata["interview"] == "patient 04" and [t.speaker for t in word.turns] == ["Interviewer", "Patient"]
+    # a first turn by a speaker called like a header word is still a turn: it is a sentence
+    (mini / "transcripts" / "p5.txt").write_text("Participant: I think the orders help.\n\nInterviewer: Why?\n\n"
+                                                 "Participant: They give structure.\n", encoding="utf-8")
+    p5 = {t.id: t for t in load_transcripts(mini / "transcripts", mini)}["p5"]
+    assert [t.speaker for t in p5.turns] == ["Participant", "Interviewer", "Participant"]
+    assert run("status", project=mini).exit_code == 0

@@ -15,7 +15,7 @@ from .captions import caption_lines
 from .decode import decode
 from .participants import Participants, load_participants
 from .text import split_front_matter
-from .turns import DEFAULT_INTERVIEWERS, parse_turns
+from .turns import DEFAULT_INTERVIEWERS, header_block, parse_turns
 from .word import docx_text
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
@@ -89,7 +89,12 @@ def read_transcript(
                             "Change 'id' in the front matter or participants file.")
     meta["id"] = tid
     meta = _plain(meta)
-    turns = parse_turns(body, speakers, interviewer_names, skip_headings=(fmt == "md"))
+    skip_to = 0
+    if fmt in ("txt", "md", "docx"):  # captions have no header lines
+        header, skip_to = header_block(body, interviewer_names)
+        for key, value in header.items():
+            meta.setdefault(key, value)  # front matter and participants.csv win
+    turns = parse_turns(body, speakers, interviewer_names, skip_headings=(fmt == "md"), skip_to=skip_to)
     if not turns:
         raise QualcodeError("the transcript has no text after its front matter", where,
                             "Add the interview text below the closing '---'.")
@@ -114,7 +119,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-READER_VERSION = "1"
+READER_VERSION = "2"  # 2: a header block of `Key: value` lines is metadata, not turns
 
 
 def _to_cache(t: Transcript) -> list:

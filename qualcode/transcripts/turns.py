@@ -42,11 +42,49 @@ def find_speakers(labels: Iterable[str]) -> set[str]:
             if (n >= 2 and len(label.split()) <= 5) or _plausible_speaker(label)}
 
 
+HEADER_KEYS = frozenset({
+    "project", "study", "title", "interview", "interview id", "interview date", "interviewee", "participant",
+    "participant id", "id", "group", "role", "date", "time", "location", "place", "site", "setting", "mode",
+    "duration", "length", "recording", "recorded", "file", "transcript", "transcriber", "transcribed by",
+    "organisation", "organization", "language",
+})
+_HEADER_LINE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z ]{0,29}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(?P<value>[^\n]*)")
+
+
+def header_block(body: str, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS) -> tuple[dict[str, str], int]:
+    """A block of `Key: value` lines before the first exchange (`Project:`, `Date:`,
+    `Location:`, a Word title `Interview: patient 03`): its values as metadata, and where the
+    interview itself begins. A line counts only if its key is a usual header word, its value is
+    short and not a sentence, and the key is not a speaker (labelling two or more lines of the
+    body, or an interviewer's name)."""
+    labels = Counter(m.group("label").strip().casefold() for m in _LABEL_LINE.finditer(body))
+    speakers = {s.casefold() for s in interviewers}
+    meta: dict[str, str] = {}
+    at = 0
+    while True:
+        start = at
+        while start < len(body) and body[start] in " \t\n":
+            start += 1
+        end = body.find("\n", start)
+        end = len(body) if end == -1 else end
+        m = _HEADER_LINE.fullmatch(body, start, end)
+        if m is None:
+            break
+        key, value = m.group("key").strip().casefold(), m.group("value").strip()
+        if (key not in HEADER_KEYS or key in speakers or labels[key] >= 2 or not value or len(value) > 80
+                or len(value.split()) > 10 or value[-1] in ".?!…"):
+            break
+        meta.setdefault(key.replace(" ", "_"), value)
+        at = end
+    return (meta, at) if meta else ({}, 0)
+
+
 def parse_turns(
     body: str,
     speakers: Iterable[str] | None = None,
     interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
     skip_headings: bool = False,
+    skip_to: int = 0,
 ) -> list[Turn]:
     """Split a body into turns. Text with no speaker labels becomes one turn with speaker None.
 
@@ -54,7 +92,7 @@ def parse_turns(
     caption's voice tags); otherwise they are recognised by `find_speakers`.
     """
     # One C-level scan for lines that could open a turn (a label and a colon).
-    labelled = [(m, m.group("label").strip()) for m in _LABEL_LINE.finditer(body)]
+    labelled = [(m, m.group("label").strip()) for m in _LABEL_LINE.finditer(body, skip_to)]  # after any header
     known = ({s.casefold() for s in speakers} if speakers is not None
              else find_speakers(label for _, label in labelled))
     interviewer_names = {s.casefold() for s in interviewers}
@@ -66,9 +104,9 @@ def parse_turns(
             ts = ts1 or ts2 or ts3
             starts.append((m.start(), label, _TS_VALUE.search(ts).group(0) if ts else None, m.end()))
 
-    if not starts or starts[0][0] > 0:
+    if not starts or starts[0][0] > skip_to:
         # Text before the first label (or the whole text) is a turn of its own.
-        first = 0
+        first = skip_to
         if skip_headings:  # Markdown titles above the interview are not what anyone said
             while first < len(body):
                 line_end = body.find("\n", first)
