@@ -84,3 +84,14 @@ def test_the_readme_names_no_command_that_does_not_exist():
             elif first not in names:
                 bad.append(m.group(0))
     assert not bad, f"README names commands that do not exist: {sorted(set(bad))}"
+
+
+def test_help_lists_commands_by_task_and_names_what_options_take():
+    r = run("--help")
+    assert r.exit_code == 0
+    sections = [line.rstrip(":") for line in r.output.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert sections[-6:] == ["Project", "Coding", "Assisted coding", "Reports", "Team", "Exchange"]
+    listed = {line.split()[0] for line in r.output.split("Project:", 1)[1].splitlines() if line.startswith("  ")}
+    assert {name.split()[0] for name, _ in commands()} <= listed  # none left out
+    tag = run("tag", "--help").output
+    assert "--code THEME" in tag and "--coder NAME" in tag and "--quote TEXT" in tag and "Exact text to tag" not in tag

@@ -19,10 +19,10 @@ from .common import (
     warn,
 )
 
-TranscriptArg = Annotated[str, typer.Argument(help="Transcript id, file name or path.")]
-SegmentsArg = Annotated[Optional[list[str]], typer.Argument(help="Segment ids, e.g. 12.2 or cps-01:12.2 (see 'qualcode segments').")]
-CodeOpt = Annotated[str, typer.Option("--code", "-t", help="Theme id (or exact label).")]
-QuoteOpt = Annotated[Optional[str], typer.Option("--quote", "-q", help="The text of the passage instead of whole segments (white space and line breaks need not match; searched within the segments, if given).")]
+TranscriptArg = Annotated[str, typer.Argument(help="Transcript id, file name or path.", metavar="TRANSCRIPT")]
+SegmentsArg = Annotated[Optional[list[str]], typer.Argument(help="Segment ids, e.g. 12.2 or cps-01:12.2 (see 'qualcode segments').", metavar="SEGMENT_ID")]
+CodeOpt = Annotated[str, typer.Option("--code", "-t", help="Theme id (or exact label).", metavar="THEME")]
+QuoteOpt = Annotated[Optional[str], typer.Option("--quote", "-q", metavar="TEXT", help="The text of the passage instead of whole segments (white space and line breaks need not match; searched within the segments, if given).")]
 
 
 @app.command()
@@ -94,7 +94,7 @@ def tag(
     code: CodeOpt = ...,
     quote: QuoteOpt = None,
     coder: CoderOpt = None,
-    memo: Annotated[Optional[str], typer.Option("--memo", "-m", help="A memo on the coding.")] = None,
+    memo: Annotated[Optional[str], typer.Option("--memo", "-m", help="A memo on the coding.", metavar="TEXT")] = None,
     pin: Annotated[bool, typer.Option("--pin", help="Pin as an indicative quote for summaries.")] = False,
     unit: UnitOpt = None,
     project: ProjectOpt = None,

@@ -15,10 +15,10 @@ from typer.exceptions import TyperException
 from ..errors import QualcodeError
 
 ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)]
-CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
-ReportCoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", help="Whose codes to count (default: 'coder' in qualcode.yaml, else the one consensus coder reconcile wrote, else every coder pooled; the report says which).")]
-UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
+CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
+ReportCoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Whose codes to count (default: 'coder' in qualcode.yaml, else the one consensus coder reconcile wrote, else every coder pooled; the report says which).")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", metavar="UNIT", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that qualcode did not write (or that was changed since).")]
 
 
@@ -179,8 +179,31 @@ def _quiet_pipe() -> None:
         pass
 
 
+SECTIONS = (  # `qualcode --help` lists the commands by what a person is doing
+    ("Project", ("init", "status", "check", "segments", "codebook")),
+    ("Coding", ("code", "tag", "untag")),
+    ("Assisted coding", ("suggest", "review", "rules", "next", "evaluate")),
+    ("Reports", ("summary", "matrix", "quotes", "search", "saturation", "plot")),
+    ("Team", ("agreement", "disagreements", "reconcile")),
+    ("Exchange", ("import", "export")),
+)
+
+
 class Group(TyperGroup):
     """Turns our errors into one readable message and exit code 2; no traceback unless --debug."""
+
+    def format_commands(self, ctx: typer.Context, formatter) -> None:
+        names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]
+        placed = {n for _, members in SECTIONS for n in members}
+        if not set(names) & placed:  # a sub-group (codebook, import, export): as typer lists it
+            return super().format_commands(ctx, formatter)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        sections = [(title, [n for n in members if n in names]) for title, members in SECTIONS]
+        sections.append(("Other", [n for n in names if n not in placed]))
+        for title, members in sections:
+            if members:
+                with formatter.section(title):
+                    formatter.write_dl([(n, self.commands[n].get_short_help_str(limit)) for n in members])
 
     def invoke(self, ctx: typer.Context):
         try:
