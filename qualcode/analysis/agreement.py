@@ -153,7 +153,8 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
                 for coder in coders:
                     ratings[key][theme][coder].append(int(theme in u.codes[coder]))
     for key in ["all"] + sorted(k for k in ratings if k != "all"):
-        figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes]
+        # a theme that applies to no unit here (another group's) has no figure, not a 0% one
+        figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes if ratings[key][theme][coders[0]]]
         result.groups[key] = figs + [_pooled(coders, ratings[key], themes)]
     return result
 

@@ -156,7 +156,7 @@ def saturation(
     order: Annotated[str, typer.Option("--order", help="date (front matter 'date'; undated last) or name.")] = "date",
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group's interviews.")] = None,
     coder: ReportCoderOpt = None,
-    fmt: FormatOpt = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     force: ForceOpt = False,
     project: ProjectOpt = None,

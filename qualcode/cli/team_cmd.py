@@ -32,7 +32,7 @@ def agreement(
     by: Annotated[Optional[str], typer.Option("--by", help="'group': also per stakeholder group.")] = None,
     min_kappa: Annotated[Optional[float], typer.Option("--min-kappa", help="Exit 1 when a pooled kappa is below this.")] = None,
     min_alpha: Annotated[Optional[float], typer.Option("--min-alpha", help="Exit 1 when a pooled alpha is below this.")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv or json.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     force: ForceOpt = False,
     project: ProjectOpt = None,
@@ -40,7 +40,7 @@ def agreement(
     """Percent agreement, Cohen's kappa and Krippendorff's alpha per theme and pooled."""
     from ..analysis.agreement import agreement as run_agreement
 
-    fmt = pick_format(fmt, out, ("table", "csv", "json"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
     if by not in (None, "group"):
         from ..errors import QualcodeError
 
@@ -65,6 +65,21 @@ def agreement(
                 w.writerow([group, f.theme, f.units, *(f.positives[c] for c in result.coders), f.percent_agreement,
                             "" if f.kappa is None else f.kappa, "" if f.alpha is None else f.alpha, f.warning or ""])
         emit(buffer.getvalue(), out, ctx)
+    elif fmt == "markdown":  # for a methods section: one table per group, the figures and their basis
+        def cell(x):
+            return "" if x is None else str(x)
+        lines = [f"Agreement between {', '.join(result.coders)} on {len(result.transcripts)} transcript(s), "
+                 f"unit: {result.unit}.", ""]
+        for group, figs in result.groups.items():
+            lines += [f"### {'All groups' if group == 'all' else group}", "",
+                      "| theme | units | " + " | ".join(f"{c} +" for c in result.coders) +
+                      " | % agreement | kappa | alpha | note |",
+                      "|---|---:|" + "---:|" * len(result.coders) + "---:|---:|---:|---|"]
+            lines += [f"| {f.theme} | {f.units} | " + " | ".join(str(f.positives[c]) for c in result.coders) +
+                      f" | {f.percent_agreement:.1%} | {cell(f.kappa)} | {cell(f.alpha)} | {f.warning or ''} |"
+                      for f in figs]
+            lines.append("")
+        emit("\n".join(lines), out, ctx)
     else:
         show(corpus, lambda o: _tables(o, result))
     failed = [f"{group}: {name} {value} < {limit}" for group, figs in result.groups.items() for f in figs
