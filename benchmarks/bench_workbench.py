@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_safety import copy_example  # a copy of the bundled example
+from bench_safety import command, copy_example  # a copy of the bundled example; a timed CLI run
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST_SCREEN = """
@@ -36,6 +36,7 @@ app.run(headless=True, size=(100, 30))
 
 
 def timed(args: list[str], cwd: Path) -> float:
+    """A script run in the project's folder (the first-screen probe finds the project from there)."""
     t = time.perf_counter()
     subprocess.run(args, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - t
@@ -123,14 +124,14 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         example = copy_example(Path(tmp) / "example")
-        timed([sys.executable, "-m", "qualcode", "status"], example)  # warm the cache, as a project in use has it
-        status = statistics.median(timed([sys.executable, "-m", "qualcode", "status"], example) for _ in range(3))
+        command(example, "status")  # warm the cache, as a project in use has it
+        status = statistics.median(command(example, "status") for _ in range(3))
         first = statistics.median(timed([sys.executable, "-c", FIRST_SCREEN], example) for _ in range(3))
         print(f"launch to first screen {first:.2f} s (target <= 1.0); qualcode status {status:.2f} s; "
               f"ratio {first / status:.2f}")
         big = Path(tmp) / "big"
         big_project(big)
-        timed([sys.executable, "-m", "qualcode", "status"], big)
+        command(big, "status")
         k = key_latency(big, args.keys)
         floor = pilot_floor(args.keys)
         print(f"15,000 words, 40 themes, key to updated screen, medians of {args.keys} (target <= 50 ms):\n"

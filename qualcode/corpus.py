@@ -98,8 +98,9 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None,
         raise QualcodeError("no codebook found in codebooks/", project.rel(project.root),
                             "Add a codebook such as codebooks/themes.yaml, or set 'codebook:' in qualcode.yaml.")
     fingerprints: dict[str, tuple[Path, str]] = {}
+    unmatched_rows: list[str] = []
     transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
-                                   project.cache_dir, fingerprints, project.allow_outside_links, skipped)
+                                   project.cache_dir, fingerprints, project.allow_outside_links, skipped, unmatched_rows)
     # The codebook and the codings are read without a lock (a read-only checkout must work). A
     # migration that commits meanwhile changes the codebook and leaves a journal while it
     # replaces files: seeing either, wait for it to finish and read again, never mix old and new.
@@ -116,10 +117,7 @@ def load_corpus(project: Project | None = None, project_dir: Path | None = None,
             break
         _wait_for_writer(project)
     corpus.fingerprints, corpus.codebook_digest = fingerprints, stamp
-    from .transcripts.participants import load_participants, unmatched
-
-    corpus.warnings.extend(unmatched(load_participants(project.transcripts_dir, project.encoding), transcripts,
-                                     project.root))
+    corpus.warnings.extend(unmatched_rows)
     return corpus
 
 

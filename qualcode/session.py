@@ -109,28 +109,27 @@ class CodingSession:
             return d.decision
         return progress.CODED if self.codes_on(seg) else None
 
-    @property
-    def decided_share(self) -> float:
-        """Share of units decided: in the progress record, or coded (one sweep, not a scan per unit)."""
-        if not self.segments:
-            return 1.0
+    def _coded_ids(self) -> set[str]:
+        """Ids of the units this coder's accepted codings touch (one sweep, not a scan per unit)."""
+        from .analysis.passages import overlapped
+
         f = self.file
         orphans = {id(c) for c in f.orphaned}
-        spans = sorted((c.start, c.end) for c in f.codings if c.status == ACCEPTED and id(c) not in orphans)
-        decided, k, reach = 0, 0, -1  # reach: the furthest end among codings starting before the unit ends
-        for seg in self.segments:  # in document order
-            while k < len(spans) and spans[k][0] < seg.end:
-                reach = max(reach, spans[k][1])
-                k += 1
-            coded = reach > seg.start  # some coding starts before its end and ends after its start
-            decided += seg.id in self.decisions or coded
-        return decided / len(self.segments)
+        spans = [(c.start, c.end) for c in f.codings if c.status == ACCEPTED and id(c) not in orphans]
+        return {seg.id for seg in overlapped(self.segments, spans)}
+
+    @property
+    def decided_share(self) -> float:
+        """Share of units decided: in the progress record, or coded."""
+        if not self.segments:
+            return 1.0
+        coded = self._coded_ids()
+        return sum(seg.id in self.decisions or seg.id in coded for seg in self.segments) / len(self.segments)
 
     def resume_at(self) -> int:
         states = dict(self.decisions)
-        for seg in self.segments:
-            if seg.id not in states and self.codes_on(seg):
-                states[seg.id] = progress.Decision(seg.start, seg.end, progress.CODED, "", "")
+        for seg_id in self._coded_ids() - states.keys():  # coded counts as decided, with no time of its own
+            states[seg_id] = progress.Decision(0, 0, progress.CODED, "", "")
         return progress.resume_at(self.segments, states)
 
     def shown_themes(self) -> list[tuple[int, Theme]]:

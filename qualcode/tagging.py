@@ -51,7 +51,7 @@ def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str 
     pattern = loose(quote)
     hits = []
     for lo, hi in regions:
-        hits += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(t.body[lo:hi])]
+        hits += [m.span() for m in pattern.finditer(t.body, lo, hi)]
     if not hits:
         raise QualcodeError(f"the quote \"{short(quote, 60)}\" is not in {t.id}" + (" within those segments" if chosen else ""),
                             hint="Check the words against: qualcode segments " + t.id + " (line breaks and spacing do not matter)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -66,16 +67,23 @@ def console(stderr: bool = False):
     COLUMNS, when set, still decides."""
     import os
 
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
+    return _quiet_console()(stderr=stderr, highlight=False, soft_wrap=True, width=10_000 if wide else None)
+
+
+@lru_cache(maxsize=1)
+def _quiet_console():
+    """rich's Console, but a closed pipe ends quietly with 0 (rich's own handler exits 1), as
+    csvkit does. Made once: rich is imported only when a command prints."""
     from rich.console import Console
 
     class Quiet(Console):
-        def on_broken_pipe(self) -> None:  # rich exits 1 here; a closed pipe is no error (as csvkit)
+        def on_broken_pipe(self) -> None:
             _quiet_pipe()
             raise SystemExit(0)
 
-    stream = sys.stderr if stderr else sys.stdout
-    wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
-    return Quiet(stderr=stderr, highlight=False, soft_wrap=True, width=10_000 if wide else None)
+    return Quiet
 
 
 def warn(messages) -> None:

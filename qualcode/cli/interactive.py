@@ -102,9 +102,8 @@ def code(
     from rich.console import Console
 
     out = Console(highlight=False)  # word-wrapped to the terminal, unlike the report output
-    view = session.go(start) if start else session.view(
-        "Resuming after your last decision, at the first undecided segment. ? for help."
-        if session.position else "? for help.")
+    view = session.view("" if start else "? for help." if not session.position else
+                        "Resuming after your last decision, at the first undecided segment. ? for help.")
     while True:
         _render(out, view, session.transcript, session.decided_share)
         if view.done:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QualcodeError
+from .names import Names
 from .read import DuplicateGuid, read_document
 from .safe import open_package, parse_xml
-from .to_project import ImportReport, Names, Planned, plan, slug
+from .to_project import ImportReport, Planned, plan, slug
 
 
 @dataclass

@@ -15,6 +15,7 @@ from ..model import Codebook, Coding
 from ..store import CODER, to_json
 from .codebook_yaml import codebook_yaml, unfold_description
 from .export import CODEBOOK_NOTE, GROUP_VARIABLE, theme_guid
+from .names import Names
 from .positions import Positions, choose_unit, decode_source, docx_text
 from .read import RefiDocument
 from .safe import Package
@@ -44,33 +45,6 @@ class ImportReport:
 def slug(text: str, fallback: str = "code") -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or fallback
-
-
-class Names:
-    """Names handed out so far. A free name for a base ('new-code', then 'new-code-2', ...) in
-    amortised constant time: the next suffix to try is remembered per base, so 100,000 codes all
-    called "New code" take no longer than 100,000 different names."""
-
-    def __init__(self, taken=()):
-        self.taken = set(taken)
-        self.next: dict[str, int] = {}
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.taken
-
-    def add(self, name: str) -> None:
-        self.taken.add(name)
-
-    def unique(self, base: str) -> str:
-        name = base
-        if name in self.taken:
-            n = self.next.get(base, 2)
-            while f"{base}-{n}" in self.taken:
-                n += 1
-            self.next[base] = n + 1
-            name = f"{base}-{n}"
-        self.taken.add(name)
-        return name
 
 
 # --- the conversion ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..model import Transcript, Turn
 from ..perf import paused_gc
 from .captions import caption_lines
 from .decode import decode
-from .participants import Participants, load_participants
+from .participants import Participants, load_participants, unmatched
 from .text import split_front_matter
 from .turns import DEFAULT_INTERVIEWERS, header_block, parse_turns
 from .word import docx_text
@@ -145,16 +145,19 @@ def _from_cache(entry: list, data: bytes, rel: str, encoding: str | None) -> Tra
 def load_transcripts(folder: Path, root: Path | None = None, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
                      encoding: str | None = None, cache_dir: Path | None = None,
                      fingerprints: dict[str, tuple[Path, str]] | None = None,
-                     allow_outside: bool = False, skipped: list[str] | None = None) -> list[Transcript]:
+                     allow_outside: bool = False, skipped: list[str] | None = None,
+                     warnings: list[str] | None = None) -> list[Transcript]:
     """Every transcript in the folder. With `cache_dir`, a file whose bytes (and participants file
     and settings) are unchanged is taken from the cache instead of being parsed again.
     `fingerprints`, when given, is filled with each transcript's file and a hash of the bytes it
     was read from, so a writer can make sure it saves against the text that is on disk.
     A file that is (or sits behind) a symbolic link leading out of `root` is refused unless
     `allow_outside`. With `skipped`, a file that cannot be read is left out and its error added
-    there (for reading commands: one bad file need not hide the rest of the project)."""
+    there (for reading commands: one bad file need not hide the rest of the project). `warnings`
+    gets participants-file rows that describe no transcript."""
     with paused_gc(long_lived=True):
-        return _load_transcripts(folder, root, interviewers, encoding, cache_dir, fingerprints, allow_outside, skipped)
+        return _load_transcripts(folder, root, interviewers, encoding, cache_dir, fingerprints, allow_outside, skipped,
+                                 warnings)
 
 
 SETTLE = 0.02  # seconds: a file modified more recently than this may still be being written
@@ -202,7 +205,8 @@ def check_inside(path: Path, root: Path | None, where: str, allow_outside: bool 
 
 def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[str], encoding: str | None,
                       cache_dir: Path | None, fingerprints: dict | None = None,
-                      allow_outside: bool = False, skipped: list[str] | None = None) -> list[Transcript]:
+                      allow_outside: bool = False, skipped: list[str] | None = None,
+                      warnings: list[str] | None = None) -> list[Transcript]:
     participants = load_participants(folder, encoding)
     interviewers = tuple(interviewers)
     context = digest(READER_VERSION, repr(interviewers), encoding or "",
@@ -235,6 +239,8 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
             fingerprints[t.id] = (path, digest(data))
         out.append(t)
     pack.save()
+    if warnings is not None:
+        warnings.extend(unmatched(participants, out, root or folder))
     return out
 
 

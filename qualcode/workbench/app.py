@@ -64,7 +64,28 @@ def _words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [(lo + m.start(), lo + m.end()) for m in re.finditer(r"\S+", text[lo:hi])]
 
 
-class CodingApp(App):
+def theme_label(theme: Theme, mine: bool = True) -> Text:
+    """A theme in the panel: its colour, indented by depth, dimmed when for another group."""
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append("█ ", style=colour(theme))
+    label.append(" " * theme.depth + theme.label, style="" if mine else "dim italic")
+    return label
+
+
+class ThemePicker:
+    """The keys both workbench apps give the theme panel: / opens the filter, tab moves there."""
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_switch(self) -> None:
+        themes = self.query_one("#themes", OptionList)
+        self.set_focus(None if self.focused is themes else themes)
+
+
+class CodingApp(ThemePicker, App):
     CSS_PATH = "workbench.tcss"
     TITLE = "qualcode"
     AUTO_FOCUS = None  # keys go to the app; the prompts take focus only when opened
@@ -89,6 +110,10 @@ class CodingApp(App):
         super().__init__()
         self.session = session
         self.asking: str | None = None
+        self.themes = {th.id: th for th in session.corpus.codebook.themes}
+        self.unit_edges: dict[int, list[int]] = {}  # turn -> its units' start and end offsets
+        for u in session.segments:
+            self.unit_edges.setdefault(u.turn, []).extend((u.start, u.end))
         self._reset_selection()
 
     # --- layout ----------------------------------------------------------------------------
@@ -143,11 +168,9 @@ class CodingApp(App):
         cuts = {body_start, turn.end, *self.span}
         for c in codings:
             cuts.update((max(c.start, body_start), min(c.end, turn.end)))
-        for u in s.segments:
-            if turn.start <= u.start < turn.end:
-                cuts.update((u.start, u.end))
+        cuts.update(self.unit_edges.get(turn_index, ()))
         edges = sorted(x for x in cuts if body_start <= x <= turn.end)
-        themes = {th.id: th for th in s.corpus.codebook.themes}
+        themes = self.themes
         for a, b in zip(edges, edges[1:]):
             piece = t.body[a:b]
             style = "dim" if turn.is_interviewer else ""
@@ -200,14 +223,14 @@ class CodingApp(App):
         options = []
         for th in ranked:
             n = self.numbers.get(th.id)
-            label = Text(no_wrap=True, overflow="ellipsis")
-            label.append(f"{n if n else ' '} ", style="bold cyan")
-            label.append("█ ", style=colour(th))
-            label.append(" " * th.depth + th.label, style="" if th.applies_to(group) else "dim italic")
+            label = Text()
+            label.append(f"{n if n else ' '} ", style="bold cyan")  # the number only: a Text's own style covers all
+            label.append(theme_label(th, th.applies_to(group)))
             if counts.get(th.id):
                 label.append(f" {counts[th.id]}", style="dim")
             if not th.applies_to(group):
                 label.append(" ·other", style="dim")
+            label.no_wrap, label.overflow = True, "ellipsis"
             options.append(Option(label, id=th.id))
         themes = self.query_one("#themes", OptionList)
         themes.clear_options()
@@ -327,14 +350,12 @@ class CodingApp(App):
             self._status("Nothing to undo.")
             return
         what = self.session.history[-1][0]
-        old = self.session.position
         self.session.undo()
         self._reset_selection()
         self.view.repaint([turn.index for turn in self.session.transcript.turns])  # an undo may touch any unit
         self._fill_themes()
         self._scroll()
         self._status(f"Undid: {what}.")
-        del old
 
     def action_ask(self, what: str) -> None:
         ask = self.query_one("#ask", Input)
@@ -344,18 +365,6 @@ class CodingApp(App):
         ask.value = ""
         ask.display = True
         ask.focus()
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def action_switch(self) -> None:
-        themes = self.query_one("#themes", OptionList)
-        if self.focused is themes:
-            self.set_focus(None)
-        else:
-            themes.focus()
 
     def action_keys(self) -> None:
         self.notify(KEYS, title="qualcode code", timeout=30)

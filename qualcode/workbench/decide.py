@@ -13,11 +13,11 @@ from textual.widgets.option_list import Option
 
 from ..model import Theme
 from ..session import matching
-from .app import colour, text_start
+from .app import ThemePicker, colour, text_start, theme_label
 from .transcript_view import TranscriptView
 
 
-class ContextApp(App):
+class ContextApp(ThemePicker, App):
     """A transcript pane that shows one span in context, a detail box, the theme picker (the
     codebook tree, filtered with /) and a status line. Subclasses say what is decided."""
 
@@ -99,10 +99,7 @@ class ContextApp(App):
         box.clear_options()
         options = []
         for th in themes:
-            label = Text(no_wrap=True, overflow="ellipsis")
-            label.append("█ ", style=colour(th))
-            label.append(" " * th.depth + th.label)
-            options.append(Option(label, id=th.id))
+            options.append(Option(theme_label(th), id=th.id))
         box.add_options(options)
         if options:
             box.highlighted = 0
@@ -111,20 +108,11 @@ class ContextApp(App):
         self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
 
     # --- the picker ------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
     def action_close(self) -> None:
         box = self.query_one("#filter", Input)
         box.display, box.value = False, ""
         self._fill_themes()
         self.set_focus(None)
-
-    def action_switch(self) -> None:
-        themes = self.query_one("#themes", OptionList)
-        self.set_focus(None if self.focused is themes else themes)
 
     def action_keys(self) -> None:
         self.notify(self.KEYS, title=self.TITLE, timeout=30)
