@@ -41,8 +41,45 @@ class Pseudonyms:
         return cls(mapping)
 
     def __call__(self, text: str) -> str:
+        """Replace every name and id; idempotent: a pseudonym already in the text is left as it is,
+        so text scrubbed before a table was drawn can be scrubbed again after."""
         if not self.mapping:
             return text
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(self.mapping, key=len, reverse=True))
+        pattern = re.compile(PSEUDONYM + "|" r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(self.mapping, key=len, reverse=True))
                              + r")(?![\w-])")
-        return pattern.sub(lambda m: self.mapping[m.group(1)], text)
+        return pattern.sub(lambda m: self.mapping[m.group(1)] if m.group(1) else m.group(0), text)
+
+
+PSEUDONYM = r"(?<![\w-])(?:Participant|Interview) \d+(?![\w-])"
+
+
+def scrub_renderable(obj, scrub):
+    """A rich renderable with its text pseudonymised before it is drawn, so column widths and
+    borders fit the pseudonyms (scrubbing the drawn text afterwards breaks the borders)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if isinstance(obj, str):
+        return scrub(obj)
+    if isinstance(obj, Text):
+        return _scrub_text(obj, scrub)
+    if isinstance(obj, Table):
+        obj.title, obj.caption = scrub_renderable(obj.title, scrub), scrub_renderable(obj.caption, scrub)
+        for column in obj.columns:
+            column.header = scrub_renderable(column.header, scrub)
+            column._cells = [scrub_renderable(c, scrub) for c in column._cells]
+    return obj
+
+
+def _scrub_text(text, scrub):
+    """Scrub a styled Text piece by piece, keeping each piece's styles."""
+    from rich.text import Text
+
+    cuts = sorted({s.start for s in text.spans} | {s.end for s in text.spans})
+    out = Text(style=text.style, justify=text.justify, overflow=text.overflow, no_wrap=text.no_wrap, end=text.end)
+    for piece in text.divide(cuts):
+        start = len(out)
+        out.append(scrub(piece.plain))
+        for span in piece.spans:
+            out.stylize(span.style, start, len(out))
+    return out

@@ -181,6 +181,40 @@ def _merge_lists(target, source) -> None:
         target[key].extend(extra)
 
 
+def slug(text: str) -> str:
+    """A theme id from a label: 'Peer pressure' -> 'peer-pressure'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def add(ed: EditedCodebook, theme_id: str, label: str | None = None, parent: str | None = None,
+        description: str | None = None, groups: list[str] | None = None) -> None:
+    """A new theme at the end of its parent's children (or of the top level). It has no groups of
+    its own unless given: under a parent it inherits the parent's, at the top it is for everyone."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    ed.check_new_id(theme_id)
+    known = list(ed.doc.get("groups") or {})
+    for g in groups or []:
+        if g not in known:
+            raise QualcodeError(f"no stakeholder group '{g}' in the codebook" + did_you_mean(g, known),
+                                hint="Groups: " + (", ".join(known) or "none yet; add them under 'groups:'"))
+    node = CommentedMap()
+    node["id"] = theme_id
+    node["label"] = label or _label_from(theme_id)
+    if groups:
+        seq = CommentedSeq(groups)
+        seq.fa.set_flow_style()
+        node["groups"] = seq
+    if description:
+        node["description"] = description
+    if parent is None and not ed.doc.get("themes"):
+        ed.doc["themes"] = CommentedSeq()
+    ed.adopt(ed.find(parent).node if parent else None, [node])
+
+
 def rename(ed: EditedCodebook, old: str, new: str, label: str | None = None) -> None:
     ed.check_new_id(new)
     node = ed.find(old).node

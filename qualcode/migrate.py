@@ -1,4 +1,4 @@
-"""Codebook migrations: rename, merge, move or split themes, and carry every coder's codings
+"""Codebook migrations: add, rename, merge, move or split themes, and carry every coder's codings
 along in one all-or-nothing change (see transaction.py) with the codebook's version bumped.
 
 A split never guesses: each coding of the split theme becomes a suggestion of every new theme
@@ -133,6 +133,10 @@ def plan(project: Project, action: str, **kw) -> Migration:
         theme, under = kw["theme"], kw.get("under")
         edit.move(ed, theme, under)
         report.summary = f"moved '{theme}' " + (f"under '{under}'" if under else "to the top level")
+        recode = None
+    elif action == "add":
+        edit.add(ed, kw["theme"], kw.get("label"), kw.get("under"), kw.get("description"), kw.get("groups"))
+        report.summary = f"added theme '{kw['theme']}'" + (f" under '{kw['under']}'" if kw.get("under") else "")
         recode = None
     elif action == "split":
         theme, into = kw["theme"], kw["into"]

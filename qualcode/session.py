@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from . import progress
 from .corpus import Corpus
 from .display import as_number, short
+from .errors import QualcodeError
 from .model import ACCEPTED, Coding, Segment, Theme, Turn
 from .tagging import apply_theme, save
 
@@ -25,8 +26,15 @@ HELP = """Commands:
   x 2 / x ID     remove a theme from this segment
   m TEXT         memo on this segment's codes     p    pin / unpin this segment as an indicative quote
                  (x, m and p act on the segment you just coded while the one shown has no codes)
+  + LABEL        open coding: a new theme (add "under PARENT" for a sub-theme), applied here
   u              undo the last change             q    quit (everything is already saved)
   ?              this help"""
+
+
+def split_under(text: str) -> tuple[str, str | None]:
+    """'Peer pressure under prosecution' -> ('Peer pressure', 'prosecution')."""
+    label, sep, parent = text.strip().rpartition(" under ")
+    return (label.strip(), parent.strip() or None) if sep else (text.strip(), None)
 
 
 def matching(themes: list[Theme], text: str) -> list[Theme]:
@@ -186,7 +194,26 @@ class CodingSession:
             return self.pin()
         if word == "x" and rest:
             return self.remove(rest)
+        if line.startswith("+"):
+            label, under = split_under(line[1:])
+            try:
+                theme, made = self.create(label, under)
+            except QualcodeError as e:
+                return self.view(e.message + " Nothing applied.")
+            return self.apply(theme.id, f"New theme {theme.id} '{theme.label}' in the codebook. " if made else "")
         return self.apply(line)
+
+    def create(self, text: str, under: str | None = None) -> tuple[Theme, bool]:
+        """Open coding: the theme `text` names, added to the codebook if it is new (open_coding.py);
+        it takes the next number, so no other theme's number changes."""
+        from .open_coding import new_theme
+
+        theme, made = new_theme(self.corpus, text, under)
+        if made:
+            self.numbered.append((len(self.numbered) + 1, theme))
+            if theme.applies_to(self.transcript.group):
+                self.group_themes.append(theme)
+        return theme, made
 
     def move(self, step: int, message: str = "") -> View:
         target = self.position + step
@@ -233,7 +260,7 @@ class CodingSession:
         before = self.decisions.get(seg.id)
         self.history.append((what, list(self.file.codings), self.position, (seg, before)))
 
-    def apply(self, line: str) -> View:
+    def apply(self, line: str, note: str = "") -> View:
         whole = self._exact(line)
         if whole is not None:
             themes = [whole]  # a whole label, spaces and all
@@ -251,9 +278,9 @@ class CodingSession:
         self._decide([seg], progress.CODED)
         self.last_coded = self.position
         elsewhere = [t for t in themes if not t.applies_to(self.transcript.group)]
-        note = (f" (listed for {', '.join(elsewhere[0].groups)}, not {self.transcript.group}; applied anyway)"
-                if elsewhere else "")
-        return self.move(1, f"Coded {seg.local_id}: " + ", ".join(t.label for t in themes) + note)
+        elsewhere_note = (f" (listed for {', '.join(elsewhere[0].groups)}, not {self.transcript.group}; applied anyway)"
+                          if elsewhere else "")
+        return self.move(1, f"{note}Coded {seg.local_id}: " + ", ".join(t.label for t in themes) + elsewhere_note)
 
     def no_code(self) -> View:
         seg = self.segments[self.position]
@@ -278,7 +305,8 @@ class CodingSession:
         f = self.file
         f.codings = [change(c) if id(c) in ids else c for c in f.codings]
         save(self.corpus, f)
-        return self.view(f"{what.capitalize()} on {seg.local_id}.")
+        done = {"memo": "Memo saved on", "pin": "Pinned as an indicative quote:", "unpin": "Unpinned:"}[what]
+        return self.view(f"{done} {seg.local_id}.")
 
     def memo(self, text: str) -> View:
         if not text:

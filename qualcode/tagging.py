@@ -18,6 +18,7 @@ class Change:
     updated: list[Coding] = field(default_factory=list)
     removed: list[Coding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    created: Theme | None = None  # open coding: the theme this tag added to the codebook
 
 
 def check_theme(corpus: Corpus, code: str) -> Theme:
@@ -35,7 +36,7 @@ def check_theme(corpus: Corpus, code: str) -> Theme:
 def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str | None) -> list[tuple[int, int]]:
     """The spans to tag: each segment's, or the quote's (searched within the segments, if given)."""
     segments = corpus.segments([t])[t.id] if segment_ids or not quote else []
-    chosen: list[Segment] = [find_segment(segments, sid) for sid in segment_ids]
+    chosen: list[Segment] = [_find_any_unit(corpus, t, segments, sid) for sid in segment_ids]
     if quote is None:
         if not chosen:
             raise QualcodeError("say what to tag: one or more SEGMENT_IDs, or --quote \"exact text\"",
@@ -63,6 +64,23 @@ def spans_for(corpus: Corpus, t: Transcript, segment_ids: list[str], quote: str 
 
 
 
+def _find_any_unit(corpus: Corpus, t: Transcript, segments: list[Segment], sid: str) -> Segment:
+    """A unit by id; an id shaped like another unit's ('4.p2' a paragraph, '4' a whole turn) is
+    found in that unit, whatever the project's unit is: it says exactly which text is meant."""
+    import re
+
+    from .segment import segment_all
+
+    try:
+        return find_segment(segments, sid)
+    except QualcodeError:
+        local = sid.rpartition(":")[2]
+        other = "paragraph" if re.fullmatch(r"\d+\.p\d+", local) else "turn" if re.fullmatch(r"\d+", local) else None
+        if other is None:
+            raise
+        return find_segment(segment_all([t], other, corpus.project.cache_dir)[t.id], sid)
+
+
 def _turn_at(t: Transcript, offset: int) -> int | str:
     for turn in t.turns:
         if turn.start <= offset < turn.end:
@@ -71,11 +89,25 @@ def _turn_at(t: Transcript, offset: int) -> int | str:
 
 
 def tag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: list[str] = (),
-        quote: str | None = None, memo: str | None = None, pin: bool = False) -> Change:
+        quote: str | None = None, memo: str | None = None, pin: bool = False, new: bool = False,
+        under: str | None = None) -> Change:
+    """`new`: open coding, the theme is added to the codebook first when it is not there (an id,
+    or a label its id is made from); `under` puts it under a parent theme."""
     t = corpus.transcript(transcript)
-    theme = check_theme(corpus, code)
-    spans = spans_for(corpus, t, list(segment_ids), quote)
     change = Change()
+    if not new:
+        if under:
+            raise QualcodeError("--under is for a new theme", hint="Add --new, or drop --under.")
+        theme = check_theme(corpus, code)
+    spans = spans_for(corpus, t, list(segment_ids), quote)  # before any theme is made: a bad quote changes nothing
+    if new:
+        from .open_coding import new_theme
+
+        theme, made = new_theme(corpus, code, under)
+        if made:
+            change.created = theme
+        else:
+            change.warnings.append(f"'{theme.id}' is in the codebook already; tagged with it")
     if not theme.applies_to(t.group):
         change.warnings.append(f"theme '{theme.id}' is listed for {', '.join(theme.groups)}, "
                                f"and {t.id} is in group {t.group}; tagged anyway")

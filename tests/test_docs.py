@@ -95,3 +95,16 @@ def test_help_lists_commands_by_task_and_names_what_options_take():
     assert {name.split()[0] for name, _ in commands()} <= listed  # none left out
     tag = run("tag", "--help").output
     assert "--code THEME" in tag and "--coder NAME" in tag and "--quote TEXT" in tag and "Exact text to tag" not in tag
+
+
+def test_no_help_shows_typer_s_type_names_or_braces():
+    import re
+
+    for name, _ in commands():
+        text = run(*name.split(), "--help").output
+        usage = text.splitlines()[0]
+        assert "{" not in usage, (name, usage)
+        for shape in (r"<str>", r"<list\[", r"<int>", r"<path>", r"<file>", r"<dir>", r"<float>"):
+            assert not re.search(shape, text), (name, shape, text)
+    assert run("import", "qdpx", "--help").output.splitlines()[0].endswith("[OPTIONS] FILE")
+    assert "[SEGMENT_ID]..." in run("tag", "--help").output

@@ -128,3 +128,19 @@ def test_progress_file_with_a_bad_line_is_a_clear_error(mini):
     (mini / "codings" / "ann" / "cps-01.decided").write_text("<<<<<<< HEAD\n41 70 coded 2026-12-02T05:00:00Z 0ccdd27f\n")
     r = run("code", "cps-01", "--coder", "ann", input="q\n", project=mini)
     assert r.exit_code == 2 and "cps-01.decided:1: a line must read" in r.output and "Traceback" not in r.output
+
+
+def test_open_coding_makes_a_theme_in_the_codebook_and_applies_it(mini):
+    before = (mini / "codebooks" / "mini.yaml").read_text()
+    out = code(mini, "+ Court delays under court-procedure\n+ court delays\n1\nq\n")
+    assert "New theme court-delays 'Court delays' in the codebook. Coded 2.1: Court delays" in out
+    assert "Coded 2.2: Court delays" in out  # the second time it is the theme that exists now
+    text = (mini / "codebooks" / "mini.yaml").read_text()
+    assert "version: 3" in text and "- id: court-delays" in text and "label: Court delays" in text
+    assert text.replace("version: 3", "version: 2").startswith(before.split("  - id: resource-barriers")[0])  # the rest as written
+    assert [c["code"] for c in codings(mini)] == ["court-delays", "court-delays", "court-procedure"]
+    shown = run("codebook", "show", "--json", project=mini)
+    theme = next(t for t in json.loads(shown.stdout)["themes"] if t["id"] == "court-delays")
+    assert theme["parent"] == "court-procedure" and theme["groups"] == ["CPS"]  # inherited from the parent
+    out = code(mini, "+ Anything under no-such-theme\nq\n")
+    assert "no theme 'no-such-theme' to put the new theme under" in out and "Nothing applied" in out

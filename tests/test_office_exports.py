@@ -40,7 +40,7 @@ def test_summary_docx_reads_like_a_report(example, tmp_path):
     doc = docx.Document(out)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Key themes by stakeholder group"
-    assert "Key themes from interviews with Crown Prosecution Service participants" in headings
+    assert "Key themes: Crown Prosecution Service" in headings
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells][:3] == ["Theme", "Metropolitan Police Service", "Home Office"]
     bullets = [p for p in doc.paragraphs if p.style.name == "List Bullet"]

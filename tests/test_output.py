@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run
 
 
 def cli(root, *args, **kw):
@@ -34,3 +35,17 @@ def test_redirected_output_is_not_cut_at_80_columns(example, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "…" not in text
     assert "Diverse views within the service" in text and max(map(len, text.splitlines())) > 80
+
+
+def test_anonymous_tables_keep_their_borders(example, monkeypatch):
+    (example / "qualcode.yaml").write_text((example / "qualcode.yaml").read_text() + "anonymous: true\n")
+    monkeypatch.setenv("COLUMNS", "100")
+    for args in (["summary", "--group", "CPS"], ["matrix", "--cols", "participants"], ["quotes", "court-procedure"],
+                 ["disagreements", "--coders", "amara", "amara"]):
+        out = run(*args, project=example).stdout
+        rows = [x for x in out.splitlines() if x[:1] in "│┃┏┡└├─"]  # table rows, or the rules over quotes
+        if args[0] != "disagreements":
+            assert rows, (args, out)
+        widths = {len(x) for x in rows}
+        assert len(widths) <= 1, (args, widths)  # every row of a table as wide as its border
+        assert "P06" not in out and "cps-01" not in out

@@ -139,3 +139,54 @@ def test_saturation_counts_new_themes_in_interview_order(mini):
     assert [(s["transcript_id"], s["new"]) for s in cps["steps"]] == [("cps-01", ["court-procedure", "resource-barriers"])]
     r = run("saturation", "--group", "CPX", project=mini)
     assert r.exit_code == 2 and "did you mean 'CPS'" in r.output
+
+
+def test_a_wide_matrix_is_paged_to_the_terminal_with_numbered_theme_columns(example, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("matrix", "--rows", "participants", "--cols", "themes", project=example).stdout
+    lines = out.splitlines()
+    assert max(len(x) for x in lines) <= 80
+    titles = [x for x in lines if x.startswith("participants x themes")]
+    assert len(titles) >= 2 and "columns 1-" in titles[0] and "of 32)" in titles[0]
+    assert sum(x.count("│ P01 │") for x in lines) == len(titles)  # the row labels on every page
+    assert "  1  Legislative intent (with sub-themes)  legislative-intent" in out  # the legend
+    co = run("matrix", "--cols", "themes", project=example).stdout
+    assert " 2 Origin and context" in co and max(len(x) for x in co.splitlines()) <= 80
+    monkeypatch.setenv("COLUMNS", "2000")
+    wide = run("matrix", "--cols", "themes", project=example).stdout
+    assert wide.count("themes x themes") == 1  # it fits: one table
+
+
+def test_parents_roll_up_their_sub_themes_unless_coded_themselves(mini):
+    coded(mini)
+    m = json.loads(run("matrix", "--format", "json", project=mini).stdout)
+    row = m["row_ids"].index("safeguarding")
+    assert m["rolled_up"] == ["safeguarding"] and m["row_labels"][row] == "Safeguarding (with sub-themes)"
+    assert m["cells"][row] == m["cells"][m["row_ids"].index("exploitation")] == [0, 1]
+    off = json.loads(run("matrix", "--format", "json", "--no-roll-up", project=mini).stdout)
+    assert off["rolled_up"] == [] and off["cells"][off["row_ids"].index("safeguarding")] == [0, 0]
+    s = json.loads(run("summary", "--format", "json", project=mini).stdout)
+    yos = next(g for g in s["groups"] if g["id"] == "YOS")
+    parent = next(t for t in yos["themes"] if t["id"] == "safeguarding")
+    assert parent["rolled_up"] and parent["participants"] == 1 and parent["quotes"] == []
+    assert parent["gloss"] == "All its sub-themes together (Exploitation)."
+    shown = json.loads(run("codebook", "show", "--json", project=mini).stdout)
+    assert next(t for t in shown["themes"] if t["id"] == "safeguarding")["codings_of_sub_themes"] == 1
+    assert "0 codings, 1 under its sub-themes" in run("codebook", "show", project=mini).stdout
+    # coded itself, the parent keeps its own codes only
+    assert run("tag", "yos-01", "3.1", "--code", "safeguarding", "--coder", "ann", project=mini).exit_code == 0
+    m = json.loads(run("matrix", "--format", "json", project=mini).stdout)
+    assert m["rolled_up"] == [] and m["row_labels"][row] == "Safeguarding"
+
+
+def test_saturation_as_a_spreadsheet_and_a_web_page(mini, tmp_path):
+    import openpyxl
+
+    coded(mini)
+    assert run("saturation", "--out", tmp_path / "sat.xlsx", project=mini).exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "sat.xlsx").active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0][:3] == ["#", "interview", "date"] and rows[1][0] == 1 and isinstance(rows[1][4], int)
+    assert run("saturation", "--format", "html", "--out", tmp_path / "sat.html", project=mini).exit_code == 0
+    page = (tmp_path / "sat.html").read_text()
+    assert "<table>" in page and "<svg" in page and "cps-01" in page and "http" not in page.split("<svg")[0]

@@ -19,7 +19,7 @@ def test_markdown_reads_like_a_findings_section(example):
     md = r.stdout
     for label in ("Metropolitan Police Service", "Home Office", "Crown Prosecution Service",
                   "youth offending service", "charity"):
-        assert f"## Key themes from interviews with {label} participants" in md
+        assert f"## Key themes: {label}" in md
     assert "*“" in md and "(CPS prosecutor)" in md and "(YOS service manager)" in md
     assert "Raised by 2 of 2 participants" in md
     # Sections come in the codebook's group order.
@@ -53,7 +53,9 @@ def test_csv_carries_the_same_table(example):
     rows = list(csv.DictReader(io.StringIO(run("summary", "--format", "csv", "--quotes", "2", project=example).stdout)))
     expected = sum(max(1, len(t["quotes"])) for g in data["groups"] for t in g["themes"])
     assert len(rows) == expected
-    first = rows[0]
+    rolled = rows[0]  # "Legislative intent", not coded itself: its sub-themes together, quotes under them
+    assert rolled["theme"] == "legislative-intent" and rolled["quote_rank"] == "0" and rolled["gloss"].startswith("All its sub-themes")
+    first = rows[1]
     assert first["group"] == "MPS" and first["quote_rank"] == "1" and first["quote"]
     assert set(first) >= {"theme", "theme_label", "gloss", "participants", "segments", "attribution"}
 

@@ -149,3 +149,31 @@ def test_small_stumbles(mini):
     assert r.exit_code == 2 and "no codable segment '9.9'" in r.output
     r = run("segments", "cps-01", project=mini)
     assert "7 sentence units (5 to code, 2 interviewer)" in r.output
+
+
+def test_tag_new_makes_the_theme_first_and_a_bad_quote_makes_nothing(mini):
+    book = mini / "codebooks" / "mini.yaml"
+    r = run("tag", "cps-01", "--code", "Court delays", "--new", "--quote", "no such words", project=mini)
+    assert r.exit_code == 2 and "court-delays" not in book.read_text()  # nothing made for a tag that fails
+    r = run("tag", "cps-01", "2.1", "--code", "Court delays", "--new", "--under", "court-procedure", "--coder", "ann", project=mini)
+    assert r.exit_code == 0, r.output
+    assert "added theme court-delays 'Court delays' under court-procedure to codebooks/mini.yaml (version 3)" in r.output
+    assert "version: 3" in book.read_text()
+    r = run("tag", "cps-01", "2.2", "--code", "court-delays", "--new", "--coder", "ann", project=mini)  # again: it exists now
+    assert r.exit_code == 0 and "in the codebook already; tagged with it" in r.output
+    assert run("check", project=mini).exit_code == 0
+    r = run("tag", "cps-01", "2.3", "--code", "court-procedure", "--under", "safeguarding", "--coder", "ann", project=mini)
+    assert r.exit_code == 2 and "--under is for a new theme" in r.output
+
+
+def test_a_paragraph_or_turn_id_tags_that_text_whatever_the_unit(mini):
+    r = run("tag", "cps-01", "2.p1", "--code", "court-procedure", "--coder", "ann", project=mini)
+    assert r.exit_code == 0, r.output
+    r = run("tag", "cps-01", "4", "--code", "resource-barriers", "--coder", "ann", project=mini)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in (mini / "codings" / "ann" / "cps-01.jsonl").read_text().splitlines()]
+    assert [(c["code"], c["text"]) for c in rows] == [
+        ("court-procedure", "Hearings are often adjourned. Court time is scarce and listing is unpredictable.\nThe bench wants more information."),
+        ("resource-barriers", "There is no funding for the programmes. Nobody pays for the mentoring.")]
+    r = run("tag", "cps-01", "2.p7", "--code", "court-procedure", "--coder", "ann", project=mini)
+    assert r.exit_code == 2 and "no segment '2.p7'" in r.output

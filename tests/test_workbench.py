@@ -175,3 +175,11 @@ def test_reconcile_in_the_workbench(mini):
     assert "disagreement 3 of 3" in again.last_status  # 2.3's "no code" is not asked again
     drive_app(app(), "2")
     assert [c["code"] for c in codings(mini, coder="team")][-1] == "resource-barriers"
+
+
+def test_plus_makes_a_new_theme_and_codes_the_selection(mini):
+    app = drive(mini, "plus", *"Peer pressure", "enter")
+    assert [c["code"] for c in codings(mini)] == ["peer-pressure"]
+    assert "New theme peer-pressure 'Peer pressure'" in status(app)
+    assert "- id: peer-pressure" in (mini / "codebooks" / "mini.yaml").read_text()
+    assert any(th.id == "peer-pressure" for th in app.shown)  # in the theme list, to use again

@@ -15,13 +15,19 @@ class CodedUnit:
     themes: frozenset[str]
 
 
-def coded_units(corpus: Corpus, coder: str | None = None) -> list[CodedUnit]:
+def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False) -> list[CodedUnit]:
     """Every codable segment (interviewer turns excluded) with the accepted themes that overlap it,
-    from one coder or, by default, all coders together. Segments with no theme are included."""
+    from one coder or, by default, all coders together. Segments with no theme are included.
+    `rollup`: parents not coded themselves carry their sub-themes' codings (rollup.py)."""
     from collections import defaultdict
 
+    from .rollup import roll_up
+
+    accepted = corpus.accepted(coder)
+    if rollup:
+        accepted, _ = roll_up(corpus.codebook, accepted)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for _, tid, c in corpus.accepted(coder):
+    for _, tid, c in accepted:
         spans[tid].append((c.start, c.end, c.code))
     out = []
     for tid, segs in corpus.segments().items():

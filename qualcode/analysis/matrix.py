@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
 from .coded_units import coded_units
+from .rollup import rolled_parents
 
 ROWS = ("themes", "participants")
 COLS = ("groups", "participants", "themes")
@@ -26,6 +27,7 @@ class Matrix:
     col_labels: list[str]
     cells: list[list[float]]  # rows x cols
     totals: list[int]  # per column: what a percentage is of (participants, segments or transcripts)
+    rolled_up: list[str] = field(default_factory=list)  # parent themes counted as their sub-themes together
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -46,22 +48,27 @@ def _key(unit, count: str) -> str:
 
 
 def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: str = "participants",
-           percent: bool = False, coder: str | None = None) -> Matrix:
+           percent: bool = False, coder: str | None = None, rollup: bool = True) -> Matrix:
     """Count, for each theme and column, the distinct participants (or coding units, or transcripts)
     where the theme was coded.
 
     themes x groups: NVivo's matrix coding query. themes x participants: 0/1, did the participant
     voice it (or units, with --count segments). themes x themes: co-occurrence, the units (or
     participants...) where both themes were coded. participants x themes: the 0/1 table transposed,
-    one row per participant, for mixed methods. --percent: of the column's total."""
+    one row per participant, for mixed methods. --percent: of the column's total. `rollup`: a
+    parent not coded itself counts its sub-themes together, labelled "(with sub-themes)"; never
+    in co-occurrence, where a parent would only co-occur with its own children."""
     _check(rows, ROWS, "--rows"), _check(cols, COLS, "--cols"), _check(count, COUNTS, "--count")
     if (rows, cols) not in VALID:
         raise QualcodeError(f"--rows {rows} does not go with --cols {cols}",
                             hint="Use themes x groups, themes x participants, themes x themes or participants x themes.")
     corpus.known_coder(coder)
     cb = corpus.codebook
-    units = coded_units(corpus, coder)
-    theme_ids, theme_labels = [t.id for t in cb.themes], [t.label for t in cb.themes]
+    rollup = rollup and (rows, cols) != ("themes", "themes")
+    rolled = rolled_parents(cb, {c.code for _, _, c in corpus.accepted(coder)}) if rollup else set()
+    units = coded_units(corpus, coder, rollup)
+    theme_ids = [t.id for t in cb.themes]
+    theme_labels = [t.label + (" (with sub-themes)" if t.id in rolled else "") for t in cb.themes]
 
     if cols == "themes" and rows == "themes":
         found: dict[tuple[str, str], set] = defaultdict(set)
@@ -98,6 +105,7 @@ def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: st
         if rows == "participants":
             result = Matrix("participants", "themes", count, percent, col_ids, col_labels, theme_ids, theme_labels,
                             [list(r) for r in zip(*cells)], [1] * len(theme_ids))
+    result.rolled_up = [t for t in theme_ids if t in rolled]
     if percent:
         if result.rows == "participants" or (result.cols == "participants" and count == "participants"):
             raise QualcodeError("--percent needs counts, not 0/1: add --count segments")

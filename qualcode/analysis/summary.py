@@ -10,6 +10,7 @@ from ..errors import QualcodeError, did_you_mean
 from ..model import Codebook, Coding
 from .passages import Passage, TurnIndex, overlapped, passages
 from .quote_choice import choose, trim, typicality
+from .rollup import roll_up, rolled_gloss
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ThemeRow:
     participants_in_group: int
     segments: int
     quotes: list[Quote] = field(default_factory=list)
+    rolled_up: bool = False  # a parent not coded itself: its sub-themes counted together, quotes under them
 
 
 @dataclass
@@ -85,7 +87,9 @@ def pseudonyms(corpus: Corpus) -> dict[str, str] | None:
     return Pseudonyms.of(corpus).mapping
 
 
-def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3) -> Summary:
+def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None, quotes: int = 3,
+              rollup: bool = True) -> Summary:
+    """`rollup`: a parent theme that is not coded itself counts its sub-themes' codings together."""
     cb = corpus.codebook
     corpus.known_coder(coder)
     if quotes < 0:
@@ -103,7 +107,8 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
                 docs[g].add(t.id)
 
     per_theme: dict[tuple[str, str], list[Coding]] = defaultdict(list)
-    for _, tid, c in corpus.accepted(coder):
+    accepted, rolled = roll_up(cb, corpus.accepted(coder)) if rollup else (corpus.accepted(coder), set())
+    for _, tid, c in accepted:
         if tid in by_id:
             per_theme[(tid, c.code)].append(c)
     found: dict[tuple[str | None, str], list[Passage]] = defaultdict(list)
@@ -131,7 +136,7 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
     typical: dict[str, dict] = {}
     if quotes:  # how typical each passage is of its theme, across every group's passages of it
         for theme in cb.themes:
-            every = [p for g in order for p in found.get((g, theme.id), [])]
+            every = [p for g in order for p in found.get((g, theme.id), [])] if theme.id not in rolled else []
             if every:
                 typical[theme.id] = typicality(every)
     groups = []
@@ -141,14 +146,16 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
             ps = found.get((g, theme.id))
             if not ps:
                 continue
-            picked = choose(ps, quotes, typical.get(theme.id, {}))
+            is_rolled = theme.id in rolled
+            picked = [] if is_rolled else choose(ps, quotes, typical.get(theme.id, {}))
             gs.themes.append(ThemeRow(
-                id=theme.id, label=theme.label, gloss=theme.gloss,
+                id=theme.id, label=theme.label, gloss=rolled_gloss(cb, theme.id) if is_rolled else theme.gloss,
                 participants=len({p.participant for p in ps if not p.is_interviewer}),
                 participants_in_group=gs.participants,
                 segments=len(units[(g, theme.id)]),
                 quotes=[Quote(text, attribution(p, cb, alias[p.participant] if alias else None), p.transcript_id, p.participant, p.start, p.end, p.pinned, cut)
                         for p in picked for text, cut in [trim(p.text)]],
+                rolled_up=is_rolled,
             ))
         gs.themes.sort(key=lambda r: (-r.participants, -r.segments, theme_rank[r.id]))
         groups.append(gs)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceOpt, Group, ProjectOpt, console, corpus_for, state
+from .common import ForceOpt, Group, ProjectOpt, RollupOpt, console, corpus_for, state
 
 app = typer.Typer(cls=Group, help="Check, browse and change the codebook (renames, merges, moves and splits carry every coding along).", no_args_is_help=True)
 
@@ -50,19 +50,31 @@ def validate(
 def show(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the themes as JSON.")] = False,
+    rollup: RollupOpt = True,
     project: ProjectOpt = None,
 ):
-    """The theme tree with labels, stakeholder groups and counts of accepted codings."""
+    """The theme tree with labels, stakeholder groups and counts of accepted codings (every coder's)."""
     from collections import Counter
+
+    from ..analysis.rollup import ancestors, rolled_parents
 
     corpus = corpus_for(ctx, project, read_only=True)
     cb = corpus.codebook
     counts = Counter(c.code for _, _, c in corpus.accepted())
+    below: Counter = Counter()  # codings of sub-themes, for a parent that is not coded itself
+    if rollup:
+        rolled = rolled_parents(cb, set(counts))
+        for theme_id, parents in ancestors(cb).items():
+            for p in parents:
+                if p in rolled:
+                    below[p] += counts.get(theme_id, 0)
     if as_json:
         typer.echo(json.dumps({"name": cb.name, "version": cb.version,
                                "groups": {g.id: g.label for g in cb.groups.values()},
                                "themes": [{"id": t.id, "label": t.label, "parent": t.parent, "groups": list(t.groups),
-                                           "codings": counts.get(t.id, 0)} for t in cb.themes]}, indent=2,
+                                           "codings": counts.get(t.id, 0),
+                                           **({"codings_of_sub_themes": below[t.id]} if t.id in below else {})}
+                                          for t in cb.themes]}, indent=2,
                               ensure_ascii=False))
         return
     from rich.markup import escape
@@ -73,7 +85,8 @@ def show(
     for t in cb.themes:
         groups = ", ".join(t.groups) or "all groups"
         n = counts.get(t.id, 0)
-        label = f"[bold]{escape(t.id)}[/]  {escape(t.label)}  [dim]({escape(groups)}; {n} coding{'s' if n != 1 else ''})[/]"
+        sub = f", {below[t.id]} under its sub-themes" if t.id in below else ""
+        label = f"[bold]{escape(t.id)}[/]  {escape(t.label)}  [dim]({escape(groups)}; {n} coding{'s' if n != 1 else ''}{sub})[/]"
         nodes[t.id] = (nodes[t.parent] if t.parent else tree).add(label)
     console().print(tree)
 

@@ -96,14 +96,21 @@ def tag(
     coder: CoderOpt = None,
     memo: Annotated[Optional[str], typer.Option("--memo", "-m", help="A memo on the coding.", metavar="TEXT")] = None,
     pin: Annotated[bool, typer.Option("--pin", help="Pin as an indicative quote for summaries.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Open coding: add the theme to the codebook if it is not there (an id, or a label to make one from); the codebook's version goes up.")] = False,
+    under: Annotated[Optional[str], typer.Option("--under", metavar="THEME", help="With --new: the parent theme.")] = None,
     unit: UnitOpt = None,
     project: ProjectOpt = None,
 ):
-    """Code segments (or an exact quote) of a transcript with a theme."""
+    """Code segments (or an exact quote) of a transcript with a theme; --new makes the theme as you code."""
     from ..tagging import tag as do_tag
 
     corpus, who = coder_corpus(ctx, project, coder, unit)
-    change = do_tag(corpus, transcript, who, code, segment_ids or [], quote, memo, pin)
+    change = do_tag(corpus, transcript, who, code, segment_ids or [], quote, memo, pin, new, under)
+    if change.created is not None:
+        t = change.created
+        console().print(f"added theme {t.id} '{t.label}'" + (f" under {t.parent}" if t.parent else "") +
+                        f" to {corpus.project.rel(corpus.project.codebook_path)} (version {corpus.codebook.version})",
+                        markup=False)
     _report(change, "tagged", corpus.transcript(transcript).id)
 
 

@@ -20,6 +20,7 @@ CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME"
 ReportCoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Whose codes to count (default: 'coder' in qualcode.yaml, else the one consensus coder reconcile wrote, else every coder pooled; the report says which).")]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", metavar="UNIT", help="Coding unit: sentence, turn or paragraph (default: qualcode.yaml, else sentence).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Write to this file instead of the terminal; its suffix picks the format.", dir_okay=False)]
+RollupOpt = Annotated[bool, typer.Option("--roll-up/--no-roll-up", help="Count a parent theme that is not coded itself as its sub-themes together (a parent coded itself keeps its own codes).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that qualcode did not write (or that was changed since).")]
 
 
@@ -129,9 +130,20 @@ def show(corpus, render) -> None:
 
     from rich.console import Console
 
+    from ..anonymise import Pseudonyms, scrub_renderable
+
+    scrub = Pseudonyms.of(corpus)
+
+    class Scrubbing(Console):  # names replaced before drawing, so tables keep their borders
+        def print(self, *objects, **kw):
+            super().print(*(scrub_renderable(o, scrub) for o in objects), **kw)
+
+        def rule(self, title="", **kw):
+            super().rule(scrub_renderable(title, scrub), **kw)
+
     buffer = io.StringIO()
-    render(Console(file=buffer, width=console().width, highlight=False, soft_wrap=True))
-    sys.stdout.write(scrubbed(corpus, buffer.getvalue()))
+    render(Scrubbing(file=buffer, width=console().width, highlight=False, soft_wrap=True))
+    sys.stdout.write(scrub(buffer.getvalue()))  # a safety net: idempotent, so it moves no border
 
 
 BINARY = ("xlsx", "docx")
@@ -197,8 +209,47 @@ SECTIONS = (  # `qualcode --help` lists the commands by what a person is doing
 )
 
 
+def tidy_metavars(command) -> None:
+    """Name what each argument and option takes in plain words (FILE, DIR, TEXT, N), as most
+    command-line tools do, where typer would print '{file}', '<str>' or '<list[str]>'."""
+    from pathlib import Path
+
+    for param in command.params:
+        if type(param).__name__.endswith("Argument") and "_usage_display_name" not in vars(param):
+            # usage 'TAG TRANSCRIPT [SEGMENT_ID]...', not '{TRANSCRIPT}', and no '<list[str]>' beside it
+            name = (param.metavar or param.name.upper()) if param.required else f"[{param.metavar or param.name.upper()}]"
+            usage = name + ("..." if param.nargs != 1 else "")
+            param._usage_display_name = lambda usage=usage: usage
+            param.display_type_rich = lambda ctx: None
+        if param.metavar is not None or getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        described = getattr(param, "type_descriptor", None)
+        annotation = getattr(described, "annotation", None)
+        info = getattr(described, "parameter_info", None)
+        if type(param).__name__.endswith("Argument"):
+            param.metavar = param.name.upper()
+        elif annotation is Path:
+            param.metavar = "DIR" if getattr(info, "file_okay", True) is False else "FILE"
+        elif annotation is int:
+            param.metavar = "N"
+        elif annotation is float:
+            param.metavar = "NUMBER"
+        else:
+            param.metavar = "TEXT"
+
+
 class Group(TyperGroup):
     """Turns our errors into one readable message and exit code 2; no traceback unless --debug."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            tidy_metavars(command)
+        return command
+
+    def format_help(self, ctx, formatter) -> None:
+        tidy_metavars(self)
+        super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: typer.Context, formatter) -> None:
         names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]

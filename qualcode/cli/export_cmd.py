@@ -17,7 +17,9 @@ def qdpx(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The .qdpx file to write.", dir_okay=False)],
     force: ForceOpt = False,
-    coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c", help="Only this coder's codings (repeat for more; default: every coder).")] = None,
+    coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c", metavar="NAME", help="Only this coder's codings (repeat for more; default: every coder).")] = None,
+    case_codes: Annotated[bool, typer.Option("--case-codes/--no-case-codes", help="Also write each case as a code coding its participant's text, as NVivo does: QualCoder links cases to transcripts only that way. Leave them out for a tool that would take them for themes (qc).")] = True,
+    for_tool: Annotated[Optional[str], typer.Option("--for", metavar="TOOL", help="Shape the file for one tool: 'qc' (no case codes; selections named line:N, which qc places codings by).")] = None,
     project: ProjectOpt = None,
 ):
     """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA, QualCoder: codebook, transcripts,
@@ -35,8 +37,11 @@ def qdpx(
 
         raise QualcodeError(f"no codings by '{unknown[0]}'" + did_you_mean(unknown[0], corpus.coders),
                             hint="Coders: " + (", ".join(corpus.coders) or "none yet"))
+    if for_tool not in (None, "qc"):
+        raise QualcodeError(f"no export shaped for '{for_tool}'", hint="Use --for qc, or leave --for out (every other tool).")
     p = corpus.project
-    xml, files, report = project_xml(corpus, coders, read_codebook_text(p.codebook_path, p.rel(p.codebook_path)))
+    xml, files, report = project_xml(corpus, coders, read_codebook_text(p.codebook_path, p.rel(p.codebook_path)),
+                                     case_codes and for_tool != "qc", line_names=for_tool == "qc")
     emit_bytes(qdpx_bytes(xml, files), out, ctx)
     o = console(stderr=True)
     o.print(f"{report.sources} transcripts, {report.codings} codings by {', '.join(coders) or 'nobody'}, "

@@ -12,6 +12,7 @@ from rich.markup import escape
 from . import app
 from .common import (
     ReportCoderOpt,
+    RollupOpt,
     ForceOpt,
     OutOpt,
     ProjectOpt,
@@ -35,6 +36,7 @@ def matrix(
     count: Annotated[str, typer.Option("--count", help="What a cell counts: participants, segments or transcripts.")] = "participants",
     percent: Annotated[bool, typer.Option("--percent", help="Cells as a percentage of the column's total.")] = False,
     coder: ReportCoderOpt = None,
+    rollup: RollupOpt = True,
     fmt: FormatOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -48,7 +50,7 @@ def matrix(
     corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
-    m = run_matrix(corpus, rows, cols, count, percent, coder)
+    m = run_matrix(corpus, rows, cols, count, percent, coder, rollup)
     if fmt == "html":
         from ..export.html import matrix_html
 
@@ -62,19 +64,15 @@ def matrix(
     if fmt != "table":
         emit(scrubbed(corpus, {"markdown": to_markdown, "csv": to_csv, "json": to_json}[fmt](m)), out, ctx)
         return
-    from rich.table import Table
-    from rich.text import Text
+    from ..export.matrix_table import matrix_tables
 
     unit = "%" if percent else ("0/1" if "participants" in (rows, cols) and count == "participants" else count)
-    table = Table(title=f"{rows} x {cols} ({unit})", title_justify="left")
-    table.add_column("")
-    for cid, label in zip(m.col_ids, m.col_labels):  # ids keep a terminal table narrow
-        table.add_column(Text(cid or label), justify="right")
-    from ..export.matrix import _cell
 
-    for label, row in zip(m.row_labels, m.cells):
-        table.add_row(Text(label), *(Text(_cell(v), style="dim" if not v else "") for v in row))
-    show(corpus, lambda out: out.print(table))
+    def render(out) -> None:
+        for part in matrix_tables(m, out.width, unit):
+            out.print(part)
+
+    show(corpus, render)
 
 
 @app.command()
@@ -156,7 +154,7 @@ def saturation(
     order: Annotated[str, typer.Option("--order", help="date (front matter 'date'; undated last) or name.")] = "date",
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group's interviews.")] = None,
     coder: ReportCoderOpt = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv or json (default: table, or from --out's suffix).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx or html (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     force: ForceOpt = False,
     project: ProjectOpt = None,
@@ -164,15 +162,27 @@ def saturation(
     """After each further interview, how many new themes appeared: evidence for (or against) saturation."""
     from ..analysis.saturation import saturation as run_saturation
 
-    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json"))
+    fmt = pick_format(fmt, out, ("table", "markdown", "csv", "json", "xlsx", "html"))
     corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
     sat = run_saturation(corpus, order, coder, corpus.group_id(group))
+    title = f"New themes after each interview ({sat.order} order; {sat.themes_in_codebook} themes in the codebook)"
     header = ["#", "interview", "date", "group", "themes", "new", "cumulative", "new themes"]
     rows = [[str(s.position), s.transcript_id, s.date or "", s.group or "", str(s.themes), str(len(s.new)),
              str(s.cumulative), ", ".join(s.new)] for s in sat.steps]
-    if fmt == "json":
+    scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
+    if fmt == "xlsx":
+        from ..export.office import table_xlsx
+
+        emit_bytes(table_xlsx("Saturation", [header, *rows], scrub), out, ctx)
+    elif fmt == "html":
+        from ..export.html import table_html
+        from ..export.plots import saturation_curve
+
+        emit(table_html(title, [header, *rows], scrub, [("New themes after each interview",
+                                                           saturation_curve(sat, "svg", scrub))]), out, ctx)
+    elif fmt == "json":
         emit(scrubbed(corpus, json.dumps(sat.to_dict(), ensure_ascii=False, indent=2) + "\n"), out, ctx)
     elif fmt == "csv":
         import csv
@@ -189,8 +199,7 @@ def saturation(
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=f"New themes after each interview ({sat.order} order; {sat.themes_in_codebook} themes "
-                            "in the codebook)", title_justify="left")
+        table = Table(title=title, title_justify="left")
         for col in header:
             table.add_column(col, justify="right" if col in ("#", "themes", "new", "cumulative") else "left")
         for r in rows:
@@ -202,7 +211,7 @@ def saturation(
 def plot(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="heatmap, prevalence or saturation.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The figure: .png or .svg.", dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The figure: .png, .svg or .pdf (vector, for LaTeX).", dir_okay=False)],
     force: ForceOpt = False,
     count: Annotated[str, typer.Option("--count", help="For heatmap and prevalence: participants, segments or transcripts.")] = "participants",
     order: Annotated[str, typer.Option("--order", help="For saturation: date or name.")] = "date",
@@ -220,8 +229,8 @@ def plot(
 
         raise QualcodeError(f"unknown figure '{kind}'" + did_you_mean(kind, plots.KINDS), hint="Use: " + ", ".join(plots.KINDS))
     fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise QualcodeError(f"cannot draw a figure as '{out.suffix or out.name}'", hint="Name the file .png or .svg.")
+    if fmt not in ("png", "svg", "pdf"):
+        raise QualcodeError(f"cannot draw a figure as '{out.suffix or out.name}'", hint="Name the file .png, .svg or .pdf.")
     corpus = corpus_for(ctx, project, read_only=True)
     coder = corpus.report_coder(coder)
     warn(corpus.warnings)

@@ -12,6 +12,7 @@ from ..starter import init as init_project
 from . import app
 from .common import (
     ReportCoderOpt,
+    RollupOpt,
     ForceOpt,
     OutOpt,
     ProjectOpt,
@@ -95,6 +96,7 @@ def summary(
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this stakeholder group.")] = None,
     coder: ReportCoderOpt = None,
     quotes: Annotated[int, typer.Option("--quotes", "-n", help="Indicative quotes per theme.")] = 3,
+    rollup: RollupOpt = True,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, markdown, csv, json, xlsx, docx or html (default: table, or from --out's suffix).")] = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -108,13 +110,13 @@ def summary(
     corpus = corpus_for(ctx, project, read_only=True)
     warn(corpus.warnings)
     coder = corpus.report_coder(coder)
-    s = summarise(corpus, corpus.group_id(group), coder, quotes)
+    s = summarise(corpus, corpus.group_id(group), coder, quotes, rollup)
     if fmt in ("xlsx", "docx", "html"):
         from ..analysis.matrix import matrix
         from ..export.html import summary_html
         from ..export.office import summary_docx, summary_xlsx
 
-        m = matrix(corpus, coder=coder)
+        m = matrix(corpus, coder=coder, rollup=rollup)
         scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
         if fmt == "xlsx":
             emit_bytes(summary_xlsx(s, m, scrub), out, ctx)
@@ -148,16 +150,17 @@ def _table(s, out) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ..export.summary import group_title
+
     for g in s.groups:
-        table = Table(title=f"Key themes from interviews with {g.label} participants "
-                            f"({g.participants} participants, {g.transcripts} transcripts)",
+        table = Table(title=f"{group_title(g.label)} ({g.participants} participants, {g.transcripts} transcripts)",
                       show_lines=True, title_justify="left")
         table.add_column("theme", max_width=28)
         table.add_column("participants", justify="right")
         table.add_column("segments", justify="right")
         table.add_column("indicative quotes", overflow="fold")
         for row in g.themes:
-            quotes = Text()
+            quotes = Text(row.gloss if row.rolled_up else "", style="dim")
             for i, q in enumerate(row.quotes):
                 if i:
                     quotes.append("\n")

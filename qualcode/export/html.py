@@ -10,6 +10,7 @@ from typing import Callable
 
 from ..analysis.matrix import Matrix
 from ..analysis.summary import Summary
+from .summary import group_title
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
@@ -79,6 +80,29 @@ def matrix_html(m: Matrix, scrub: Callable[[str], str] = lambda t: t) -> str:
                          _heatmap(m, e)])
 
 
+def table_html(title: str, rows: list[list], scrub: Callable[[str], str] = lambda t: t,
+               figures: list[tuple[str, bytes]] = ()) -> str:
+    """A self-contained page: a title, a filterable table (first row the header), SVG figures."""
+    e = lambda text: escape(scrub(str(text)))  # noqa: E731
+    head = "".join(f"<th>{e(h)}</th>" for h in rows[0])
+    number = ' class="n"'
+    body = "".join(f'<tr data-filter="{e(" ".join(map(str, r)).lower())}">' +
+                   "".join(f'<td{number if str(v).isdigit() else ""}>{e(v)}</td>' for v in r) + "</tr>"
+                   for r in rows[1:])
+    parts = [f"<h1>{e(title)}</h1>", '<label>Filter rows: <input id="filter" type="search"></label> '
+             '<span id="shown" class="meta"></span>', f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
+    return _page(title, parts + _figures(figures, e))
+
+
+def _figures(figures, e) -> list[str]:
+    out = []
+    for title, svg in figures:
+        markup = svg.decode("utf-8")
+        markup = markup[markup.index("<svg"):]  # drop the XML prologue: the SVG is inline
+        out.append(f'<h2>{e(title)}</h2><figure class="plot">{markup}</figure>')
+    return out
+
+
 def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str] = lambda t: t,
                  figures: list[tuple[str, bytes]] = ()) -> str:
     """`figures`: (title, SVG bytes) drawn inline, so the file stays self-contained."""
@@ -100,13 +124,10 @@ def summary_html(s: Summary, m: Matrix | None = None, scrub: Callable[[str], str
     if m is not None and m.row_ids:
         parts.append(f"<h2>Heatmap: themes by stakeholder group ({e(m.count)})</h2>")
         parts.append(_heatmap(m, e))
-    for title, svg in figures:
-        markup = svg.decode("utf-8")
-        markup = markup[markup.index("<svg"):]  # drop the XML prologue: the SVG is inline
-        parts.append(f'<h2>{e(title)}</h2><figure class="plot">{markup}</figure>')
+    parts += _figures(figures, e)
     # Sections with quotes.
     for g in s.groups:
-        parts.append(f'<section id="group-{e(g.id or "none")}"><h2>Key themes from interviews with {e(g.label)} participants</h2>')
+        parts.append(f'<section id="group-{e(g.id or "none")}"><h2>{e(group_title(g.label))}</h2>')
         if not g.transcripts:
             parts.append("<p>No transcripts from this group yet.</p></section>")
             continue

@@ -11,6 +11,7 @@ from typing import Callable
 
 from ..analysis.matrix import Matrix
 from ..analysis.summary import Summary
+from .summary import group_title
 
 Scrub = Callable[[str], str]
 
@@ -105,6 +106,21 @@ def matrix_xlsx(m: Matrix, scrub: Scrub = _same) -> bytes:
     return buffer.getvalue()
 
 
+def table_xlsx(title: str, rows: list[list], scrub: Scrub = _same) -> bytes:
+    """One sheet: a header row and data rows (numbers written as numbers, so they sum and sort)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(title, set())
+    for i, row in enumerate(rows):
+        ws.append([int(v) if i and isinstance(v, str) and v.isdigit() else scrub(str(v)) for v in row])
+    _style_sheet(ws, [max(8, min(60, max(len(str(r[c])) for r in rows) + 2)) for c in range(len(rows[0]))])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def _word_table(doc, header: list[str], rows: list[list[str]], first_width: float = 2.4, total_width: float = 9.0) -> None:
     """A real Word table: a wide first column (theme names are not broken mid-word), the rest
     shared, 9 pt text; numbers right-aligned."""
@@ -166,7 +182,7 @@ def summary_docx(s: Summary, m: Matrix | None = None, scrub: Scrub = _same,
         doc.add_heading(title, level=2)
         doc.add_picture(io.BytesIO(png), width=Inches(6))
     for g in s.groups:
-        doc.add_heading(scrub(f"Key themes from interviews with {g.label} participants"), level=2)
+        doc.add_heading(scrub(group_title(g.label)), level=2)
         if not g.transcripts or not g.themes:
             doc.add_paragraph("No transcripts from this group yet." if not g.transcripts else "No themes coded yet.")
             continue

@@ -26,7 +26,8 @@ def _pyplot():
 def _save(fig, fmt: str) -> bytes:
     buffer = io.BytesIO()
     # No timestamps or tool versions in the file, so the same data gives the same bytes.
-    fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}.get(fmt, {"Software": None})
+    fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150, metadata=metadata)
     _pyplot().close(fig)
     return buffer.getvalue()
 

@@ -9,8 +9,9 @@ import json
 from ..analysis.summary import Summary
 
 
-def _group_title(label: str) -> str:
-    return f"Key themes from interviews with {label} participants"
+def group_title(label: str) -> str:
+    """A group's heading; the label stands alone ("interviews with ward nurses participants" does not read)."""
+    return f"Key themes: {label}"
 
 
 def to_markdown(s: Summary) -> str:
@@ -18,14 +19,14 @@ def to_markdown(s: Summary) -> str:
              f"*Codebook: {s.codebook} (version {s.codebook_version}); coded by {s.coded_by}; "
              f"unit: {s.unit}.*", ""]
     for g in s.groups:
-        lines += [f"## {_group_title(g.label)}", ""]
+        lines += [f"## {group_title(g.label)}", ""]
         if not g.transcripts:
             lines += ["No transcripts from this group yet.", ""]
             continue
         if not g.themes:
             lines += [f"No themes coded yet in {g.transcripts} transcript(s).", ""]
             continue
-        lines += [f"{len(g.themes)} themes, from {g.participants} participant(s) in {g.transcripts} transcript(s).", ""]
+        lines += [f"{sum(not r.rolled_up for r in g.themes)} themes, from {g.participants} participant(s) in {g.transcripts} transcript(s).", ""]
         for row in g.themes:
             gloss = f" {row.gloss}" if row.gloss else ""
             lines.append(f"- **{row.label}**.{gloss} Raised by {row.participants} of {row.participants_in_group} "

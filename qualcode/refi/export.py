@@ -22,6 +22,7 @@ PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 CODEBOOK_NOTE = "qualcode codebook (YAML)"  # carries ids, keywords, patterns and groups back to qualcode
 GROUP_VARIABLE = "Stakeholder group"
+PARTICIPANT_VARIABLE = "Participant"  # on every source too: QualCoder's export drops a Case's links
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)
 SKIP_KEYS = ("id", "participant", "speakers", "interviewers")
 
@@ -69,7 +70,31 @@ def _color(t: Theme) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", value) else None
 
 
-def _codes(parent, codebook: Codebook) -> None:
+def _people(t) -> list[str]:
+    """Who speaks in a transcript, other than the interviewer: one participant, or a focus group's."""
+    return sorted({turn.participant or t.participant for turn in t.turns if not turn.is_interviewer}) or [t.participant]
+
+
+def _case_selections(src, t, coder: str | None) -> None:
+    """The text of each participant in the transcript, coded with the participant's case code:
+    the whole text for an interview, each participant's turns in a focus group."""
+    people = _people(t)
+    if len(people) <= 1:
+        spans = [(people[0], 0, len(t.body))]
+    else:
+        spans = [(turn.participant or t.participant, turn.start, turn.end) for turn in t.turns if not turn.is_interviewer]
+    user = guid("user", coder) if coder else None
+    for participant, start, end in spans:
+        if start >= end:
+            continue
+        sel = _el(src, "PlainTextSelection", {"guid": guid("case-selection", t.id, start, end),
+                                              "name": t.body[start:end][:200],
+                                              "startPosition": start, "endPosition": end, "creatingUser": user})
+        coding = _el(sel, "Coding", {"guid": guid("case-coding", t.id, start, end), "creatingUser": user})
+        _el(coding, "CodeRef", {"targetGUID": guid("case", participant)})
+
+
+def _codes(parent, codebook: Codebook):
     codes = _el(parent, "Codes")
     nodes = {}
     for t in codebook.themes:
@@ -79,6 +104,7 @@ def _codes(parent, codebook: Codebook) -> None:
         if description:
             _el(el, "Description", text=description)
         nodes[t.id] = el
+    return codes
 
 
 def _value_type(values: list) -> str:
@@ -100,7 +126,13 @@ def _variable_name(key: str) -> str:
     return GROUP_VARIABLE if key == "group" else key
 
 
-def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[bytes, dict[str, bytes], ExportReport]:
+def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str, case_codes: bool = True,
+                line_names: bool = False) -> tuple[bytes, dict[str, bytes], ExportReport]:
+    """`case_codes`: each case is also a code with the case's GUID coding its participant's text,
+    as NVivo writes cases: QualCoder links cases to sources only that way (it ignores a Case's
+    SourceRef), and every importer that reads NVivo's files knows the convention.
+    `line_names`: name each selection 'line:N' (its first line, from 0), which is how qc places a
+    coding (its importer reads no positions); otherwise a selection is named by its text."""
     from lxml import etree
 
     report = ExportReport()
@@ -111,10 +143,17 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
     users = _el(root, "Users") if coders else None  # the schema allows no empty containers
     for coder in coders:
         _el(users, "User", {"guid": guid("user", coder), "name": coder, "id": coder})
-    _codes(_el(root, "CodeBook"), cb)
-
     transcripts = corpus.transcripts
-    keys: dict[str, list] = {}
+    by_participant: dict[str, list] = {}  # everyone who speaks (in a focus group, each speaker) -> transcripts
+    for t in transcripts:
+        for person in _people(t):
+            by_participant.setdefault(person, []).append(t)
+    codes_el = _codes(_el(root, "CodeBook"), cb)
+    if case_codes:
+        for participant in sorted(by_participant):
+            _el(codes_el, "Code", {"guid": guid("case", participant), "name": participant, "isCodable": "true"})
+
+    keys: dict[str, list] = {PARTICIPANT_VARIABLE: [t.participant for t in transcripts]} if transcripts else {}
     for t in transcripts:
         for k, v in t.metadata.items():
             if k not in SKIP_KEYS and v not in (None, ""):
@@ -127,16 +166,16 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
             if k == "group":
                 _el(v, "Description", text="The participant's stakeholder group (qualcode's 'group').")
 
-    by_participant: dict[str, list] = {}
-    for t in transcripts:
-        by_participant.setdefault(t.participant, []).append(t)
     cases = _el(root, "Cases") if by_participant else None
     for participant, ts in sorted(by_participant.items()):
         case = _el(cases, "Case", {"guid": guid("case", participant), "name": participant})
-        for k in keys:  # values every transcript of this participant shares
-            values = {json.dumps(t.metadata.get(k), sort_keys=True, default=str) for t in ts}
-            if len(values) == 1 and ts[0].metadata.get(k) not in (None, ""):
-                _variable_value(case, guid("variable", k), kinds[k], ts[0].metadata[k])
+        own = [t for t in ts if t.participant == participant]  # their interviews, not focus groups they spoke in
+        for k in keys:  # values every interview of this participant shares
+            if k == PARTICIPANT_VARIABLE or not own:
+                continue
+            values = {json.dumps(t.metadata.get(k), sort_keys=True, default=str) for t in own}
+            if len(values) == 1 and own[0].metadata.get(k) not in (None, ""):
+                _variable_value(case, guid("variable", k), kinds[k], own[0].metadata[k])
         for t in ts:
             _el(case, "SourceRef", {"targetGUID": guid("source", t.id)})
 
@@ -164,9 +203,12 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
         spans: dict[tuple, list] = {}
         for coder, c in accepted.get(t.id, []):
             spans.setdefault((coder, c.start, c.end), []).append(c)
+        if case_codes:
+            _case_selections(src, t, coders[0] if coders else None)
         for (coder, start, end), cs in sorted(spans.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
             sel_guid = guid("selection", coder, t.id, start, end)
-            sel = _el(src, "PlainTextSelection", {"guid": sel_guid, "name": t.body[start:end][:200],
+            name = f"line:{t.body.count(chr(10), 0, start)}" if line_names else t.body[start:end][:200]
+            sel = _el(src, "PlainTextSelection", {"guid": sel_guid, "name": name,
                                                   "startPosition": start, "endPosition": end,
                                                   "creatingUser": guid("user", coder)})
             for c in sorted(cs, key=lambda c: c.code):
@@ -184,6 +226,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
             note = guid("note", "memos", t.id)
             _el(src, "NoteRef", {"targetGUID": note})
             notes.append((note, f"memos/{t.id}.md", memo, None, None))
+        _variable_value(src, guid("variable", PARTICIPANT_VARIABLE), "Text", t.participant)
         for k, v in t.metadata.items():
             if k in keys and v not in (None, ""):
                 _variable_value(src, guid("variable", k), kinds[k], v)
@@ -202,6 +245,9 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str) -> tuple[
         max((_datetime(c.at) or "" for cs in accepted.values() for _, c in cs), default="") or "2000-01-01T00:00:00Z"
     for note_guid, name, text, when, user in notes:
         attrs = {"guid": note_guid, "name": name, "creationDateTime": when or stamp, "modifiedDateTime": when or stamp}
+        if note_guid in project_notes:  # a journal to QualCoder, which reads one only from a file
+            attrs["plainTextPath"] = f"internal://{note_guid}.txt"
+            files[f"sources/{note_guid}.txt"] = text.encode("utf-8")
         if user:
             attrs.update(creatingUser=user, modifyingUser=user)
         n = _el(notes_el, "Note", attrs)

@@ -67,10 +67,19 @@ def _claims(text: str, claimed: str) -> bool:
     return a == b or (len(b) >= 10 and a.startswith(b)) or (len(a) >= 10 and b.startswith(a))
 
 
+LABEL = re.compile(r"[A-Za-z_ ]{0,20}[:#]?\s*\d+(\s*[-:]\s*\d+)?")
+
+
+def is_label(name: str) -> bool:
+    """A selection name that labels rather than quotes ('line:12' from qc, 'Selection 3', '12-14'):
+    nothing to verify positions against, and nothing to warn about."""
+    return bool(LABEL.fullmatch(name.strip()))
+
+
 def choose_unit(src: Source, pos: Positions, origin: str) -> tuple[str, int, int]:
     """(unit, selections verified, selections with a name to verify against)."""
     default = UTF16 if "nvivo" in origin.lower() else CODE_POINTS
-    named = [s for s in src.selections if s.name and s.name.strip()]
+    named = [s for s in src.selections if s.name and s.name.strip() and not is_label(s.name)]
     scores = {}
     for unit in (default, CODE_POINTS, UTF16, CRLF_AS_ONE):
         ok = 0

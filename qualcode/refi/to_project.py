@@ -14,7 +14,7 @@ from ..codebook import GROUP_ID, THEME_ID, validate_text
 from ..model import Codebook, Coding
 from ..store import CODER, to_json
 from .codebook_yaml import codebook_yaml, unfold_description
-from .export import CODEBOOK_NOTE, GROUP_VARIABLE, theme_guid
+from .export import CODEBOOK_NOTE, GROUP_VARIABLE, PARTICIPANT_VARIABLE, theme_guid
 from .names import Names
 from .positions import Positions, choose_unit, decode_source, docx_text
 from .read import RefiDocument
@@ -42,6 +42,20 @@ class ImportReport:
                 "unmapped": self.unmapped, "notes": self.notes, "files": self.files}
 
 
+SET_VARIABLE = "\x00set"  # a variable that only repeats a group's Set: not kept
+
+
+TEXT_SUFFIXES = {"txt", "md", "docx", "doc", "rtf", "odt", "pdf", "vtt", "srt", "html", "htm"}
+
+
+def source_stem(name: str) -> str:
+    """A source's name as a transcript id would be: without a folder or a text file's suffix
+    ('cps/cps-01.txt' -> 'cps-01'), which tools such as qc put in the name."""
+    base = name.strip().replace("\\", "/").rsplit("/", 1)[-1] if "/" in name or "\\" in name else name.strip()
+    stem, dot, suffix = base.rpartition(".")
+    return stem if dot and stem and suffix.lower() in TEXT_SUFFIXES else base
+
+
 def slug(text: str, fallback: str = "code") -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or fallback
@@ -58,13 +72,15 @@ class Planned:
     groups: dict[str, str]
 
 
-def _hint(doc: RefiDocument) -> tuple[Codebook | None, str]:
+def _hint(doc: RefiDocument, pkg: Package) -> tuple[Codebook | None, str]:
     """The qualcode codebook a qualcode export carries as a note (ids, keywords, patterns,
-    groups), and its description."""
+    groups), and its description. The note's text may be inline or, after a trip through
+    QualCoder (which keeps it as a journal), only in its file."""
     import yaml
 
-    for name, text, _ in doc.notes.values():
-        if name == CODEBOOK_NOTE and text:
+    for note_guid, (name, _, _) in doc.notes.items():
+        text = _note_text(doc, pkg, note_guid) if name == CODEBOOK_NOTE else None
+        if text:
             codebook, problems = validate_text(text, CODEBOOK_NOTE, check_patterns=False)
             if problems:
                 return None, ""
@@ -109,12 +125,22 @@ def _theme_tree(doc: RefiDocument, hint: Codebook | None, report: ImportReport) 
     qualcode export's codebook note where its GUID matches, else from the name (a duplicate
     name gets its parent's id in front)."""
     by_hint = {theme_guid(t.id): t for t in hint.themes} if hint else {}
+    # A tool that writes new GUIDs on export (QualCoder) keeps the labels: match those, by the
+    # label and the parent's label together, where no GUID matches.
+    hint_label = {t.id: t.label for t in hint.themes} if hint else {}
+    by_label: dict[tuple, list] = {}
+    for t in hint.themes if hint else ():
+        by_label.setdefault((t.label, hint_label.get(t.parent)), []).append(t)
+    code_name = {c.guid: c.name for c in doc.codes}
     taken = Names()
     theme_of: dict[str, str] = {}
     themes: list[dict] = []
     nodes: dict[str, dict] = {}
     for code in doc.codes:
         known = by_hint.get(code.guid.upper())
+        if known is None and by_hint:
+            same = by_label.get((code.name, code_name.get(code.parent) if code.parent else None), [])
+            known = same[0] if len(same) == 1 else None
         parent_id = theme_of.get(code.parent) if code.parent else None
         if known and known.id not in taken:
             tid = known.id
@@ -163,9 +189,32 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     one of them is that transcript (its new codings attach to it); one whose id is taken by
     other text gets an id of its own, so no transcript is ever replaced."""
     report = ImportReport(doc.name or pkg.path.stem, doc.origin)
-    hint, hint_description = _hint(doc)
+    hint, hint_description = _hint(doc, pkg)
     existing = existing or {}
     by_text = {body: tid for tid, body in existing.items()}
+
+    # Cases written as codes too (NVivo, and qualcode for QualCoder): a code with a case's GUID is
+    # the case, not a theme, and its codings say which text is the case's.
+    case_by_guid = {c.guid: c for c in doc.cases}
+    case_codes = [c for c in doc.codes if c.guid in case_by_guid]
+    if case_codes:
+        doc.codes = [c for c in doc.codes if c.guid not in case_by_guid]
+        for src in doc.sources:
+            linked = [g for sel in src.selections for g, *_ in sel.codings if g in case_by_guid]
+            linked += [g for g, *_ in src.whole_codings if g in case_by_guid]
+            for g in dict.fromkeys(linked):
+                if src.guid not in case_by_guid[g].sources:
+                    case_by_guid[g].sources.append(src.guid)
+            kept = []
+            for sel in src.selections:
+                had = len(sel.codings)
+                sel.codings = [c for c in sel.codings if c[0] not in case_by_guid]
+                if had and not sel.codings and not (sel.description or sel.notes):
+                    continue  # only a case link
+                kept.append(sel)
+            src.selections = kept
+            src.whole_codings = [c for c in src.whole_codings if c[0] not in case_by_guid]
+        report.notes.append(f"{len(case_codes)} case(s) written as codes too (NVivo's way): read as cases, not themes")
 
     themes, theme_of = _theme_tree(doc, hint, report)
 
@@ -185,12 +234,18 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
         groups.setdefault(gid, text)
         return gid
 
+    group_name = doc.variables.get(group_var, ("", ""))[0] if group_var else GROUP_VARIABLE
+
     def key_of(vguid: str) -> str | None:
         if vguid == group_var:
             return "group"
         name = doc.variables.get(vguid, ("", ""))[0]
         if not name:
             return None
+        if name.casefold() == PARTICIPANT_VARIABLE.casefold():
+            return "participant"
+        if name.casefold().startswith(group_name.casefold() + ":"):
+            return SET_VARIABLE  # QualCoder turns each group's Set into a variable of its own
         key = name if re.fullmatch(r"[a-z][a-z0-9_]*", name) else re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         return key if key not in ("id", "participant", "speakers", "interviewers") else f"{key}_"
 
@@ -247,7 +302,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
         if not pos.body.strip() or "\x00" in pos.body:
             report.unmapped.append(f"{label}: the text is empty or binary{lost}")
             continue
-        base = src.name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", src.name or "") else slug(src.name, "source")
+        stem = source_stem(src.name or "")
+        base = stem if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem) else slug(stem, "source")
         same = by_text.get(pos.body)
         tid = same or used_ids.unique(base)
         if not same and base in existing:
@@ -259,6 +315,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
                                 "gives; imported at their positions; check them")
 
         meta: dict = {"id": tid}
+        if "/" in (src.name or "") or "\\" in (src.name or ""):
+            meta["source_name"] = src.name  # qc names a source by its path in the corpus, 'cps/cps-01.txt'
         cases = case_of.get(src.guid, [])
         if cases:
             meta["participant"] = cases[0].name or tid
@@ -275,6 +333,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
             if key is None:
                 report.unmapped.append(f"{tid}: a value of an undeclared variable ({vguid})")
                 continue
+            if key == SET_VARIABLE or (key == "participant" and cases):
+                continue  # a case says who the participant is better than a copy of its name
             meta[key] = group_id(value) if key == "group" else value
         if src.description:
             meta["description"] = src.description

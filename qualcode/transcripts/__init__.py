@@ -76,12 +76,12 @@ def read_transcript(
     meta = {**file_meta, **meta}  # front matter wins over the participants file
     if "speakers" in meta and isinstance(meta["speakers"], dict):
         per_speaker = {**per_speaker, **{str(k): v or {} for k, v in meta["speakers"].items()}}
-    listed = meta.get("speakers")
-    if isinstance(listed, (list, dict)):
-        speakers = {str(s) for s in listed}
-    if per_speaker and speakers is None:
-        speakers = set(per_speaker) | {s for s in interviewers}
     interviewer_names = list(interviewers) + [str(s) for s in meta.get("interviewers") or []]
+    listed = meta.get("speakers")
+    if isinstance(listed, list):  # the exact list of who speaks
+        speakers = {str(s) for s in listed}
+    elif isinstance(listed, dict) or (per_speaker and speakers is None):  # metadata per speaker: the interviewer speaks too
+        speakers = set(per_speaker) | set(interviewer_names)
 
     tid = str(meta.get("id") or slug(path.stem))
     if not _ID.match(tid):

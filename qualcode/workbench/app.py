@@ -35,6 +35,7 @@ KEYS = """Keys
   m                    memo on the selection's codes         p   pin as an indicative quote
   u                    undo                                  g   go to a unit id
   n                    next undecided unit                   q   quit (all saved)
+  +                    a new theme (open coding): type its label, "under PARENT" for a sub-theme
   ?                    these keys"""
 
 
@@ -100,7 +101,7 @@ class CodingApp(ThemePicker, App):
         *[Binding(str(n), f"number({n})", show=False) for n in range(1, 10)],
         Binding("minus", "no_code", show=False), Binding("x", "clear", show=False),
         Binding("m", "ask('memo')", show=False), Binding("g", "ask('go')", show=False),
-        Binding("p", "pin", show=False), Binding("u", "undo", show=False), Binding("n", "next_undecided", show=False),
+        Binding("p", "pin", show=False), Binding("plus", "ask('new')", show=False), Binding("u", "undo", show=False), Binding("n", "next_undecided", show=False),
         Binding("slash", "filter", show=False), Binding("tab", "switch", show=False, priority=True),
         Binding("question_mark", "keys", show=False), Binding("q", "quit", show=False),
         Binding("ctrl+c", "quit", show=False, priority=True),  # everything is saved already
@@ -360,8 +361,9 @@ class CodingApp(ThemePicker, App):
     def action_ask(self, what: str) -> None:
         ask = self.query_one("#ask", Input)
         self.asking = what
-        ask.placeholder = "memo on the selection's codes (enter saves, esc cancels)" if what == "memo" else \
-            "go to unit id, e.g. 12.2 (enter goes, esc cancels)"
+        ask.placeholder = {"memo": "memo on the selection's codes (enter saves, esc cancels)",
+                           "new": "new theme's label, e.g. Peer pressure under prosecution (enter codes with it)",
+                           }.get(what, "go to unit id, e.g. 12.2 (enter goes, esc cancels)")
         ask.value = ""
         ask.display = True
         ask.focus()
@@ -384,6 +386,20 @@ class CodingApp(ThemePicker, App):
             self._fill_themes()
             if chosen is not None:
                 self._code(chosen)  # only on enter: typed letters never code by themselves
+            return
+        if self.asking == "new" and value:
+            from ..errors import QualcodeError
+            from ..session import split_under
+
+            try:
+                theme, made = self.session.create(*split_under(value))
+            except QualcodeError as e:
+                self._status(e.message)
+                return
+            self._fill_themes()
+            self._code(theme)
+            if made:
+                self._status(f"New theme {theme.id} '{theme.label}' in the codebook; coded the selection.")
             return
         if self.asking == "memo":
             self._after(self.session.annotate(*self.span, memo=value or None), *range(self.lo, self.hi + 1))
