@@ -87,13 +87,16 @@ def test_rules_fire_within_their_groups_and_report_precision(tmp_path):
     r = run("suggest", "--coder", "ann", "--no-model", "--json", project=root)
     assert r.exit_code == 0, r.output
     new3 = codings(root, "answers-new3")
-    assert [(c["code"], c["source"], c["confidence"]) for c in new3] == [("waiting", "rules", 0.5)]
+    stats = {s["rule"]: s for s in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
+    queue = stats["waiting/kw/queue"]
+    # its precision: hits on text ann already coded (or labelled without it) over a one-word prior of 0.4
+    assert queue["prior"] == 0.4 and stats["kindness/pattern/1"]["prior"] == 0.6
+    assert queue["on_coded"] == 1 and queue["on_other"] == 0 and queue["precision"] == 0.6  # (1 + 2 * 0.4) / (1 + 2)
+    assert [(c["code"], c["source"], c["confidence"]) for c in new3] == [("waiting", "rules", queue["precision"])]
     assert new3[0]["rules"] == ["waiting/kw/queue"] and new3[0]["matched"] == ["queue"]
     new2 = codings(root, "answers-new2")  # the pattern: LEMMA be + 'lovely'
     assert new2[0]["rules"] == ["kindness/pattern/1"]
-    stats = {s["rule"]: s for s in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
     assert stats["waiting/kw/wait"]["hits"] >= 3  # lemmas: waited, waiting
-    assert stats["waiting/kw/queue"]["precision"] == 0.5
 
 
 def test_a_rejected_suggestion_never_comes_back_and_decisions_teach_rules(tmp_path):
@@ -105,7 +108,7 @@ def test_a_rejected_suggestion_never_comes_back_and_decisions_teach_rules(tmp_pa
     run("suggest", "--coder", "ann", "--no-model", project=root)
     assert [c["status"] for c in codings(root, "answers-new3")] == ["rejected"]
     stats = {s["rule"]: s for s in json.loads(run("rules", "--coder", "ann", "--json", project=root).stdout)}
-    assert stats["waiting/kw/queue"]["rejected"] == 1 and stats["waiting/kw/queue"]["precision"] == round(1 / 3, 4)
+    assert stats["waiting/kw/queue"]["rejected"] == 1 and stats["waiting/kw/queue"]["precision"] == 0.45  # (1 + 0.8) / 4
 
 
 def test_review_loop_accept_change_undo(tmp_path):
@@ -304,3 +307,37 @@ def test_the_review_loop_decides_one_suggestion_after_another(mini):
             for line in ((mini / "codings" / "ann" / f"{tid}.jsonl").read_text().splitlines()
                          if (mini / "codings" / "ann" / f"{tid}.jsonl").exists() else [])]
     assert sorted(c["status"] for c in rows)[:2] == ["accepted", "rejected"]
+
+
+def test_a_partly_coded_transcript_gets_suggestions_for_its_undecided_units(example):
+    """Every transcript of the example is started and about a third coded: suggestions still come,
+    for the units nobody has decided; a "no code" decision is a negative, never suggested again."""
+    from qualcode.assist.training import Labels, labelled_segments
+    from qualcode.corpus import load_corpus
+    from qualcode.project import open_project
+
+    corpus = load_corpus(open_project(example))
+    labels = Labels()
+    ex, unlabelled = labelled_segments(corpus, "amara", labels)
+    assert labels.coded > 100 and labels.unlabelled > 100 and labels.passed_over > 0
+    coded = {s.id for s, p in zip(ex.segments, ex.positives) if s is not None and p}
+    assert len(coded) == labels.coded and not coded & {s.id for s in unlabelled}
+    assert {s.transcript_id for s in unlabelled} == {t.id for t in corpus.transcripts}  # started, yet suggested for
+
+    r = run("suggest", "yos-02", "--json", project=example)
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["unlabelled_segments"] == sum(s.transcript_id == "yos-02" for s in unlabelled) > 0
+    assert report["added"] > 0 and report["model"]["coded_units"] == labels.coded  # units, not segments or lines
+    target = next(s for s in unlabelled if s.transcript_id == "yos-02")
+    # the coder decides "no code" on one undecided unit (the workbench's '-'): a negative from then on
+    assert run("code", "yos-02", "--start", target.local_id, "--plain", input="-\nq\n", project=example).exit_code == 0
+    labels2 = Labels()
+    ex2, unlabelled2 = labelled_segments(load_corpus(open_project(example)), "amara", labels2)
+    assert target.id not in {s.id for s in unlabelled2} and labels2.no_code == labels.no_code + 1
+    i = [s.id if s else None for s in ex2.segments].index(target.id)
+    assert ex2.positives[i] == set()
+    again = json.loads(run("suggest", "yos-02", "--json", project=example).stdout)
+    assert again["unlabelled_segments"] == report["unlabelled_segments"] - 1
+    rows = [json.loads(x) for x in (example / "codings" / "amara" / "yos-02.jsonl").read_text().splitlines()]
+    assert not [c for c in rows if c["status"] == "suggested" and (c["start"], c["end"]) == (target.start, target.end)]

@@ -55,8 +55,9 @@ def queue(corpus: Corpus, coder: str, code: str | None = None, transcript: str |
         items.sort(key=lambda i: (i.transcript_id, i.coding.start, i.coding.code))
     elif order == "confident":
         items.sort(key=lambda i: (-(i.coding.confidence or 0), i.transcript_id, i.coding.start, i.coding.code))
-    else:  # closest to a coin toss first: where a person's decision teaches the model most
-        items.sort(key=lambda i: (abs((i.coding.confidence or 0.5) - 0.5), i.transcript_id, i.coding.start, i.coding.code))
+    else:  # closest to its decision line first (a model's tuned threshold, else 0.5): where a decision teaches most
+        items.sort(key=lambda i: (abs((i.coding.confidence or 0.5) - float(i.coding.extra.get("threshold", 0.5))),
+                                  i.transcript_id, i.coding.start, i.coding.code))
     return items
 
 

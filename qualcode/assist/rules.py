@@ -2,8 +2,10 @@
 word forms and on lemmas) and `patterns` (spaCy Matcher), only in the theme's groups.
 
 A rule is one keyword or one pattern of one theme, named `theme/kw/keyword` or
-`theme/pattern/N`. Its confidence is its observed precision in people's review decisions,
-(accepted + 1) / (accepted + rejected + 2): 0.5 before anyone has decided anything.
+`theme/pattern/N`. Its confidence is its precision as people's decisions show it: its
+suggestions accepted and rejected in review, and its hits on units the coder has already labelled
+(coded with the theme, or labelled without it; assist/training.py), over a prior whose mean depends
+on the rule's strength: a pattern or a keyword of several words says more than one common word.
 
 Speed: with the built-in lookup lemmas (no trained pipeline configured), a word's lemma does not
 depend on its context, so each form's lemma is written once into the vocabulary as its NORM;
@@ -30,7 +32,8 @@ from ..model import ACCEPTED, REJECTED, Codebook, Coding, Segment
 from ..nlp import lemma_of, lemma_pipeline, norms_as_lemmas, sentence_pipeline
 from ..perf import paused_gc
 
-PRIOR_HITS, PRIOR_GOOD = 2, 1  # a neutral Beta(1, 1) prior
+PRIOR_HITS = 2  # the prior weighs as much as two decisions
+PRIOR_STRONG, PRIOR_WEAK = 0.6, 0.4  # its mean: a pattern or multi-word keyword; a single word
 MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
 SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
 
@@ -49,14 +52,28 @@ class RuleStats:
     hits: int = 0
     accepted: int = 0
     rejected: int = 0
+    on_coded: int = 0  # hits on units the coder coded with this theme
+    on_other: int = 0  # hits on units the coder labelled without it
+
+    @property
+    def prior(self) -> float:
+        return prior_of(self.rule)
 
     @property
     def precision(self) -> float:
-        return (self.accepted + PRIOR_GOOD) / (self.accepted + self.rejected + PRIOR_HITS)
+        good = self.accepted + self.on_coded
+        return (good + PRIOR_HITS * self.prior) / (good + self.rejected + self.on_other + PRIOR_HITS)
 
     def to_dict(self) -> dict:
         return {"rule": self.rule, "theme": self.theme, "hits": self.hits, "accepted": self.accepted,
-                "rejected": self.rejected, "precision": round(self.precision, 4)}
+                "rejected": self.rejected, "on_coded": self.on_coded, "on_other": self.on_other,
+                "prior": self.prior, "precision": round(self.precision, 4)}
+
+
+def prior_of(rule: str) -> float:
+    """A pattern, or a keyword of two or more words, is a stronger rule than one word."""
+    _, kind, what = (rule.split("/", 2) + ["", ""])[:3]
+    return PRIOR_STRONG if kind == "pattern" or " " in what.strip() else PRIOR_WEAK
 
 
 def _as_norms(pattern: list[dict]) -> list[list[dict]] | None:
@@ -324,17 +341,35 @@ def decisions(corpus, coder: str) -> list[Coding]:
 
 def report(corpus, coder: str) -> list[RuleStats]:
     """Every rule of the codebook with its hits over the codable segments and its review record."""
+    from .training import labelled_segments
+
     rules = Rules(corpus.codebook, corpus.project.spacy_model)
     segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
-    stats = rule_stats(rules, decisions(corpus, coder), rules.hits(segments))
+    hits = rules.hits(segments)
+    ex, _ = labelled_segments(corpus, coder)
+    positives = {seg.id: p for seg, p in zip(ex.segments, ex.positives) if seg is not None}
+    stats = rule_stats(rules, decisions(corpus, coder), hits, [h for h in hits if h.segment.id in positives], positives)
     return sorted(stats, key=lambda r: (r.theme, -r.hits, r.rule))
 
 
-def rule_stats(rules: Rules, decisions: list[Coding], hits: list[Hit]) -> list[RuleStats]:
-    """Hits now, and accepts and rejects of each rule's past suggestions."""
+def rule_stats(rules: Rules, decisions: list[Coding], hits: list[Hit], labelled_hits: list[Hit] = (),
+               positives: dict[str, set[str]] | None = None) -> list[RuleStats]:
+    """Hits now, accepts and rejects of each rule's past suggestions, and (given the hits on the
+    coder's labelled units and each unit's themes, `positives`) how often it hit coded text."""
     stats = {name: RuleStats(name, name.split("/", 1)[0]) for name in rules.names}
     for h in hits:
         stats[h.rule].hits += 1
+    # a unit where a rule's own suggestion was decided is counted once, as that decision
+    reviewed = {(c.start, c.end, c.code) for c in decisions if c.source == "rules"}
+    seen = set()
+    for h in labelled_hits:
+        if (h.segment.id, h.rule) in seen or (h.segment.start, h.segment.end, h.theme) in reviewed:
+            continue
+        seen.add((h.segment.id, h.rule))
+        if h.theme in (positives or {}).get(h.segment.id, ()):
+            stats[h.rule].on_coded += 1
+        else:
+            stats[h.rule].on_other += 1
     for c in decisions:
         for name in c.extra.get("rules", []) if c.source == "rules" else []:
             if name in stats:
@@ -349,7 +384,7 @@ def confidence(names: list[str], stats: dict[str, RuleStats]) -> float:
     """The best observed precision among the rules that fired. Not combined as independent
     evidence: a theme's keywords overlap ('condition', 'conditions' on lemmas), and treating
     them as independent made untested rules look 75% sure."""
-    return max(stats[n].precision if n in stats else PRIOR_GOOD / PRIOR_HITS for n in names)
+    return max(stats[n].precision if n in stats else prior_of(n) for n in names)
 
 
 def group_hits(hits: list[Hit]) -> dict[tuple[str, str], list[Hit]]:

@@ -15,7 +15,7 @@ from ..store import now
 from ..tagging import save
 from .learner import Model, Settings, fit_cached
 from .rules import Rules, confidence, decisions, group_hits, rule_stats
-from .training import labelled_segments
+from .training import Labels, labelled_segments
 
 
 @dataclass
@@ -35,7 +35,8 @@ class SuggestReport:
     withdrawn: int = 0  # open suggestions no longer proposed
     skipped_decided: int = 0  # proposals a person had already accepted or rejected
     by_source: Counter = field(default_factory=Counter)
-    unlabelled_segments: int = 0
+    unlabelled_segments: int = 0  # undecided units looked at (in the transcripts asked for)
+    labels: dict = field(default_factory=dict)  # Labels.to_dict(): what the coder's decisions give
     model: dict | None = None
 
     def to_dict(self) -> dict:
@@ -72,10 +73,17 @@ def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Pro
     return out
 
 
-def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment]) -> list[Proposal]:
+def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment], examples=None) -> list[Proposal]:
+    """Every rule hit on these segments, with the rule's precision as its confidence: learned from
+    review decisions and, given the coder's labelled `examples`, from its hits on coded text."""
     rules = Rules(corpus.codebook, corpus.project.spacy_model)
-    hits = rules.hits(segments)
-    stats = {s.rule: s for s in rule_stats(rules, decisions(corpus, coder), hits)}
+    labelled = [seg for seg in (examples.segments if examples else []) if seg is not None]
+    all_hits = rules.hits(sorted(segments + labelled, key=lambda s: (s.transcript_id, s.start)))  # one pass over both
+    wanted = {s.id for s in segments}
+    hits = [h for h in all_hits if h.segment.id in wanted]
+    positives = {seg.id: p for seg, p in zip(examples.segments, examples.positives) if seg is not None} if examples else {}
+    stats = {s.rule: s for s in rule_stats(rules, decisions(corpus, coder), hits,
+                                           [h for h in all_hits if h.segment.id in positives], positives)}
     out = []
     for (_, theme), group in group_hits(hits).items():
         names = sorted({h.rule for h in group})
@@ -87,7 +95,9 @@ def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment]) -> list[
 def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, use_rules: bool = True,
             use_model: bool = True, settings: Settings | None = None) -> SuggestReport:
     report = SuggestReport(coder)
-    examples, unlabelled = labelled_segments(corpus, coder)
+    labels = Labels()
+    examples, unlabelled = labelled_segments(corpus, coder, labels)
+    report.labels = labels.to_dict()
     scope = {corpus.transcript(t).id for t in transcripts} if transcripts else None
     if scope is not None:
         unlabelled = [s for s in unlabelled if s.transcript_id in scope]
@@ -97,12 +107,13 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
         model, cached = fit_cached(examples, corpus.project.cache_dir, settings)
         report.model = {"key": model.key, "codes": len(model.codes), "cached": cached,
                         "training_segments": len(examples.texts) - examples.seeds,
+                        "coded_units": labels.coded, "negative_units": labels.negatives,
                         "seed_examples": examples.seeds - sum(examples.definition),
                         "definitions": sum(examples.definition)}
         if model.codes:
             proposals += model_proposals(model, unlabelled, corpus.codebook)
     if use_rules:
-        proposals += rule_proposals(corpus, coder, unlabelled)
+        proposals += rule_proposals(corpus, coder, unlabelled, examples)
 
     # One proposal per (segment, theme): the more confident source, the other noted.
     best: dict[tuple[str, str], Proposal] = {}

@@ -47,33 +47,78 @@ class Examples:
         return Counter(c for p, d in zip(self.positives, self.definition) if not d for c in p)
 
 
-def labelled_segments(corpus: Corpus, coder: str) -> tuple[Examples, list[Segment]]:
-    """Training examples from one coder, and the codable segments nobody has decided on.
+GAP = 2  # uncoded units between two decided ones, at most, that count as read and left uncoded
 
-    A transcript the coder has coded anything in counts as read: its segments without a code
-    are negatives for every code. Transcripts the coder has not touched are unlabelled: they
-    are what suggestions are for."""
+
+@dataclass
+class Labels:
+    """How many units of each kind a coder's decisions give (the counts messages report)."""
+    coded: int = 0  # units with an accepted coding: positives
+    no_code: int = 0  # decided "no code" in the workbench (the .decided record)
+    rejected: int = 0  # only rejected suggestions on them
+    passed_over: int = 0  # uncoded, between decided units no more than GAP apart
+    unlabelled: int = 0
+
+    @property
+    def negatives(self) -> int:
+        return self.no_code + self.rejected + self.passed_over
+
+    def to_dict(self) -> dict:
+        return {"coded_units": self.coded, "no_code_units": self.no_code, "rejected_units": self.rejected,
+                "passed_over_units": self.passed_over, "unlabelled_units": self.unlabelled}
+
+
+def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) -> tuple[Examples, list[Segment]]:
+    """Training examples from one coder, and the codable units nobody has decided on.
+
+    Positives: units an accepted coding touches. Negatives: units the coder decided "no code"
+    (the workbench's record), units where only rejected suggestions sit, and uncoded units in a
+    short gap (at most GAP units) between two decided units: text read on the way from one
+    decision to the next. Everything else is unlabelled, also inside transcripts the coder has
+    started, and is what suggestions are for: coders work through every transcript partly, and a
+    long uncoded run may simply not have been read yet. A unit with an open suggestion and no
+    decision is unlabelled too."""
+    from .. import progress
+
+    labels = labels if labels is not None else Labels()
     files = {f.transcript_id: f for f in corpus.files if f.coder == coder}
     ex = Examples()
     unlabelled: list[Segment] = []
-    todo = [t for t in corpus.transcripts]
-    segments = corpus.segments(todo)
-    for t in todo:
+    segments = corpus.segments(corpus.transcripts)
+    for t in corpus.transcripts:
         codable = [s for s in segments[t.id] if not s.is_interviewer]
         f = files.get(t.id)
+        path = progress.path_for(corpus.project.codings_dir, coder, t.id)
+        record = progress.decided(progress.read(path, corpus.project.rel(path)), codable) if path.exists() else {}
         decided = [c for c in f.anchored if c.status in (ACCEPTED, REJECTED)] if f else []
-        if not any(c.status == ACCEPTED for c in decided):
+        if not decided and not record:
             unlabelled.extend(codable)
+            labels.unlabelled += len(codable)
             continue
         pos: dict[str, set[str]] = {s.id: set() for s in codable}
         neg: dict[str, set[str]] = {s.id: set() for s in codable}
         for c in decided:
             for seg in overlapped(codable, [(c.start, c.end)]):
                 (pos if c.status == ACCEPTED else neg)[seg.id].add(c.code)
-        pending = {seg.id for seg in overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == SUGGESTED])}
+        pending = {seg.id for seg in overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == SUGGESTED])} if f else set()
+        known = [i for i, seg in enumerate(codable) if pos[seg.id] or neg[seg.id] or seg.id in record]
+        passed = set()
+        for a, b in zip(known, known[1:]):
+            if 1 < b - a <= GAP + 1:
+                passed.update(seg.id for seg in codable[a + 1:b] if seg.id not in pending)
         for seg in codable:
-            if seg.id in pending and not pos[seg.id]:
-                continue  # a suggestion still waiting for a person: not known to be negative
+            if pos[seg.id]:
+                labels.coded += 1
+            elif seg.id in record:  # "none", or "coded" whose codes were taken off since
+                labels.no_code += 1
+            elif neg[seg.id]:
+                labels.rejected += 1
+            elif seg.id in passed:
+                labels.passed_over += 1
+            else:
+                unlabelled.append(seg)
+                labels.unlabelled += 1
+                continue
             ex.add(seg.text, pos[seg.id], neg[seg.id] - pos[seg.id], t.id, seg)
     add_codebook_seeds(ex, corpus.codebook)
     return ex, unlabelled

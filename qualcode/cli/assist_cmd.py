@@ -18,7 +18,7 @@ from .interactive import _read_line
 @app.command()
 def suggest(
     ctx: typer.Context,
-    transcripts: Annotated[Optional[list[str]], typer.Argument(help="Only these transcripts (default: every one this coder has not coded).")] = None,
+    transcripts: Annotated[Optional[list[str]], typer.Argument(help="Only these transcripts (default: every undecided unit of every transcript).")] = None,
     rules: Annotated[bool, typer.Option("--rules/--no-rules", help="Suggest from the codebook's keywords and patterns.")] = True,
     model: Annotated[bool, typer.Option("--model/--no-model", help="Suggest from a model learned from this coder's decisions.")] = True,
     min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 5,
@@ -26,7 +26,7 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     project: ProjectOpt = None,
 ):
-    """Store suggestions (never codings) for segments this coder has not coded yet."""
+    """Store suggestions (never codings) for the units this coder has not decided yet."""
     from ..assist.learner import Settings
     from ..assist.suggest import suggest as run_suggest
     from ..errors import QualcodeError
@@ -42,14 +42,18 @@ def suggest(
     if report.model:
         m = report.model
         out.print(f"model {m['key']}{' (cached)' if m['cached'] else ''}: {m['codes']} themes learned from "
-                  f"{m['training_segments']} coded segments, {m['seed_examples']} codebook examples and "
+                  f"{m['coded_units']} coded units, {m['negative_units']} units with no code (decided 'no code', "
+                  f"rejected, or passed over between decisions), {m['seed_examples']} codebook examples and "
                   f"{m['definitions']} theme names and descriptions", markup=False)
         if not m["codes"]:
             out.print(f"  no theme has {min_positives} coded examples yet: code more by hand, or lower --min-positives",
                       markup=False)
     out.print(f"{report.added} new suggestions ({', '.join(f'{k} {v}' for k, v in sorted(report.by_source.items())) or 'none'}), "
               f"{report.kept} unchanged, {report.withdrawn} withdrawn, {report.skipped_decided} already decided; "
-              f"{report.unlabelled_segments} uncoded segments looked at", markup=False)
+              f"{report.unlabelled_segments} undecided units looked at", markup=False)
+    if not report.unlabelled_segments:
+        out.print("every unit of " + ("these transcripts" if transcripts else "the project") + " is decided (coded, "
+                  "'no code', or passed over between decisions): nothing to suggest for", markup=False)
     out.print(f"Review them with: qualcode review --coder {who}", markup=False)
 
 
@@ -60,7 +64,7 @@ def rules_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
     project: ProjectOpt = None,
 ):
-    """Each codebook keyword and pattern with its hits, accepts, rejects and precision."""
+    """Each codebook keyword and pattern with its hits, accepts, rejects, hits on text already coded, and precision."""
     from ..assist.rules import report
 
     corpus, who = coder_corpus(ctx, project, coder)
@@ -72,10 +76,11 @@ def rules_cmd(
     from rich.text import Text
 
     table = Table(title=f"Rules from {corpus.codebook.name} (decisions by {who})")
-    for col in ("rule", "hits", "accepted", "rejected", "precision"):
+    for col in ("rule", "hits", "accepted", "rejected", "on coded text", "prior", "precision"):
         table.add_column(col, justify="left" if col == "rule" else "right")
     for s in stats:
-        table.add_row(Text(s.rule), str(s.hits), str(s.accepted), str(s.rejected), f"{s.precision:.2f}")
+        table.add_row(Text(s.rule), str(s.hits), str(s.accepted), str(s.rejected),
+                      f"{s.on_coded}/{s.on_coded + s.on_other}", f"{s.prior:.1f}", f"{s.precision:.2f}")
     console().print(table)
 
 
@@ -220,7 +225,8 @@ def evaluate(
 
     out = console()
     out.print(f"{len(ev.folds)}-fold cross-validation grouped by transcript, against {who}'s codings "
-              f"({ev.scores[0].segments} segments)", markup=False)
+              f"({ev.scores[0].segments} labelled units: coded, decided 'no code', rejected, or passed over "
+              "between decisions)", markup=False)
     for s in ev.scores:
         table = Table(title=f"{s.source}: micro P {s.micro_precision:.2f} R {s.micro_recall:.2f} F1 {s.micro_f1:.2f}; "
                             f"macro F1 {s.macro_f1:.2f}; mean kappa {s.mean_kappa:.2f}"
