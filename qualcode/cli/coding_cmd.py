@@ -57,7 +57,9 @@ def segments(
     from rich.text import Text
 
     to_code = sum(not s.is_interviewer for s in rows)
-    counted = f"{len(rows)} {corpus.project.unit} units" + (f" ({to_code} to code, {len(rows) - to_code} interviewer)"
+    from ..segment import unit_of
+
+    counted = f"{len(rows)} {unit_of(t, corpus.project.unit)} units" + (f" ({to_code} to code, {len(rows) - to_code} interviewer)"
                                                              if to_code != len(rows) else "")
     table = Table(title=f"{t.id} ({t.group or 'no group'}, {t.role or t.participant}) - {counted}",
                   show_lines=False, expand=False)

@@ -49,6 +49,40 @@ def table(
         out.print(f"created {done.codebook_created}", markup=False)
 
 
+@app.command()
+def talk(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Spreadsheets of talk (.xlsx or .csv), one row per utterance or sentence.", dir_okay=False)],
+    text: Annotated[Optional[str], typer.Option("--text", help="Column with what was said (default: one named Sentence, Text, Utterance...).")] = None,
+    speaker: Annotated[Optional[str], typer.Option("--speaker", help="Column with the speaker (default: Speaker, Name...).")] = None,
+    turn: Annotated[Optional[str], typer.Option("--turn", help="Column with the turn number (default: Turn); without one, a turn ends where the speaker changes.")] = None,
+    codes: Annotated[Optional[list[str]], typer.Option("--codes", help="A column of code labels such as '8 - Press for Accuracy' (repeat for more).")] = None,
+    coder: Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Whose codings the code columns are.")] = None,
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="The stakeholder group of every file imported.")] = None,
+    prefix: Annotated[Optional[str], typer.Option("--prefix", help="Folder under transcripts/ (default: the file's name, or their folder's).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist with other content.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+    project: ProjectOpt = None,
+):
+    """Transcripts kept as spreadsheets of talk (Turn, Speaker, Sentence): each row one coding unit; code label columns become codings."""
+    from ..importers.talk import import_talk
+    from ..project import open_project
+
+    st = state(ctx)
+    p = open_project(project or st.project, encoding=st.encoding)
+    done = import_talk(p, files, coder, codes or [], turn, speaker, text, prefix, group, force, p.encoding)
+    if as_json:
+        typer.echo(json.dumps(done.to_dict(), indent=2))
+        return
+    out = console()
+    out.print(f"{done.transcripts} transcripts, {done.rows} rows (coding units), in {done.folder}/", markup=False)
+    if codes:
+        out.print(f"{done.codings} codings by {coder} with {len(done.codes)} themes; {done.no_code} rows labelled "
+                  f"'no code' kept as {coder}'s 'no code' decisions", markup=False)
+    if done.codebook_created:
+        out.print(f"created {done.codebook_created} from the labels: add each theme's description", markup=False)
+
+
 # --- REFI-QDA ----------------------------------------------------------------------------------
 
 def _refi(ctx: typer.Context, file: Path, out: Optional[Path], into: Optional[Path], coder: str,

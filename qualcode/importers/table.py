@@ -159,6 +159,21 @@ def _themes_for(columns: list[str], project: Project) -> tuple[dict[str, str], d
     return mapping, {"themes": [{"id": mapping[c], "label": c} for c in columns]}
 
 
+def check_writes(project: Project, writes: list[tuple[Path, str]], codebook_name: str | None, force: bool) -> Path | None:
+    """Before anything is written: no file with other content replaced, and no codebook over
+    one that exists, unless `force`. Returns the path of the codebook to make, if any."""
+    clashes = [p for p, content in writes if p.exists() and p.read_text(encoding="utf-8") != content]
+    if clashes and not force:
+        raise QualcodeError(f"{len(clashes)} file(s) exist with other content, e.g. {project.rel(clashes[0])}",
+                            hint="Nothing was written. Use --force to replace them, or another --prefix.")
+    if codebook_name is None:
+        return None
+    path = project.root / "codebooks" / f"{codebook_name}.yaml"
+    if path.exists() and not force:
+        raise QualcodeError("would create a codebook where one exists", project.rel(path), "Use --force to replace it.")
+    return path
+
+
 def _group_id(value: str) -> str:
     return value if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", value) else slug(value)
 
@@ -223,14 +238,8 @@ def _import_table(project: Project, table: Table, text: str, id_col: str | None,
                 writes.append((coding_path(project.codings_dir, coder, tid), "".join(to_json(c) + "\n" for c in coded)))
                 result.codings += len(coded)
 
-    clashes = [p for p, content in writes if p.exists() and p.read_text(encoding="utf-8") != content]
-    if clashes and not force:
-        raise QualcodeError(f"{len(clashes)} file(s) exist with other content, e.g. {project.rel(clashes[0])}",
-                            hint="Nothing was written. Use --force to replace them, or another --prefix.")
+    path = check_writes(project, writes, prefix if new_codebook is not None else None, force)
     if new_codebook is not None:
-        path = project.root / "codebooks" / f"{prefix}.yaml"
-        if path.exists() and not force:
-            raise QualcodeError("would create a codebook where one exists", project.rel(path), "Use --force to replace it.")
         doc = {"name": f"Codes from {table.path.name}", "version": 1,
                "groups": {g: {"label": g} for g in sorted(groups)}, **new_codebook}
         if not groups:

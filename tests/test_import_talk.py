@@ -1,0 +1,90 @@
+"""`qualcode import talk`: spreadsheets of talk (one row per sentence, Turn, Speaker, Sentence,
+code label columns) become transcripts whose rows are the coding units, with the labels as one
+coder's codings and "none" labels as that coder's "no code" decisions. Files built in the test."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from conftest import run, tree_digest
+
+from qualcode.assist.training import Labels, labelled_segments
+from qualcode.corpus import load_corpus
+from qualcode.project import open_project
+
+ROWS = [  # (turn, speaker, sentence, teacher tag, student tag) with the mess real exports have
+    (1, "T", "Good morning, everyone.", "1 - None", None),
+    (1, "T", "What is seven times eight?", "8 - Press for Accuracy", None),
+    (2, "Student 1", "Fifty-six.", None, "3 - Making a claim"),
+    (3, "T", "How do you know: explain it.", "9 - press for  reasoning", None),
+    (3, "T", "Say more.", "9 - Press for Reasoning", None),
+    (4, "SS", "Because seven eights are fifty-six.", None, "4 - providing evidence"),
+    (5, "T", "So you're saying it's fifty-six.", "5 - Revoicing", None),
+    (5, "T", "", None, None),  # an empty row: skipped
+]
+
+
+def workbook(path, rows=ROWS, header=(None, "TimeStamp", "Turn", "Speaker", "Sentence", "Teacher Tag", "Student Tag")):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if header:
+        ws.append(list(header))
+    for i, r in enumerate(rows):
+        ws.append([i, None, *r])
+    wb.save(path)
+    return path
+
+
+def test_a_lesson_spreadsheet_becomes_units_codings_and_no_code_decisions(tmp_path):
+    root = tmp_path / "p"
+    assert run("init", str(root)).exit_code == 0
+    for f in (root / "codebooks").glob("*.yaml"):
+        f.unlink()  # the labels make the codebook
+    xlsx = workbook(tmp_path / "Lesson 1.xlsx")
+    r = run("import", "talk", xlsx, "--codes", "Teacher Tag", "--codes", "Student Tag", "--coder", "tm", project=root)
+    assert r.exit_code == 0, r.output
+    assert "1 transcripts, 7 rows" in r.output and "6 codings by tm" in r.output and "1 rows labelled 'no code'" in r.output
+    book = (root / "codebooks" / "lesson-1.yaml").read_text()
+    assert book.count("- id:") == 5 and "press-for-reasoning" in book  # '9 - press for  reasoning' is code 9 too
+    segs = json.loads("[" + ",".join(run("segments", "lesson-1", "--json", project=root).stdout.split("\n")[:-1]) + "]")
+    assert [(s["id"], s["speaker"], s["text"]) for s in segs[:3]] == [
+        ("lesson-1:1.p1", "T", "Good morning, everyone."), ("lesson-1:1.p2", "T", "What is seven times eight?"),
+        ("lesson-1:2.p1", "Student 1", "Fifty-six.")]
+    assert segs[3]["text"] == "How do you know: explain it."  # a colon in a sentence is no speaker label
+    codes = {s["id"]: [c["code"] for c in s["codes"]] for s in segs}
+    assert codes["lesson-1:3.p1"] == codes["lesson-1:3.p2"] == ["press-for-reasoning"]
+    assert codes["lesson-1:1.p1"] == []
+    labels = Labels()
+    labelled_segments(load_corpus(open_project(root)), "tm", labels)
+    assert (labels.coded, labels.no_code, labels.unlabelled) == (6, 1, 0)
+    # again: the same files, nothing changes; a second lesson without a header row is refused by name
+    before = tree_digest(root / "codings"), tree_digest(root / "transcripts")
+    assert run("import", "talk", xlsx, "--codes", "Teacher Tag", "--codes", "Student Tag", "--coder", "tm",
+               project=root).exit_code == 0
+    assert (tree_digest(root / "codings"), tree_digest(root / "transcripts")) == before
+    bare = workbook(tmp_path / "bare.xlsx", header=None)
+    r = run("import", "talk", bare, project=root)
+    assert r.exit_code == 2 and "bare.xlsx" in r.output and "no column of text" in r.output and "--text" in r.output
+
+
+def test_labels_map_to_an_existing_codebook_and_unknown_ones_are_refused(tmp_path):
+    root = tmp_path / "p"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    (root / "codebooks" / "moves.yaml").write_text(
+        "name: Moves\nversion: 1\nthemes:\n  - id: press-for-accuracy\n    label: Press for accuracy\n"
+        "  - id: revoicing\n    label: Revoicing\n")
+    rows = [(1, "T", "Seven times eight?", "8 - press for ACCURACY"), (2, "T", "You said fifty-six.", "5 - Revoicing")]
+    csv = tmp_path / "l.csv"
+    csv.write_text("Turn,Speaker,Text,Tag\n" + "".join(f'{a},{b},"{c}",{d}\n' for a, b, c, d in rows))
+    r = run("import", "talk", csv, "--codes", "Tag", "--coder", "tm", project=root)
+    assert r.exit_code == 0, r.output
+    rows_ = [json.loads(x) for x in (root / "codings" / "tm" / "l.jsonl").read_text().splitlines()]
+    assert [c["code"] for c in rows_] == ["press-for-accuracy", "revoicing"]
+    csv.write_text("Turn,Speaker,Text,Tag\n1,T,Why?,9 - Press for Reasoning\n")
+    r = run("import", "talk", csv, "--codes", "Tag", "--coder", "tm", "--prefix", "other", project=root)
+    assert r.exit_code == 2 and "'9 - Press for Reasoning'" in r.output and "moves.yaml" in r.output
+    assert not (root / "transcripts" / "other").exists()
+    r = run("import", "talk", csv, "--codes", "Tag", project=root)
+    assert r.exit_code == 2 and "--codes needs --coder" in r.output
