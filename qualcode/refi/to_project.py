@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..codebook import GROUP_ID, THEME_ID, validate_text
+from ..codebook_edit import slug as id_from
 from ..model import Codebook, Coding
 from ..store import CODER, to_json
 from .codebook_yaml import codebook_yaml, unfold_description
@@ -51,14 +52,14 @@ TEXT_SUFFIXES = {"txt", "md", "docx", "doc", "rtf", "odt", "pdf", "vtt", "srt", 
 def source_stem(name: str) -> str:
     """A source's name as a transcript id would be: without a folder or a text file's suffix
     ('cps/cps-01.txt' -> 'cps-01'), which tools such as qc put in the name."""
-    base = name.strip().replace("\\", "/").rsplit("/", 1)[-1] if "/" in name or "\\" in name else name.strip()
+    base = name.strip().replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, suffix = base.rpartition(".")
     return stem if dot and stem and suffix.lower() in TEXT_SUFFIXES else base
 
 
 def slug(text: str, fallback: str = "code") -> str:
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or fallback
+    """An id from a tool's name for a code or source: codebook_edit.slug, at most 60 characters."""
+    return id_from(text)[:60].strip("-") or fallback
 
 
 # --- the conversion ---------------------------------------------------------------------------
