@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "nhs-patient-feedback" / "v6framework_230831.csv"
 sys.path.insert(0, str(REPO))
 
+from qualcode.assist.learner import Settings, fit  # noqa: E402
+
 
 def import_project(root: Path) -> None:
     (root / "transcripts").mkdir(parents=True)
@@ -61,6 +63,10 @@ def metrics(Y: np.ndarray, P: np.ndarray, probs: np.ndarray, cols: list[int]) ->
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--min-positives", type=int, default=Settings.min_positives, help="ablation")
+    ap.add_argument("--no-context", action="store_true", help="ablation: without the context features")
+    ap.add_argument("--no-calibration", action="store_true", help="ablation: uncalibrated probabilities")
+    ap.add_argument("--quality-only", action="store_true", help="skip the speed measurements")
     ap.add_argument("--rules-only", action="store_true", help="only the rules speed measurement")
     ap.add_argument("--rules-run", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -70,17 +76,19 @@ def main() -> None:
     if args.rules_only:
         rules_speed()
         return
+    example()
     if not DATA.is_file():
         print(f"skipped: {DATA} not found (the shared development data sits beside the repository)")
         return
 
-    from qualcode.assist.learner import Settings, fit
     from qualcode.assist.rules import Rules
     from qualcode.assist.training import labelled_segments
     from qualcode.corpus import load_corpus
     from qualcode.model import Codebook, Theme
     from qualcode.project import open_project
 
+    settings = Settings(min_positives=args.min_positives, context=not args.no_context,
+                        calibrate=not args.no_calibration)
     with tempfile.TemporaryDirectory(prefix="qualcode-nhs-") as tmp:
         root = Path(tmp) / "nhs"
         start = time.perf_counter()
@@ -107,15 +115,10 @@ def main() -> None:
             for frac in (0.10, 0.25):
                 train = pool[: int(frac * n)]
                 sub = ex.subset(train + seeds)
-                model = fit(sub, Settings())
-                probs = np.zeros((len(test), len(codes)))
-                if model.codes:
-                    p = model.probabilities([ex.texts[i] for i in test])
-                    for j, code in enumerate(model.codes):
-                        probs[:, codes.index(code)] = p[:, j]
-                thresholds = np.array([model.thresholds.get(c, 1.01) for c in codes])
+                model = fit(sub, settings)
+                probs, chosen = model.outputs([ex.texts[i] for i in test], [ex.contexts[i] for i in test], codes)
                 results.setdefault(f"model {int(frac * 100)}% ({len(train)} comments)", []).append(
-                    metrics(Y, probs >= thresholds, probs, cols))
+                    metrics(Y, chosen, probs, cols))
             # Rules from the code names alone: each content word of a name is a keyword.
             named = Codebook("names", 1, {}, tuple(
                 Theme(id=t.id, label=t.label, keywords=tuple(w for w in re.findall(r"[a-z]+", t.label.lower())
@@ -136,6 +139,8 @@ def main() -> None:
                   f"{m.get('top1', float('nan')):7.3f} {m.get('top3', float('nan')):7.3f}")
         print("targets: 10% macro >= 0.35, top-3 >= 0.82; 25% macro >= 0.47, micro >= 0.66; rules macro >= 0.20")
 
+        if args.quality_only:
+            return
         # Speed.
         idx = list(range(n))
         random.Random(0).shuffle(idx)
@@ -151,6 +156,58 @@ def main() -> None:
               f"scoring 100,000 segments {predict_s:.1f} s (target <= 30)")
         print(f"review: {review_latency(root):.1f} ms from a decision to the next suggestion shown (target < 100)")
     rules_speed()
+
+
+def example_copy(dest: Path, copies: int) -> int:
+    """The bundled example project, its .md transcripts and their codings `copies` times over
+    (each copy under new ids): the same coding work at 1x, 2x... Returns the transcripts."""
+    shutil.copytree(REPO / "codebooks", dest / "codebooks")
+    shutil.copytree(REPO / "transcripts", dest / "transcripts")
+    shutil.copytree(REPO / "codings", dest / "codings")
+    shutil.copy(REPO / "qualcode.yaml", dest / "qualcode.yaml")
+    for k in range(2, copies + 1):
+        for path in sorted((REPO / "transcripts").glob("*.md")):
+            tid = path.stem
+            text = path.read_text(encoding="utf-8").replace(f"id: {tid}\n", f"id: {tid}-{k}\n", 1)
+            (dest / "transcripts" / f"{tid}-{k}.md").write_text(text, encoding="utf-8")
+            for coded in (REPO / "codings").glob(f"*/{tid}.*"):
+                shutil.copy(coded, dest / coded.parent.relative_to(REPO) / f"{tid}-{k}{coded.suffix}")
+    return len(list((dest / "transcripts").glob("*.*"))) - 1  # participants.csv aside
+
+
+def example() -> None:
+    """The bundled example: model, plain baseline and rules cross-validated on the same folds
+    (`qualcode evaluate`), and the time `suggest` (training, then with the cached model) and
+    `evaluate` take, at the example's size and at twice it: the ratio says whether cost grows
+    linearly with the corpus."""
+    def timed(root: Path, *argv: str) -> tuple[float, str]:
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "qualcode", "--project", str(root), *argv],
+                             check=True, capture_output=True, text=True).stdout
+        return time.perf_counter() - start, out
+
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="qualcode-example-") as tmp:
+        for copies in (1, 2):
+            root = Path(tmp) / f"x{copies}"
+            n = example_copy(root, copies)
+            train, _ = timed(root, "suggest", "--coder", "amara", "--json")
+            cached, _ = timed(root, "suggest", "--coder", "amara", "--json")
+            evaluate_s, out = timed(root, "evaluate", "--coder", "amara", "--json")
+            rows[copies] = (n, train, cached, evaluate_s, json.loads(out))
+    ev = rows[1][4]
+    print(f"\nthe bundled example, {len(ev['folds'])}-fold cross-validation grouped by transcript "
+          f"({ev['scores'][0]['segments']} labelled units; model: {ev['kind']})")
+    print(f"{'':<10} {'macro-F1':>9} {'micro-F1':>9} {'kappa':>7} {'top-3':>7}")
+    for sc in ev["scores"]:
+        top3 = f"{sc['top3_recall']:7.3f}" if sc["top3_recall"] is not None else f"{'':>7}"
+        print(f"{sc['source']:<10} {sc['macro_f1']:9.3f} {sc['micro_f1']:9.3f} {sc['mean_kappa']:7.3f} {top3}")
+    print(f"{'':<36} {'suggest (train)':>16} {'suggest (cached)':>17} {'evaluate':>9}")
+    for copies, (n, train, cached, evaluate_s, _) in rows.items():
+        print(f"example x{copies} ({n} transcripts){'':<14} {train:15.1f}s {cached:16.1f}s {evaluate_s:8.1f}s")
+    print(f"targets: suggest <= 10 s training, <= 3 s cached; evaluate <= 20 s (x1). "
+          f"x2/x1 (linear is about 2 or less): training {rows[2][1] / rows[1][1]:.2f}, "
+          f"cached {rows[2][2] / rows[1][2]:.2f}, evaluate {rows[2][3] / rows[1][3]:.2f}")
 
 
 def review_latency(root: Path) -> float:

@@ -88,3 +88,22 @@ def test_labels_map_to_an_existing_codebook_and_unknown_ones_are_refused(tmp_pat
     assert not (root / "transcripts" / "other").exists()
     r = run("import", "talk", csv, "--codes", "Tag", project=root)
     assert r.exit_code == 2 and "--codes needs --coder" in r.output
+
+
+def test_bare_numbers_and_stray_marks_follow_the_codes_usual_label(tmp_path):
+    """Real exports write '1' beside '1 - None', '7\\' for '7 - Context', and a lone '\\'."""
+    root = tmp_path / "p"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    rows = [(1, "T", "Good morning.", "1 - None", None), (1, "T", "Sit down please.", "1 - None", None),
+            (1, "T", "Right then.", "1", None), (1, "T", "Yesterday we did fractions.", "7 - Context", None),
+            (1, "T", "And on Monday, decimals.", "7\\", None), (1, "T", "Pens away.", "\\", None)]
+    r = run("import", "talk", workbook(tmp_path / "l.xlsx", rows), "--codes", "Teacher Tag", "--coder", "tm",
+            "--json", project=root)
+    assert r.exit_code == 0, r.output
+    done = json.loads(r.stdout)
+    assert done["codes"] == ["context"] and done["codings"] == 2 and done["no_code"] == 3
+    assert (root / "codebooks" / "l.yaml").read_text().count("- id:") == 1
+    labels = Labels()
+    labelled_segments(load_corpus(open_project(root)), "tm", labels)
+    assert (labels.coded, labels.no_code, labels.unlabelled) == (2, 3, 1)  # 'Pens away.' is undecided

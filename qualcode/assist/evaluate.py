@@ -2,7 +2,8 @@
 
 Cross-validation grouped by transcript: no transcript is ever in both the training and the test
 side of a fold, so a model is never scored on an interview it has seen part of. Codebook
-examples are always training data, never test data. Rules are scored on the same folds."""
+examples are always training data, never test data. Rules and the plain baseline
+(baseline.py) are scored on the same folds."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import numpy as np
 
 from ..corpus import Corpus
 from ..errors import QualcodeError
-from .learner import Settings, fit
+from . import baseline
+from .learner import PER_THEME, ONE_PER_UNIT, Settings, fit, one_theme_per_unit
 from .rules import Rules
 from .training import Examples, labelled_segments
 
@@ -30,7 +32,7 @@ class CodeScore:
 
 @dataclass
 class Score:
-    source: str  # model | rules
+    source: str  # model | baseline | rules
     segments: int
     codes: list[CodeScore]
     micro_precision: float
@@ -44,6 +46,7 @@ class Score:
 @dataclass
 class Evaluation:
     coder: str
+    kind: str = PER_THEME  # how the model chooses: each theme on its own, or one theme per unit at most
     folds: list[dict] = field(default_factory=list)  # which transcripts trained and tested each fold
     scores: list[Score] = field(default_factory=list)
     curve: list[dict] = field(default_factory=list)
@@ -103,24 +106,28 @@ def _score(source: str, codes: list[str], Y: np.ndarray, P: np.ndarray, R: np.nd
                  float(np.mean([c.kappa for c in per])) if per else 0.0, top3)
 
 
-def _model_predictions(ex: Examples, folds, codes: list[str], settings: Settings, fraction: float = 1.0):
+def _model_predictions(ex: Examples, folds, codes: list[str], settings: Settings, fraction: float = 1.0,
+                       plain: bool = False):
+    """Out-of-fold predictions of the model, or with `plain` of the baseline, on the same folds."""
     Y = np.array([[c in p for c in codes] for p in ex.positives])
     P = np.zeros_like(Y)
     R = np.zeros(Y.shape)
     tested, sizes = [], []
+    one_per_unit = settings.exclusive == "yes" or (settings.exclusive == "auto" and one_theme_per_unit(ex))
     for train, test in folds:
         if fraction < 1:  # the learning curve: the first transcripts of the training side only
             keep = sorted({ex.sources[i] for i in train if ex.sources[i]})
             keep = set(keep[: max(1, round(len(keep) * fraction))])
             train = [i for i in train if not ex.sources[i] or ex.sources[i] in keep]
         sizes.append(sum(1 for i in train if ex.sources[i]))
+        if plain:  # the baseline learns from coded text only: no codebook seeds
+            hand = [i for i in train if ex.sources[i]]
+            P[test], R[test] = baseline.fit_predict([ex.texts[i] for i in hand], [ex.positives[i] for i in hand],
+                                                    [ex.texts[i] for i in test], codes, one_per_unit)
+            tested += test
+            continue
         model = fit(ex.subset(train), settings)
-        if model.codes:
-            probs = model.probabilities([ex.texts[i] for i in test])
-            for j, code in enumerate(model.codes):
-                k = codes.index(code)
-                R[test, k] = probs[:, j]
-                P[test, k] = probs[:, j] >= model.thresholds[code]
+        R[test], P[test] = model.outputs([ex.texts[i] for i in test], [ex.contexts[i] for i in test], codes)
         tested += test
     return Y[tested], P[tested], R[tested], int(np.mean(sizes))
 
@@ -133,12 +140,15 @@ def evaluate(corpus: Corpus, coder: str, k: int = 5, curve: bool = False, rules:
     codes = sorted({c for i, p in enumerate(ex.positives) if ex.sources[i] for c in p})
     if not codes:
         raise QualcodeError(f"{coder} has no accepted codings to evaluate against")
-    result = Evaluation(coder)
+    result = Evaluation(coder, ONE_PER_UNIT if settings.exclusive == "yes" or (
+        settings.exclusive == "auto" and one_theme_per_unit(ex)) else PER_THEME)
     for train, test in folds:
         result.folds.append({"train_transcripts": sorted({ex.sources[i] for i in train if ex.sources[i]}),
                              "test_transcripts": sorted({ex.sources[i] for i in test}), "test_segments": len(test)})
     Y, P, R, _ = _model_predictions(ex, folds, codes, settings)
     result.scores.append(_score("model", codes, Y, P, R))
+    Yb, Pb, Rb, _ = _model_predictions(ex, folds, codes, settings, plain=True)
+    result.scores.append(_score("baseline", codes, Yb, Pb, Rb))
     if rules:
         r = Rules(corpus.codebook, corpus.project.spacy_model)
         tested = [i for _, test in folds for i in test]

@@ -13,9 +13,9 @@ from ..corpus import Corpus
 from ..model import SUGGESTED, Coding, Segment
 from ..store import now
 from ..tagging import save
-from .learner import Model, Settings, fit_cached
+from .learner import ONE_PER_UNIT, Model, Settings, fit_cached
 from .rules import Rules, confidence, decisions, group_hits, rule_stats
-from .training import Labels, labelled_segments
+from .training import Labels, labelled_segments, unit_contexts
 
 
 @dataclass
@@ -51,22 +51,21 @@ def _refreshable(c: Coding) -> bool:
     return c.status == SUGGESTED and c.source in ("rules", "model")
 
 
-def model_proposals(model: Model, segments: list[Segment], codebook) -> list[Proposal]:
-    """Themes scoring at or above their threshold, only where the theme applies to the
-    segment's stakeholder group (as for rules)."""
-    import numpy as np
-
+def model_proposals(model: Model, segments: list[Segment], contexts, codebook) -> list[Proposal]:
+    """The themes the model chooses (at or above a theme's threshold, or a unit's one choice),
+    only where the theme applies to the segment's stakeholder group (as for rules)."""
     texts = [s.text for s in segments]
     if not texts:
         return []
-    X = model.features(texts)
-    probs = np.column_stack([model.classifiers[c].predict_proba(X)[:, 1] for c in model.codes])
+    X = model.features(texts, contexts)
+    probs = model.probabilities(texts, contexts, X)
+    chosen = model.predict(probs)
     out = []
     for i, seg in enumerate(segments):
         for j, code in enumerate(model.codes):
             p = float(probs[i, j])
             theme = codebook.theme(code)
-            if p >= model.thresholds[code] and (theme is None or theme.applies_to(seg.group)):
+            if chosen[i, j] and (theme is None or theme.applies_to(seg.group)):
                 out.append(Proposal(seg, code, "model", round(p, 4),
                                     {"model": model.key, "threshold": round(model.thresholds[code], 3),
                                      "features": model.top_features(X, i, code)}))
@@ -107,11 +106,11 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
         model, cached = fit_cached(examples, corpus.project.cache_dir, settings)
         report.model = {"key": model.key, "codes": len(model.codes), "cached": cached,
                         "training_segments": len(examples.texts) - examples.seeds,
-                        "coded_units": labels.coded, "negative_units": labels.negatives,
+                        "one_per_unit": model.kind == ONE_PER_UNIT, "coded_units": labels.coded, "negative_units": labels.negatives,
                         "seed_examples": examples.seeds - sum(examples.definition),
                         "definitions": sum(examples.definition)}
         if model.codes:
-            proposals += model_proposals(model, unlabelled, corpus.codebook)
+            proposals += model_proposals(model, unlabelled, unit_contexts(corpus, unlabelled), corpus.codebook)
     if use_rules:
         proposals += rule_proposals(corpus, coder, unlabelled, examples)
 

@@ -5,10 +5,60 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..analysis.passages import overlapped
 from ..corpus import Corpus
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Segment
+
+
+class Context(NamedTuple):
+    """Where a unit sits in its conversation: what the model may read beside its own words."""
+    before: str = ""  # the last turn by another speaker before this unit's turn (a question, a claim)
+    previous: str = ""  # the unit just before it in its own turn ("" for a turn's first)
+    index: int = 0  # its place in its turn, from 0
+    count: int = 1  # units in its turn
+
+
+NO_CONTEXT = Context()
+BEFORE_CHARS = 400  # of a long turn, its end is what the next speaker answers
+
+
+def contexts(segments: list[Segment]) -> dict[str, Context]:
+    """The Context of each of one transcript's units (`segments` in order, interviewer's too)."""
+    turns: list[list[Segment]] = []
+    for seg in segments:
+        if turns and turns[-1][-1].turn == seg.turn:
+            turns[-1].append(seg)
+        else:
+            turns.append([seg])
+    out: dict[str, Context] = {}
+    said: dict[str | None, str] = {}  # each speaker's last turn so far
+    last_other = ""
+    last_speaker: object = object()
+    for turn in turns:
+        who = turn[0].speaker
+        if who != last_speaker and said:
+            last_other = said[last_speaker] if last_speaker in said else last_other
+        for k, seg in enumerate(turn):
+            out[seg.id] = Context(last_other, turn[k - 1].text if k else "", k, len(turn))
+        said[who] = " ".join(s.text for s in turn)[-BEFORE_CHARS:]
+        last_speaker = who
+    return out
+
+
+def unit_contexts(corpus: Corpus, segments: list[Segment]) -> list[Context]:
+    """The Context of each of these units, from their transcripts' segmentation."""
+    by_transcript: dict[str, dict[str, Context]] = {}
+    all_segments = None
+    out = []
+    for seg in segments:
+        if seg.transcript_id not in by_transcript:
+            if all_segments is None:
+                all_segments = corpus.segments(corpus.transcripts)
+            by_transcript[seg.transcript_id] = contexts(all_segments.get(seg.transcript_id, []))
+        out.append(by_transcript[seg.transcript_id].get(seg.id, NO_CONTEXT))
+    return out
 
 
 @dataclass
@@ -23,15 +73,19 @@ class Examples:
     # it never makes a theme learnable on its own (see `counts`).
     definition: list[bool] = field(default_factory=list)
     theme_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # theme -> its label and keywords
+    contexts: list[Context] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # coded | no code | rejected | passed over | seed
 
     def add(self, text: str, positives: set[str], negatives: set[str], source: str = "", segment=None,
-            definition: bool = False) -> None:
+            definition: bool = False, context: Context = NO_CONTEXT, kind: str = "seed") -> None:
         self.texts.append(text)
         self.positives.append(positives)
         self.negatives.append(negatives)
         self.sources.append(source)
         self.segments.append(segment)
         self.definition.append(definition)
+        self.contexts.append(context)
+        self.kinds.append(kind)
         if not source:
             self.seeds += 1
 
@@ -39,7 +93,7 @@ class Examples:
         out = Examples(theme_words=self.theme_words)
         for i in indices:
             out.add(self.texts[i], self.positives[i], self.negatives[i], self.sources[i], self.segments[i],
-                    self.definition[i])
+                    self.definition[i], self.contexts[i], self.kinds[i])
         return out
 
     def counts(self) -> Counter:
@@ -87,6 +141,7 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
     segments = corpus.segments(corpus.transcripts)
     for t in corpus.transcripts:
         codable = [s for s in segments[t.id] if not s.is_interviewer]
+        around = contexts(segments[t.id])
         f = files.get(t.id)
         path = progress.path_for(corpus.project.codings_dir, coder, t.id)
         record = progress.decided(progress.read(path, corpus.project.rel(path)), codable) if path.exists() else {}
@@ -109,17 +164,21 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
         for seg in codable:
             if pos[seg.id]:
                 labels.coded += 1
+                kind = "coded"
             elif seg.id in record:  # "none", or "coded" whose codes were taken off since
                 labels.no_code += 1
+                kind = "no code"
             elif neg[seg.id]:
                 labels.rejected += 1
+                kind = "rejected"
             elif seg.id in passed:
                 labels.passed_over += 1
+                kind = "passed over"
             else:
                 unlabelled.append(seg)
                 labels.unlabelled += 1
                 continue
-            ex.add(seg.text, pos[seg.id], neg[seg.id] - pos[seg.id], t.id, seg)
+            ex.add(seg.text, pos[seg.id], neg[seg.id] - pos[seg.id], t.id, seg, context=around[seg.id], kind=kind)
     add_codebook_seeds(ex, corpus.codebook)
     return ex, unlabelled
 

@@ -21,7 +21,7 @@ def suggest(
     transcripts: Annotated[Optional[list[str]], typer.Argument(help="Only these transcripts (default: every undecided unit of every transcript).")] = None,
     rules: Annotated[bool, typer.Option("--rules/--no-rules", help="Suggest from the codebook's keywords and patterns.")] = True,
     model: Annotated[bool, typer.Option("--model/--no-model", help="Suggest from a model learned from this coder's decisions.")] = True,
-    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 5,
+    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 2,
     coder: CoderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     project: ProjectOpt = None,
@@ -45,6 +45,8 @@ def suggest(
                   f"{m['coded_units']} coded units, {m['negative_units']} units with no code (decided 'no code', "
                   f"rejected, or passed over between decisions), {m['seed_examples']} codebook examples and "
                   f"{m['definitions']} theme names and descriptions", markup=False)
+        if m.get("one_per_unit"):
+            out.print("  one theme per unit at most: this coder has never put two themes on one unit", markup=False)
         if not m["codes"]:
             out.print(f"  no theme has {min_positives} coded examples yet: code more by hand, or lower --min-positives",
                       markup=False)
@@ -207,13 +209,13 @@ def evaluate(
     coder: CoderOpt = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds, grouped by transcript.")] = 5,
     curve: Annotated[bool, typer.Option("--curve", help="Also the learning curve: quality against hand-coded segments.")] = False,
-    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 5,
+    min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
     project: ProjectOpt = None,
 ):
     """How good suggestions are against this coder's own codings: P, R, F1, kappa per theme and overall."""
     from ..assist.evaluate import evaluate as run_evaluate
-    from ..assist.learner import Settings
+    from ..assist.learner import ONE_PER_UNIT, Settings
 
     corpus, who = coder_corpus(ctx, project, coder)
     ev = run_evaluate(corpus, who, folds, curve, settings=Settings(min_positives=min_positives))
@@ -226,7 +228,10 @@ def evaluate(
     out = console()
     out.print(f"{len(ev.folds)}-fold cross-validation grouped by transcript, against {who}'s codings "
               f"({ev.scores[0].segments} labelled units: coded, decided 'no code', rejected, or passed over "
-              "between decisions)", markup=False)
+              "between decisions)" + ("; one theme per unit at most, as this coder codes" if ev.kind == ONE_PER_UNIT else ""),
+              markup=False)
+    out.print("baseline: plain TF-IDF words and characters with logistic regression, on the same folds, for comparison",
+              markup=False)
     for s in ev.scores:
         table = Table(title=f"{s.source}: micro P {s.micro_precision:.2f} R {s.micro_recall:.2f} F1 {s.micro_f1:.2f}; "
                             f"macro F1 {s.macro_f1:.2f}; mean kappa {s.mean_kappa:.2f}"

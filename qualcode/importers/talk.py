@@ -34,7 +34,7 @@ GUESS = {
     "text": ("sentence", "text", "utterance", "transcript", "content", "transcription"),
 }
 NONE_LABELS = {"none", "no code", "n/a", "na", "-", "no", "nil"}
-LABEL = re.compile(r"\s*(\d+)(?:\s*[-–—:.)]\s*|\s+|$)(.*)", re.S)
+LABEL = re.compile(r"\s*(\d+)(?:\s*[^\w\s]+\s*|\s+|$)(.*)", re.S)  # "8 - x", "8: x", "8) x", "7\\"
 
 
 @dataclass
@@ -62,9 +62,9 @@ def _guess(table: Table, what: str, given: str | None) -> str | None:
 
 def parse_label(cell: str) -> tuple[str, str] | None:
     """'8 - press for  accuracy' -> ('8', 'press for accuracy'); 'Revoicing' -> ('revoicing',
-    'Revoicing'); blank -> None. The leading number, where there is one, is the code."""
+    'Revoicing'); blank or a stray mark -> None. The leading number, where there is one, is the code."""
     text = " ".join(str(cell).split())
-    if not text:
+    if not any(ch.isalnum() for ch in text) and not is_none(text):  # blank, or a stray mark such as "\\"
         return None
     m = LABEL.fullmatch(text)
     if m:
@@ -139,14 +139,17 @@ def import_talk(project: Project, paths: list[Path], coder: str | None = None, c
         for _, row in t.rows:
             for col in code_cols:
                 parsed = parse_label(row.get(col, ""))
-                if parsed and not is_none(parsed[1]):
+                if parsed:
                     labels.setdefault((col, parsed[0]), Counter())[parsed[1]] += 1
+    # A number is "no code" when its usual label says so: a bare "1" beside "1 - None" is None too.
+    nones = {key for key, counts in labels.items() if is_none(counts.most_common(1)[0][0])}
+    labels = {key: counts for key, counts in labels.items() if key not in nones}
     mapping, new_codebook = _themes(project, labels) if labels else ({}, None)
     with project_lock(project.root, command_name()):
-        return _write(project, tables, columns, mapping, new_codebook, coder, prefix, group, force)
+        return _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force)
 
 
-def _write(project, tables, columns, mapping, new_codebook, coder, prefix, group, force) -> TalkImport:
+def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force) -> TalkImport:
     from .. import progress
 
     prefix = slug(prefix or (tables[0].path.parent.name if len(tables) > 1 else tables[0].path.stem)) or "talk"
@@ -201,7 +204,7 @@ def _write(project, tables, columns, mapping, new_codebook, coder, prefix, group
                 parsed = parse_label(row.get(col, ""))
                 if parsed is None:
                     continue
-                if is_none(parsed[1]):
+                if (col, parsed[0]) in nones:
                     none.append((s, e, body[s:e]))
                     continue
                 found = True
