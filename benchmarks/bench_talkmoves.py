@@ -156,7 +156,7 @@ def run(root: Path, args, imported: float) -> None:
         ours = [r for k, v in results.items() if k.startswith(f"qualcode {int(frac * 100)}%") for r in v]
         base = [r for k, v in results.items() if k.startswith(f"baseline {int(frac * 100)}%") for r in v]
         ratio = np.mean([r["macro_f1"] for r in ours]) / np.mean([r["macro_f1"] for r in base])
-        print(f"{int(frac * 100)}%: qualcode macro-F1 = {ratio:.2f}x the baseline's (target >= 1.10); model: {ours[0]['kind']}")
+        print(f"{int(frac * 100)}%: qualcode's macro-F1 = {ratio:.2f}x the baseline's (target >= 1.10); model: {ours[0]['kind']}")
     for tag, brier, rows, raw_brier in calib[: len(args.sizes.split(","))]:
         print(f"\ncalibration of qualcode's probabilities, {tag}: Brier score {brier:.4f} "
               f"(the same model uncalibrated: {raw_brier:.4f}; lower is better)")
