@@ -230,8 +230,8 @@ def evaluate(
               f"({ev.scores[0].segments} labelled units: coded, decided 'no code', rejected, or passed over "
               "between decisions)" + ("; one theme per unit at most, as this coder codes" if ev.kind == ONE_PER_UNIT else ""),
               markup=False)
-    out.print("baseline: plain TF-IDF words and characters with logistic regression, on the same folds, for comparison",
-              markup=False)
+    out.print("the baseline scored below, for comparison: plain TF-IDF words and characters with logistic regression, "
+              "no context or codebook, on the same folds", markup=False)
     for s in ev.scores:
         table = Table(title=f"{s.source}: micro P {s.micro_precision:.2f} R {s.micro_recall:.2f} F1 {s.micro_f1:.2f}; "
                             f"macro F1 {s.macro_f1:.2f}; mean kappa {s.mean_kappa:.2f}"
