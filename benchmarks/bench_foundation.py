@@ -1,19 +1,25 @@
 """Foundation benchmark: load + segment a ~1-million-word corpus, cold and warm.
 
-Builds the corpus by recombining the bundled example's turns (fixed seed), then runs each
-phase in a fresh process and prints:
+Two corpora, each figure labelled with its own:
+  - recombined: the bundled example's turns recombined (fixed seed): short, clean text;
+  - realistic: ../shared/bench/realistic_corpus.py (hard-wrapped lines, curly contractions and
+    quotes, a vocabulary of thousands of words; skipped, saying why, when ../shared is absent).
+Each phase runs in a fresh process; prints:
   - words/s for load+segment, cold (empty cache) and warm (cache filled);
-  - cold time / a bare spacy.blank("en")+sentencizer pass over the same text (target <= 1.5);
-  - warm / cold (target <= 0.2);
+  - cold / a bare spacy.blank("en")+sentencizer pass, one doc per paragraph of the same bodies
+    (target <= 0.5), and / one doc per body (the floor this benchmark used before);
+  - warm / cold (target <= 0.1);
   - peak RSS of the cold run (target <= 600 MB);
+  - realistic corpus: the log-log slope of cold cost from --words/10 to --words (linear: 1.0);
   - `qualcode --help` start-up time (target <= 0.5 s).
-Run:  python benchmarks/bench_foundation.py [--words 1000000] [--keep DIR]
+Run:  python benchmarks/bench_foundation.py [--words 1000000] [--repeat 5] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import resource
 import shutil
@@ -54,17 +60,30 @@ def build_corpus(root: Path, words: int, seed: int = 7) -> int:
     return total
 
 
+def build_realistic(root: Path, words: int) -> int | None:
+    script = REPO.parent / "shared" / "bench" / "realistic_corpus.py"
+    if not script.is_file():
+        return None
+    subprocess.run([sys.executable, str(script), str(root), "--words", str(words)], check=True, capture_output=True)
+    return sum(len(p.read_text(encoding="utf-8").split("---\n", 2)[2].split())
+               for p in (root / "transcripts").glob("*.md"))
+
+
 def phase(name: str, root: Path) -> dict:
     """Run in a child process so timings and peak memory are its own."""
     sys.path.insert(0, str(REPO))
     start, cpu = time.perf_counter(), time.process_time()
-    if name == "bare":  # the least any spaCy-based tool must do: read the files, split sentences
+    if name in ("bare", "paragraphs"):  # the least a spaCy-based tool must do: read the files, split sentences
+        import re
+
         import spacy
 
         # The same text qualcode segments: each file's body, its front matter cut off.
         # (spaCy's tokenizer is several times slower on the raw files, '---' blocks and all.)
         bodies = [p.read_text(encoding="utf-8").split("---\n", 2)[2]
                   for p in sorted((root / "transcripts").glob("*.md"))]
+        if name == "paragraphs":
+            bodies = [para for body in bodies for para in re.split(r"\n\s*\n", body) if para.strip()]
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         sentences = sum(len(list(doc.sents)) for doc in nlp.pipe(bodies, batch_size=64))
@@ -99,11 +118,46 @@ def help_time(runs: int = 7) -> float:
     return statistics.median(times)
 
 
+def measure(root: Path, words: int, label: str, repeat: int) -> dict:
+    """Interleaved runs (paragraph floor, body floor, cold, warm), each in a fresh process; every
+    ratio is taken within one run, since this virtual machine's speed wanders between seconds,
+    and pairing cancels most of that. Medians over the repeats; CPU-time ratios beside."""
+    runs = []
+    for _ in range(repeat):
+        para, bare = child("paragraphs", root), child("bare", root)
+        shutil.rmtree(root / ".qualcode", ignore_errors=True)
+        runs.append((para, bare, child("cold", root), child("warm", root)))
+    med = statistics.median
+    print(f"\n{label}: {words:,} words in {len(list((root / 'transcripts').glob('*.md')))} transcripts; "
+          f"{repeat} interleaved runs of each phase, each in a fresh process; medians")
+    for i, name in enumerate(("bare spaCy, a doc per paragraph", "bare spaCy, a doc per body",
+                              "load+segment cold", "load+segment warm")):
+        secs = med(r[i]["seconds"] for r in runs)
+        print(f"  {name:<34} {secs:6.2f} s  {words / secs:>11,.0f} words/s")
+    print(f"  segments: {runs[0][2]['sentences']:,} (bare spaCy found {runs[0][0]['sentences']:,} sentences "
+          f"in paragraphs, {runs[0][1]['sentences']:,} in bodies)")
+    rows = [
+        ("cold / spaCy per paragraph", med(c["seconds"] / p["seconds"] for p, _, c, _ in runs),
+         med(c["cpu"] / p["cpu"] for p, _, c, _ in runs), 0.5),
+        ("cold / spaCy per body", med(c["seconds"] / b["seconds"] for _, b, c, _ in runs),
+         med(c["cpu"] / b["cpu"] for _, b, c, _ in runs), None),
+        ("warm / cold", med(w["seconds"] / c["seconds"] for _, _, c, w in runs),
+         med(w["cpu"] / c["cpu"] for _, _, c, w in runs), 0.1),
+        ("peak RSS cold (MB)", max(c["peak_rss_mb"] for _, _, c, _ in runs), None, 600),
+    ]
+    print(f"  {'':<28} {'wall':>8} {'cpu':>8}")
+    for name, value, cpu, target in rows:
+        cpu_text = f"{cpu:8.3f}" if cpu is not None else " " * 8
+        verdict = "" if target is None else f"   target <= {target}   {'ok' if value <= target else 'MISSED'}"
+        print(f"  {name:<28} {value:8.3f} {cpu_text}{verdict}")
+    return {"cold": med(r[2]["cpu"] for r in runs)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5, help="interleaved runs of each phase; medians are reported")
-    ap.add_argument("--keep", type=Path, help="build the corpus here and keep it (default: a temp folder)")
+    ap.add_argument("--keep", type=Path, help="build the corpora under here and keep them (default: a temp folder)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -112,45 +166,29 @@ def main() -> None:
         return
 
     tmp = None
-    root = args.keep
-    if root is None:
+    base = args.keep
+    if base is None:
         tmp = tempfile.TemporaryDirectory(prefix="qualcode-bench-")
-        root = Path(tmp.name) / "corpus"
-    elif root.exists():
-        shutil.rmtree(root)
-    words = build_corpus(root, args.words)
-    files = len(list((root / "transcripts").glob("*.md")))
-    print(f"corpus: {words:,} words in {files} transcripts (recombined example turns, seed 7)")
-
-    # The phases run as interleaved triples (bare, cold, warm), each in a fresh process, and every
-    # ratio is taken within a triple: this virtual machine's speed wanders between seconds, and
-    # pairing cancels most of that. Medians over the repeats; CPU-time ratios shown beside.
-    triples = []
-    for _ in range(args.repeat):
-        bare = child("bare", root)
-        shutil.rmtree(root / ".qualcode", ignore_errors=True)
-        triples.append((bare, child("cold", root), child("warm", root)))
-    med = statistics.median
-    startup = help_time()
-    print(f"{args.repeat} interleaved runs of each phase, each in a fresh process; medians")
-    for i, label in enumerate(("bare spaCy blank('en')+sentencizer", "load+segment cold", "load+segment warm")):
-        secs = med(t[i]["seconds"] for t in triples)
-        print(f"{label:<36} {secs:6.2f} s  {words / secs:>11,.0f} words/s")
-    print(f"segments: {triples[0][1]['sentences']:,} (bare spaCy found {triples[0][0]['sentences']:,} sentences)")
-    rows = [
-        ("cold / bare spaCy", med(c["seconds"] / b["seconds"] for b, c, _ in triples),
-         med(c["cpu"] / b["cpu"] for b, c, _ in triples), 1.5),
-        ("warm / cold", med(w["seconds"] / c["seconds"] for _, c, w in triples),
-         med(w["cpu"] / c["cpu"] for _, c, w in triples), 0.2),
-        ("peak RSS cold (MB)", max(c["peak_rss_mb"] for _, c, _ in triples), None, 600),
-        ("qualcode --help (s)", startup, None, 0.5),
-    ]
-    print(f"{'':<22} {'wall':>8} {'cpu':>8}")
-    for label, value, cpu, target in rows:
-        cpu_text = f"{cpu:8.3f}" if cpu is not None else " " * 8
-        print(f"{label:<22} {value:8.3f} {cpu_text}   target <= {target}   {'ok' if value <= target else 'MISSED'}")
-    if tmp:
-        tmp.cleanup()
+        base = Path(tmp.name)
+    elif base.exists():
+        shutil.rmtree(base)
+    try:
+        words = build_corpus(base / "recombined", args.words)
+        measure(base / "recombined", words, "recombined corpus (the example's turns, seed 7)", args.repeat)
+        small = build_realistic(base / "realistic-small", args.words // 10)
+        if small is None:
+            print("\nrealistic corpus skipped: ../shared/bench/realistic_corpus.py not found (it sits beside the repository)")
+        else:
+            low = measure(base / "realistic-small", small, "realistic corpus, a tenth", max(1, args.repeat // 2))
+            big = build_realistic(base / "realistic", args.words)
+            high = measure(base / "realistic", big, "realistic corpus (../shared/bench/realistic_corpus.py)", args.repeat)
+            slope = math.log(high["cold"] / low["cold"]) / math.log(big / small)
+            print(f"\nrealistic corpus: cold CPU cost from {small:,} to {big:,} words grows with slope {slope:.2f} "
+                  "on a log-log scale (linear: 1.0; below 1, start-up still counts)")
+        print(f"\nqualcode --help (s) {help_time():8.3f}   target <= 0.5")
+    finally:
+        if tmp:
+            tmp.cleanup()
 
 
 if __name__ == "__main__":

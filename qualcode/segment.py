@@ -1,13 +1,14 @@
 """Turns -> coding units (sentence | turn | paragraph), with a content-hash cache.
 
-Sentences come from spaCy's rule-based sentencizer on a blank English pipeline: no model,
-no download. The cache (`.qualcode/segments.json`, git-ignored) maps a hash of everything
+Sentences are those of spaCy's rule-based sentencizer on a blank English pipeline (no model,
+no download), computed from spaCy's tokenization of each distinct chunk of text (see _Chunks). The cache (`.qualcode/segments.json`, git-ignored) maps a hash of everything
 that decides a transcript's units to their spans, so a second run reads JSON instead of
 running spaCy.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
@@ -36,51 +37,90 @@ def _cache_key(t: Transcript, unit: str) -> str:
     return digest(SEGMENTER_VERSION, unit, _spacy_version(), t.body, turns)
 
 
-CHUNK = 200_000  # characters per spaCy doc: bounded memory, and spaCy's max_length never reached
+WORDS = re.compile(r"\S+")  # the tokenizer's own split: str.isspace(), as spaCy's Py_UCS4 test
 
 
-def _pieces(body: str, limit: int) -> list[tuple[int, str]]:
-    """The body cut into docs of at most `limit` characters at paragraph breaks, each piece
-    starting at a paragraph's first character (offset, text). Units never cross a paragraph and
-    the sentencizer's state starts afresh at one, so the units are the same as from one doc. A
-    single paragraph longer than `limit` stays whole."""
-    out, lo, n = [], 0, len(body)
-    while n - lo > limit:
-        cut = body.rfind("\n\n", lo, lo + limit)
-        if cut <= lo:
-            cut = body.find("\n\n", lo + limit)
-            if cut == -1:
+class _Chunks:
+    """What spaCy's sentencizer sees of each distinct whitespace-free chunk of text: its tokens'
+    offsets and kinds (1: a sentence-final mark such as '.', 2: a token that can start a
+    sentence, 0: other punctuation). spaCy's tokenizer splits text at white space and tokenizes
+    each chunk on its own, so a chunk's tokens never depend on its neighbours, and each distinct
+    chunk is tokenized once: on interview text, a few tens of thousands per million words.
+
+    Why not spaCy over whole docs: its tokenizer (3.8) stops caching for the rest of a doc after
+    a special case such as "can't" or a lone newline (explosion/spaCy#13950), so on real
+    transcripts it re-tokenizes almost every word; and the sentencizer is a Python loop over
+    every token. tests/test_segment_equivalence.py checks that the starts are exactly spaCy's."""
+
+    def __init__(self):
+        nlp = sentence_pipeline()
+        self.tokenizer = nlp.tokenizer
+        self.punct = frozenset(nlp.get_pipe("sentencizer").punct_chars)
+        self.marks = re.compile("[" + "".join(re.escape(c) for c in sorted(self.punct)) + "]")
+        self.known: dict[str, tuple] = {}
+
+    def __getitem__(self, chunk: str) -> tuple:
+        info = self.known.get(chunk)
+        if info is None:
+            if chunk.isalnum():  # letters and digits only: every token can start a sentence
+                info = ((0, 2),)
+            else:
+                info = tuple((t.idx, 1 if t.text in self.punct else 0 if t.is_punct else 2)
+                             for t in self.tokenizer(chunk))
+            self.known[chunk] = info
+        return info
+
+
+def _starts_of(body: str, chunks: _Chunks) -> list[int]:
+    """The sentencizer's rule, over the tokens spaCy's tokenizer would make of `body`: the first
+    token starts a sentence, and so does the first token after a sentence-final mark that is
+    neither punctuation nor such a mark. White space other than one space after a token is a
+    token of its own (one that can start a sentence). Until a sentence-final mark is seen no
+    token can start one, so the scan jumps from one such mark's chunk to the next."""
+    out: list[int] = []
+    seen = False  # a sentence-final mark since the last start
+    first = True
+    pos = 0
+    n = len(body)
+    append = out.append
+    while True:
+        if not first and not seen:  # nothing can start a sentence before the next mark
+            hit = chunks.marks.search(body, pos)
+            if hit is None:
+                return out
+            a = hit.start()
+            while a > pos and not body[a - 1].isspace():
+                a -= 1
+            m = WORDS.match(body, a)
+        else:
+            m = WORDS.search(body, pos)
+            if m is None:
                 break
-        end = cut
-        while end < n and body[end].isspace():
-            end += 1
-        if end >= n:
-            break
-        out.append((lo, body[lo:end]))
-        lo = end
-    out.append((lo, body[lo:]))
+            a = m.start()
+            at = pos + 1 if not first and body[pos] == " " else pos
+            if at < a:  # a white-space token
+                append(at)
+                first = seen = False
+        for off, kind in chunks[m.group()]:
+            if first:
+                append(a + off)
+                first, seen = False, kind == 1
+            elif kind == 1:
+                seen = True
+            elif kind == 2 and seen:
+                append(a + off)
+                seen = False
+        pos = m.end()
+    at = pos + 1 if not first and body[pos:pos + 1] == " " else pos
+    if at < n:  # trailing white space, after a mark (or all there is)
+        append(at)
     return out
 
 
-def _sentence_starts(bodies: list[str], limit: int | None = None) -> list[list[int]]:
-    """Character offsets where the sentencizer starts a sentence, one list per body.
-
-    Each transcript body is one spaCy doc (far cheaper than a doc per paragraph), or a few for a
-    very long one (see _pieces), and the starts are read as arrays rather than by building
-    Span objects."""
-    from spacy.attrs import IDX, SENT_START
-
-    nlp = sentence_pipeline()
-    pieces = [(b, off, text) for b, body in enumerate(bodies) for off, text in _pieces(body, limit or CHUNK)]
-    longest = max((len(text) for _, _, text in pieces), default=0)
-    if longest >= nlp.max_length:  # one paragraph that long: tokenizer and sentencizer need no more
-        nlp.max_length = longest + 1
-    out: list[list[int]] = [[] for _ in bodies]
-    for doc, (b, off, _) in zip(nlp.pipe((text for _, _, text in pieces), batch_size=32), pieces):
-        arr = doc.to_array([IDX, SENT_START])
-        found = arr[arr[:, 1] == 1, 0]
-        out[b].extend((found + off).tolist() if off else found.tolist())
-    return out
+def _sentence_starts(bodies: list[str]) -> list[list[int]]:
+    """Character offsets where spaCy's sentencizer starts a sentence, one list per body."""
+    chunks = _Chunks()
+    return [_starts_of(body, chunks) for body in bodies]
 
 
 def _spans(t: Transcript, unit: str, starts: list[int] | None) -> list[list]:

@@ -309,20 +309,6 @@ def test_a_transcript_over_a_million_characters(mini):
     assert run("suggest", "--coder", "ann", project=mini).exit_code == 0
 
 
-def test_long_transcripts_cut_into_docs_keep_every_unit(monkeypatch):
-    """Cutting a body into several spaCy docs at paragraph breaks changes no unit id or span."""
-    from qualcode import segment
-    from qualcode.transcripts import load_transcripts
-
-    transcripts = load_transcripts(REPO / "transcripts", REPO)
-    whole = segment.segment_all(transcripts, "sentence", None)
-    for limit in (40, 300, 2000):
-        monkeypatch.setattr(segment, "CHUNK", limit)
-        cut = segment.segment_all(transcripts, "sentence", None)
-        for tid, segs in whole.items():
-            assert [(s.id, s.start, s.end) for s in cut[tid]] == [(s.id, s.start, s.end) for s in segs], (limit, tid)
-
-
 # --- 14. a megabyte typed at the coding prompt -------------------------------------------------
 
 def test_a_megabyte_of_digits_at_the_prompt(mini):
