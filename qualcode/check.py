@@ -62,7 +62,8 @@ def _check(project: Project, fix: bool) -> CheckReport:
         report.findings.append(Finding("codebooks/", "problem", "no codebook found"))
     else:
         rel = project.rel(project.codebook_path)
-        codebook, problems = validate_text(read_codebook_text(project.codebook_path, rel), rel, check_patterns=True)
+        codebook, problems = validate_text(read_codebook_text(project.codebook_path, rel), rel, check_patterns=True,
+                                           cache_dir=project.cache_dir)
         report.findings += [Finding(p.location, "problem", f"{p.id} {p.message}") for p in problems]
         known = set(codebook.ids) if codebook else None
     bodies = {t.id: t.body for t in load_transcripts(project.transcripts_dir, project.root, project.interviewers,

@@ -122,23 +122,38 @@ def _parse(text: str, file: str) -> tuple[Any, _Positions, list[Problem]]:
     return data, _Positions(node), []
 
 
-def _pattern_errors(pattern: Any, deep: bool) -> list[str]:
+def _pattern_errors(pattern: Any, deep: bool, known=None) -> list[str]:
+    """What is wrong with a token pattern: its shape always; with `deep`, spaCy's own schema,
+    whose answers are kept in `known` (a cache Pack) by the pattern's text, as importing spaCy
+    costs about half a second and a codebook's patterns rarely change."""
     if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
         return ["a pattern is a list of token descriptions, e.g. [{LEMMA: fund}, {LOWER: condition}]"]
     if not deep:
         return []
-    from spacy.schemas import (
-        validate_token_pattern,  # importing spaCy costs ~0.5 s: only when asked
-    )
+    key = None
+    if known is not None:
+        import json
 
-    return [str(e) for e in validate_token_pattern(pattern)]
+        from .cache import digest
+
+        key = digest(json.dumps(pattern, sort_keys=True, ensure_ascii=False, default=repr))
+        cached = known.get(key)
+        if isinstance(cached, list):
+            return cached
+    from spacy.schemas import validate_token_pattern
+
+    errors = [str(e) for e in validate_token_pattern(pattern)]
+    if known is not None:
+        known.put(key, errors)
+    return errors
 
 
 class _Validator:
-    def __init__(self, file: str, pos: _Positions, deep: bool):
+    def __init__(self, file: str, pos: _Positions, deep: bool, known=None):
         self.file = file
         self.pos = pos
         self.deep = deep
+        self.known = known
         self.problems: list[Problem] = []
 
     def add(self, path: Path_, message: str, pid: str, key: bool = False) -> None:
@@ -205,7 +220,7 @@ class _Validator:
                 self.add(here + ("patterns",), "'patterns' must be a list of token patterns", E.WRONG_TYPE)
                 patterns = []
             for j, pattern in enumerate(patterns):
-                for err in _pattern_errors(pattern, self.deep):
+                for err in _pattern_errors(pattern, self.deep, self.known):
                     self.add(here + ("patterns", j), f"invalid spaCy pattern: {err}", E.INVALID_PATTERN)
             theme = Theme(
                 id=tid or f"<theme {i + 1}>",
@@ -226,15 +241,31 @@ class _Validator:
             self.themes(raw.get("children"), here + ("children",), groups, theme, out, seen)
 
 
-def validate_text(text: str, file: str, check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+def validate_text(text: str, file: str, check_patterns: bool = True,
+                  cache_dir: Path | None = None) -> tuple[Codebook | None, list[Problem]]:
     """Parse and check a codebook. Returns it (None if unusable) and every problem found.
 
     `check_patterns` validates spaCy token patterns against spaCy's schema (slow to import);
-    commands that do not match patterns skip it and check only their shape."""
+    commands that do not match patterns skip it and check only their shape. With `cache_dir`,
+    spaCy's verdict on each pattern is kept there, keyed by the pattern and spaCy's version."""
     data, pos, problems = _parse(text, file)
     if problems:
         return None, problems
-    v = _Validator(file, pos, check_patterns)
+    known = None
+    if check_patterns and cache_dir is not None:
+        from .cache import Pack
+        from .segment import _spacy_version
+
+        known = Pack(cache_dir, "patterns", _spacy_version())
+    try:
+        return _validated(data, pos, _Validator(file, pos, check_patterns, known))
+    finally:
+        if known is not None:
+            known.save()
+
+
+def _validated(data, pos, v: _Validator) -> tuple[Codebook | None, list[Problem]]:
+    file = v.file
     for path, mark in pos.duplicates:
         v.problems.append(Problem(f"{file}:{mark.line + 1}:{mark.column + 1}",
                                   f"key '{path[-1]}' appears twice in the same mapping; the first would be lost",

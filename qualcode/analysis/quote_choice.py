@@ -4,6 +4,7 @@ theme, of readable length, from as many participants as possible; never an inter
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .passages import Passage
 
@@ -28,20 +29,57 @@ def trim(text: str, max_words: int = IDEAL_WORDS[1]) -> tuple[str, bool]:
     return " ".join(kept) + " …", True
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its module file without importing the
+    package (importing scikit-learn costs about a second; this list is all a summary needs)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.submodule_search_locations[0]) / "feature_extraction" / "_stop_words.py"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("_qualcode_stop_words", path))
+    module.__loader__.exec_module(module)
+    return module.ENGLISH_STOP_WORDS
+
+
 def typicality(passages: list[Passage]) -> dict[tuple[str, int], float]:
     """Cosine similarity of each passage to the centre of the theme's passages in TF-IDF space
-    (word 1-2-grams); all 0 when there are too few passages to have a centre."""
+    (word 1-2-grams, English stop words aside, sublinear tf, smoothed idf, unit rows: scikit-
+    learn's TfidfVectorizer as configured before, computed here so a summary need not import
+    scikit-learn; tests/test_quote_choice.py compares the two); all 0 when there are too few
+    passages, or words other than stop words, to have a centre."""
     if len(passages) < 3:
         return {(p.transcript_id, p.start): 0.0 for p in passages}
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from math import log, sqrt
 
-    X = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english").fit_transform(
-        [p.text for p in passages])
-    centre = np.asarray(X.mean(axis=0)).ravel()
-    norm = np.linalg.norm(centre)
-    scores = (X @ centre) / norm if norm else np.zeros(X.shape[0])  # rows of X are unit length
-    return {(p.transcript_id, p.start): round(float(s), 6) for p, s in zip(passages, np.asarray(scores).ravel())}
+    stop = _stop_words()
+    rows: list[dict[str, int]] = []
+    df: dict[str, int] = {}
+    for p in passages:
+        words = [w for w in _TOKEN.findall(p.text.lower()) if w not in stop]
+        counts: dict[str, int] = {}
+        for gram in words + [f"{a} {b}" for a, b in zip(words, words[1:])]:
+            counts[gram] = counts.get(gram, 0) + 1
+        rows.append(counts)
+        for gram in counts:
+            df[gram] = df.get(gram, 0) + 1
+    n = len(passages)
+    idf = {g: log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+    vectors = []  # sparse rows, as dicts: a theme's passages x its n-grams would not fit densely
+    for counts in rows:
+        v = {g: (1 + log(c)) * idf[g] for g, c in counts.items()}
+        length = sqrt(sum(x * x for x in v.values()))
+        vectors.append({g: x / length for g, x in v.items()} if length else {})
+    centre: dict[str, float] = {}
+    for v in vectors:
+        for g, x in v.items():
+            centre[g] = centre.get(g, 0.0) + x
+    centre = {g: x / n for g, x in centre.items()}
+    norm = sqrt(sum(x * x for x in centre.values()))
+    return {(p.transcript_id, p.start): round(sum(x * centre[g] for g, x in v.items()) / norm, 6) if norm else 0.0
+            for p, v in zip(passages, vectors)}
 
 
 def choose(candidates: list[Passage], n: int, typical: dict[tuple[str, int], float]) -> list[Passage]:

@@ -25,14 +25,15 @@ def validate(
     from ..errors import QualcodeError
     from ..project import open_project
 
+    cache_dir = None
     if file is None:
         p = open_project(project or state(ctx).project)
         if p.codebook_path is None:
             raise QualcodeError("no codebook found in codebooks/", hint="Pass the file, or set 'codebook:' in qualcode.yaml.")
-        file, rel = p.codebook_path, p.rel(p.codebook_path)
+        file, rel, cache_dir = p.codebook_path, p.rel(p.codebook_path), p.cache_dir
     else:
         rel = str(file)
-    codebook, problems = validate_text(read_codebook_text(file, rel), rel)
+    codebook, problems = validate_text(read_codebook_text(file, rel), rel, cache_dir=cache_dir)
     if as_json:
         typer.echo(json.dumps({"path": rel, "valid": not problems, "themes": len(codebook.themes) if codebook else None,
                                "problems": [p.to_dict() for p in problems]}, indent=2))

@@ -235,9 +235,6 @@ def plot(
     coder = corpus.report_coder(coder)
     warn(corpus.warnings)
     scrub = lambda t: scrubbed(corpus, t)  # noqa: E731
-    if kind == "saturation":
-        data = plots.saturation_curve(run_saturation(corpus, order, coder), fmt, scrub)
-    else:
-        m = run_matrix(corpus, count=count, coder=coder)
-        data = (plots.heatmap if kind == "heatmap" else plots.prevalence)(m, fmt, scrub)
+    source = run_saturation(corpus, order, coder) if kind == "saturation" else run_matrix(corpus, count=count, coder=coder)
+    data = plots.figure(kind, source, fmt, scrub, corpus.project.cache_dir)
     emit_bytes(data, out, ctx)

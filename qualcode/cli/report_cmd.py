@@ -141,9 +141,11 @@ def report_figures(corpus, m, coder, fmt: str, scrub, heatmap: bool) -> list[tup
 
     if not any(f.anchored for f in corpus.files):
         return []  # nothing coded: no figure to draw
-    figures = [("Heatmap: themes by stakeholder group", plots.heatmap(m, fmt, scrub))] if heatmap else []
-    return figures + [("Theme prevalence by stakeholder group", plots.prevalence(m, fmt, scrub)),
-                      ("New themes after each interview", plots.saturation_curve(saturation(corpus, "date", coder), fmt, scrub))]
+    cache = corpus.project.cache_dir
+    figures = [("Heatmap: themes by stakeholder group", plots.figure("heatmap", m, fmt, scrub, cache))] if heatmap else []
+    return figures + [("Theme prevalence by stakeholder group", plots.figure("prevalence", m, fmt, scrub, cache)),
+                      ("New themes after each interview",
+                       plots.figure("saturation", saturation(corpus, "date", coder), fmt, scrub, cache))]
 
 
 def _table(s, out) -> None:

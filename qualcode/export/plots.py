@@ -82,3 +82,33 @@ def saturation_curve(sat: Saturation, fmt: str = "png", scrub: Callable[[str], s
     ax.set_title(f"New themes after each interview ({sat.order} order)")
     ax.legend()
     return _save(fig, fmt)
+
+
+def figure(kind: str, data: Matrix | Saturation, fmt: str = "png", scrub: Callable[[str], str] = lambda t: t,
+           cache_dir=None) -> bytes:
+    """The figure `kind` (one of KINDS) of this data, drawn or, with `cache_dir`, read from the
+    project's cache when exactly this figure was drawn before: importing and running matplotlib
+    costs about a second, and a report is re-run far more often than its numbers change. The
+    key covers the data and its labels as shown (scrubbed), the format, matplotlib's version and
+    this module's own code, so a change to any of them draws afresh; the files are the same
+    bytes either way (figures carry no timestamps)."""
+    draw = {"heatmap": heatmap, "prevalence": prevalence, "saturation": saturation_curve}[kind]
+    if cache_dir is None:
+        return draw(data, fmt, scrub)
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from ..cache import digest, ensure_cache_dir
+    from ..storage import atomic_write_bytes
+
+    key = digest(kind, fmt, scrub(repr(data)), version("matplotlib"), Path(__file__).read_bytes())
+    path = cache_dir / "figures" / f"{key}.{fmt}"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    out = draw(data, fmt, scrub)
+    ensure_cache_dir(cache_dir)
+    path.parent.mkdir(exist_ok=True)
+    atomic_write_bytes(path, out, durable=False)
+    return out

@@ -1,0 +1,94 @@
+"""Every everyday command on the bundled example, warm (caches filled), against `qualcode status`
+in the same run, each a fresh process, interleaved, medians of --repeat runs. Targets: summary
+(every text format), matrix, quotes, search, codebook validate, check and tag <= 1.5x status;
+the .docx and .html reports and plot <= 3x. Also `search` over the realistic million-word corpus
+against grep over the same files (target <= 3x; skipped without ../shared).
+Run:  python benchmarks/bench_commands.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REALISTIC = REPO.parent / "shared" / "bench" / "realistic_corpus.py"
+
+COMMANDS = [  # (label, argv, target as a multiple of status)
+    ("summary --format markdown", ["summary", "--format", "markdown"], 1.5),
+    ("summary --format csv", ["summary", "--format", "csv"], 1.5),
+    ("summary --format json", ["summary", "--format", "json"], 1.5),
+    ("matrix", ["matrix"], 1.5),
+    ("quotes THEME", ["quotes", "resource-barriers"], 1.5),
+    ("search WORD", ["search", "court"], 1.5),
+    ("codebook validate", ["codebook", "validate"], 1.5),
+    ("check", ["check"], 1.5),
+    ("tag", ["tag", "cps-01", "2.2", "--code", "court-procedure", "--coder", "bench"], 1.5),
+    ("summary --out report.docx", ["summary", "--out", "{tmp}/r.docx", "--force"], 3.0),
+    ("summary --out report.html", ["summary", "--out", "{tmp}/r.html", "--force"], 3.0),
+    ("plot heatmap --out h.png", ["plot", "heatmap", "--out", "{tmp}/h.png", "--force"], 3.0),
+]
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def qualcode(root: Path, *argv: str) -> list[str]:
+    return [sys.executable, "-m", "qualcode", "--project", str(root), *argv]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--words", type=int, default=1_000_000, help="size of the realistic corpus for search")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="qualcode-commands-") as tmp:
+        root = Path(tmp) / "example"
+        for part in ("codebooks", "transcripts", "codings"):
+            shutil.copytree(REPO / part, root / part)
+        shutil.copy(REPO / "qualcode.yaml", root / "qualcode.yaml")
+        commands = [(label, [a.format(tmp=tmp) for a in argv], target) for label, argv, target in COMMANDS]
+        for _, argv, _ in commands:  # warm every cache once: segments, patterns, figures
+            subprocess.run(qualcode(root, *argv), check=True, capture_output=True)
+        ratios: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+        status = []
+        for _ in range(args.repeat):
+            for label, argv, _ in commands:
+                base = timed(qualcode(root, "status"))
+                status.append(base)
+                ratios[label].append(timed(qualcode(root, *argv)) / base)
+        med = statistics.median
+        print(f"the bundled example, warm; qualcode status {med(status):.2f} s (median of {len(status)}); "
+              f"each command against the status run just before it, medians of {args.repeat}")
+        for label, _, target in commands:
+            r = med(ratios[label])
+            print(f"  {label:<28} {r:5.2f}x status   target <= {target}   {'ok' if r <= target else 'MISSED'}")
+
+        if not REALISTIC.is_file():
+            print("search vs grep skipped: ../shared/bench/realistic_corpus.py not found (it sits beside the repository)")
+            return
+        big = Path(tmp) / "realistic"
+        subprocess.run([sys.executable, str(REALISTIC), str(big), "--words", str(args.words)], check=True,
+                       capture_output=True)
+        subprocess.run(qualcode(big, "status"), check=True, capture_output=True)  # warm
+        grep = shutil.which("grep")
+        rows = []
+        for _ in range(args.repeat):
+            g = timed([grep, "-r", "-i", "-w", "-c", "funding", str(big / "transcripts")])
+            rows.append((timed(qualcode(big, "search", "funding")) / g, g))
+        r = med(x for x, _ in rows)
+        print(f"search over {args.words:,} realistic words, warm: {r:.2f}x grep -riw over the same files "
+              f"(grep {med(g for _, g in rows):.2f} s)   target <= 3   {'ok' if r <= 3 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Each command imports only what it needs, so the everyday ones stay as quick as `status`:
+warm (the segment and pattern caches filled), none of these loads scikit-learn or matplotlib,
+and none loads spaCy. Each runs in a fresh Python, where `sys.modules` tells the truth."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("sklearn", "matplotlib", "spacy", "docx")
+PROBE = """
+import atexit, sys
+atexit.register(lambda: print("LOADED", ",".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr))
+from qualcode.cli import main
+sys.argv = ["qualcode", "--project", {root!r}, *{argv!r}]
+main()
+"""
+
+
+def loaded(root: Path, *argv: str) -> set[str]:
+    r = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, root=str(root), argv=list(argv))],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    line = [x for x in r.stderr.splitlines() if x.startswith("LOADED")][-1]
+    return set(filter(None, line.split(" ", 1)[1].split(",")))
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    root = tmp_path_factory.mktemp("warm") / "project"
+    for part in ("codebooks", "transcripts", "codings"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "qualcode.yaml", root / "qualcode.yaml")
+    loaded(root, "status")
+    loaded(root, "check")  # fills the pattern cache
+    return root
+
+
+@pytest.mark.parametrize("argv", [
+    ("status",), ("summary", "--format", "markdown"), ("summary", "--format", "csv"), ("matrix",),
+    ("quotes", "resource-barriers"), ("search", "court"), ("codebook", "validate"), ("check",),
+    ("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "probe"),
+])
+def test_everyday_commands_load_no_heavy_library_when_warm(warm, argv):
+    assert loaded(warm, *argv) == set()
+
+
+def test_a_report_with_figures_draws_them_once(warm, tmp_path):
+    first = loaded(warm, "summary", "--out", str(tmp_path / "a.docx"))
+    assert {"matplotlib", "docx"} <= first and "sklearn" not in first
+    again = loaded(warm, "summary", "--out", str(tmp_path / "b.docx"))
+    assert "matplotlib" not in again and "docx" in again  # the figures come from the cache
+    # The docx drew the PNG heatmap; the SVG one is new.
+    assert loaded(warm, "plot", "heatmap", "--count", "segments", "--out", str(tmp_path / "h.svg")) == {"matplotlib"}
+    cached = (tmp_path / "h.svg").read_bytes()
+    assert loaded(warm, "plot", "heatmap", "--count", "segments", "--out", str(tmp_path / "h2.svg")) == set()
+    assert (tmp_path / "h2.svg").read_bytes() == cached
+    # New codings: a new figure, drawn afresh.
+    loaded(warm, "tag", "cps-01", "2.2", "--code", "court-procedure", "--coder", "amara")
+    assert loaded(warm, "plot", "heatmap", "--count", "segments", "--out", str(tmp_path / "h3.svg")) == {"matplotlib"}
+    assert (tmp_path / "h3.svg").read_bytes() != cached
