@@ -117,10 +117,20 @@ def _starts_of(body: str, chunks: _Chunks) -> list[int]:
     return out
 
 
+BIG = 2_000_000  # characters to segment from which a progress bar is worth showing (about 2 s)
+
+
 def _sentence_starts(bodies: list[str]) -> list[list[int]]:
     """Character offsets where spaCy's sentencizer starts a sentence, one list per body."""
+    from . import busy
+
     chunks = _Chunks()
-    return [_starts_of(body, chunks) for body in bodies]
+    out = []
+    with busy.steps("Cutting transcripts into sentences", len(bodies), sum(map(len, bodies)) >= BIG) as advance:
+        for body in bodies:
+            out.append(_starts_of(body, chunks))
+            advance(1)
+    return out
 
 
 def _spans(t: Transcript, unit: str, starts: list[int] | None) -> list[list]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..corpus import Corpus
 from ..errors import QualcodeError
+from .. import busy
 from . import baseline
 from .learner import PER_THEME, ONE_PER_UNIT, Settings, fit, one_theme_per_unit
 from .rules import Rules
@@ -107,7 +108,7 @@ def _score(source: str, codes: list[str], Y: np.ndarray, P: np.ndarray, R: np.nd
 
 
 def _model_predictions(ex: Examples, folds, codes: list[str], settings: Settings, fraction: float = 1.0,
-                       plain: bool = False):
+                       plain: bool = False, advance=lambda n=1: None):
     """Out-of-fold predictions of the model, or with `plain` of the baseline, on the same folds."""
     Y = np.array([[c in p for c in codes] for p in ex.positives])
     P = np.zeros_like(Y)
@@ -125,9 +126,11 @@ def _model_predictions(ex: Examples, folds, codes: list[str], settings: Settings
             P[test], R[test] = baseline.fit_predict([ex.texts[i] for i in hand], [ex.positives[i] for i in hand],
                                                     [ex.texts[i] for i in test], codes, one_per_unit)
             tested += test
+            advance(1)
             continue
         model = fit(ex.subset(train), settings)
         R[test], P[test] = model.outputs([ex.texts[i] for i in test], [ex.contexts[i] for i in test], codes)
+        advance(1)
         tested += test
     return Y[tested], P[tested], R[tested], int(np.mean(sizes))
 
@@ -145,9 +148,15 @@ def evaluate(corpus: Corpus, coder: str, k: int = 5, curve: bool = False, rules:
     for train, test in folds:
         result.folds.append({"train_transcripts": sorted({ex.sources[i] for i in train if ex.sources[i]}),
                              "test_transcripts": sorted({ex.sources[i] for i in test}), "test_segments": len(test)})
-    Y, P, R, _ = _model_predictions(ex, folds, codes, settings)
+    with busy.steps("Cross-validating", len(folds) * (7 if curve else 2)) as advance:
+        return _evaluate(corpus, ex, folds, codes, settings, result, curve, rules, advance)
+
+
+def _evaluate(corpus: Corpus, ex: Examples, folds, codes: list[str], settings: Settings, result: Evaluation,
+              curve: bool, rules: bool, advance) -> Evaluation:
+    Y, P, R, _ = _model_predictions(ex, folds, codes, settings, advance=advance)
     result.scores.append(_score("model", codes, Y, P, R))
-    Yb, Pb, Rb, _ = _model_predictions(ex, folds, codes, settings, plain=True)
+    Yb, Pb, Rb, _ = _model_predictions(ex, folds, codes, settings, plain=True, advance=advance)
     result.scores.append(_score("baseline", codes, Yb, Pb, Rb))
     if rules:
         r = Rules(corpus.codebook, corpus.project.spacy_model)
@@ -160,7 +169,7 @@ def evaluate(corpus: Corpus, coder: str, k: int = 5, curve: bool = False, rules:
         result.scores.append(_score("rules", codes, np.array([[c in ex.positives[i] for c in codes] for i in tested]), P, None))
     if curve:
         for fraction in (0.1, 0.25, 0.5, 0.75, 1.0):
-            Yc, Pc, Rc, trained = _model_predictions(ex, folds, codes, settings, fraction)
+            Yc, Pc, Rc, trained = _model_predictions(ex, folds, codes, settings, fraction, advance=advance)
             s = _score("model", codes, Yc, Pc, Rc)
             result.curve.append({"fraction": fraction, "hand_coded_segments": trained, "micro_f1": s.micro_f1,
                                  "macro_f1": s.macro_f1, "top3_recall": s.top3_recall})

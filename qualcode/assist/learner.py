@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import busy
 from .training import NO_CONTEXT, Context, Examples
 
 MODEL_VERSION = "7"  # bump whenever fitting changes, so cached models are refitted
+BIG = 5000  # training units from which fitting takes seconds: a progress bar on a terminal
 PER_THEME, ONE_PER_UNIT = "a theme's own yes or no", "one theme per unit at most"
 
 
@@ -377,8 +379,17 @@ def fit(ex: Examples, settings: Settings | None = None) -> Model:
     # a read-only memory map trips liblinear ("WRITEBACKIFCOPY base is read-only").
     workers = min(os.cpu_count() or 1, len(learnable)) if len(ex.texts) >= settings.parallel_from else 1
     chunks = [learnable[i::workers] for i in range(workers)]
-    fitted = [f for part in Parallel(n_jobs=workers, max_nbytes=None)(
-        delayed(_fit_codes)(X, ex, chunk, settings) for chunk in chunks) for f in part]
+    fitted = []
+    with busy.steps(f"Learning {len(learnable)} themes", len(learnable), len(ex.texts) >= BIG) as advance:
+        if workers == 1:
+            for code in learnable:
+                fitted.append(_fit_code(X, ex, code, settings))
+                advance(1)
+        else:
+            for part in Parallel(n_jobs=workers, max_nbytes=None, return_as="generator_unordered")(
+                    delayed(_fit_codes)(X, ex, chunk, settings) for chunk in chunks):
+                fitted += part
+                advance(len(part))
     for code, clf, threshold, ab in sorted(fitted, key=lambda f: f[0]):
         model.classifiers[code] = clf
         model.thresholds[code] = threshold

@@ -74,9 +74,10 @@ app.add_typer(export_cmd.app, name="export")
 
 
 def main() -> None:
-    from .. import perf
+    from .. import busy, perf
 
     perf.FREEZE_LONG_LIVED = True
+    busy.enable(busy.wanted_for(sys.argv, sys.stderr))
     try:
         app(prog_name="qualcode")
     except BrokenPipeError:  # raised while flushing at the end: the reader closed the pipe
