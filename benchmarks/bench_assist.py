@@ -245,29 +245,39 @@ def review_latency(root: Path) -> float:
 
 
 def rules_speed(runs: int = 3) -> None:
-    """The KCPO codebook's rules over the foundation benchmark's million-word corpus, against the
+    """A codebook's rules over each million-word corpus of the foundation benchmark (the KCPO
+    codebook on the recombined one, the generator's own on the realistic one), against the
     cold load + segmentation of the same corpus. Each run is a fresh process with an empty cache:
     load, segment, then the rules, as `qualcode suggest` does on a new project. The VM's timings
     wander by +-20% from run to run, so the median of `runs` is reported."""
-    from bench_foundation import build_corpus
+    from bench_foundation import build_corpus, build_realistic
 
-    with tempfile.TemporaryDirectory(prefix="qualcode-rules-") as tmp:
-        root = Path(tmp) / "corpus"
-        words = build_corpus(root, 1_000_000)
-        os.sync()  # the kernel writing 800 new files back competed with the first run (0.63x vs 0.48x)
-        rows = []
-        for _ in range(runs):
-            shutil.rmtree(root / ".qualcode", ignore_errors=True)
-            out = subprocess.run([sys.executable, __file__, "--rules-run", str(root)], check=True,
-                                 capture_output=True, text=True).stdout
-            rows.append(json.loads(out))
-        cold = statistics.median(r["cold"] for r in rows)
-        rules_s = statistics.median(r["rules"] for r in rows)
-        ratio = statistics.median(r["rules"] / r["cold"] for r in rows)
-        print(f"rules: {rows[0]['rules_count']} rules over {words:,} words ({rows[0]['segments']:,} segments, "
-              f"{rows[0]['hits']:,} hits): {rules_s:.2f} s = {ratio:.2f}x cold load+segmentation ({cold:.2f} s; "
-              f"target <= 0.5); median of {runs} fresh processes, ratios "
-              + ", ".join(f"{r['rules'] / r['cold']:.2f}" for r in rows))
+    for name, build in (("recombined", build_corpus), ("realistic", build_realistic)):
+        with tempfile.TemporaryDirectory(prefix="qualcode-rules-") as tmp:
+            root = Path(tmp) / "corpus"
+            words = build(root, 1_000_000)
+            if words is None:
+                print("rules on the realistic corpus skipped: ../shared/bench/realistic_corpus.py not found")
+                continue
+            rules_on(name, root, words, runs)
+
+
+def rules_on(name: str, root: Path, words: int, runs: int) -> None:
+    """One corpus's figure: see rules_speed."""
+    os.sync()  # the kernel writing 800 new files back competed with the first run (0.63x vs 0.48x)
+    rows = []
+    for _ in range(runs):
+        shutil.rmtree(root / ".qualcode", ignore_errors=True)
+        out = subprocess.run([sys.executable, __file__, "--rules-run", str(root)], check=True,
+                             capture_output=True, text=True).stdout
+        rows.append(json.loads(out))
+    cold = statistics.median(r["cold"] for r in rows)
+    rules_s = statistics.median(r["rules"] for r in rows)
+    ratio = statistics.median(r["rules"] / r["cold"] for r in rows)
+    print(f"rules, {name} corpus: {rows[0]['rules_count']} rules over {words:,} words ({rows[0]['segments']:,} segments, "
+          f"{rows[0]['hits']:,} hits): {rules_s:.2f} s = {ratio:.2f}x cold load+segmentation ({cold:.2f} s; "
+          f"target <= 0.5); median of {runs} fresh processes, ratios "
+          + ", ".join(f"{r['rules'] / r['cold']:.2f}" for r in rows))
 
 
 def rules_run(root: Path) -> None:
@@ -286,7 +296,7 @@ def rules_run(root: Path) -> None:
     cold = time.perf_counter() - start
     flat = [s for v in segs.values() for s in v if not s.is_interviewer]
     begin = time.perf_counter()
-    rules = Rules(load_codebook(root / "codebooks" / "kcpo.yaml"))
+    rules = Rules(load_codebook(p.codebook_path))
     hits = rules.hits(flat)
     print(json.dumps({"cold": cold, "rules": time.perf_counter() - begin, "rules_count": len(rules.names),
                       "segments": len(flat), "hits": len(hits)}))
