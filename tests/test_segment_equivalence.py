@@ -73,3 +73,16 @@ def test_real_classroom_talk_splits_exactly_as_spacy_does():
         rows = openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)
         texts.append("\n".join(str(c) for r in rows for c in r if isinstance(c, str)))
     assert _sentence_starts(texts) == spacy_starts(texts)
+
+
+def test_label_lines_are_the_label_patterns_own_matches():
+    """Speaker labels are searched only on lines with a colon: the same matches as a full scan."""
+    from qualcode.transcripts.turns import _LABEL_LINE, label_lines
+
+    rng = random.Random(11)
+    pieces = ["Interviewer:", "Amy: ", "**Dr. Lee**:", "[00:01:02] Sam:", "Q:", "no colon here", "a: b: c",
+              "\n", "\n\n", " ", "time 10:30 today", "__Bo__ : hi", "x" * 70 + ":", "(aside): no", ":", "\t"]
+    for _ in range(500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        for pos in (0, rng.randint(0, len(body))):
+            assert [m.span() for m in label_lines(body, pos)] == [m.span() for m in _LABEL_LINE.finditer(body, pos)]
