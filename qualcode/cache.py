@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .storage import atomic_write_text
 
 KEEP = 20_000  # entries kept from earlier runs, so switching between folders or units stays warm
+
+
+@lru_cache(maxsize=8)
+def package_version(name: str) -> str:
+    """An installed package's version, part of cache keys whose entries that package made.
+    Reading package metadata is slow: once per process and package."""
+    from importlib.metadata import version
+
+    return version(name)
 
 
 def ensure_cache_dir(cache_dir: Path) -> Path:

@@ -253,10 +253,9 @@ def validate_text(text: str, file: str, check_patterns: bool = True,
         return None, problems
     known = None
     if check_patterns and cache_dir is not None:
-        from .cache import Pack
-        from .segment import _spacy_version
+        from .cache import Pack, package_version
 
-        known = Pack(cache_dir, "patterns", _spacy_version())
+        known = Pack(cache_dir, "patterns", package_version("spacy"))
     try:
         return _validated(data, pos, _Validator(file, pos, check_patterns, known))
     finally:

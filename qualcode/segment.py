@@ -1,19 +1,18 @@
 """Turns -> coding units (sentence | turn | paragraph), with a content-hash cache.
 
 Sentences are those of spaCy's rule-based sentencizer on a blank English pipeline (no model,
-no download), computed from spaCy's tokenization of each distinct chunk of text (see _Chunks). The cache (`.qualcode/segments.json`, git-ignored) maps a hash of everything
-that decides a transcript's units to their spans, so a second run reads JSON instead of
-running spaCy.
+no download), computed from spaCy's tokenization of each distinct chunk of text (see _Chunks).
+The cache (`.qualcode/segments.json`, git-ignored) maps a hash of everything that decides a
+transcript's units to their spans, so a second run reads JSON instead of running spaCy.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from pathlib import Path
 
-from .cache import Pack, digest
+from .cache import Pack, digest, package_version
 from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
 from .nlp import sentence_pipeline
@@ -23,18 +22,9 @@ from .transcripts.turns import paragraphs
 SEGMENTER_VERSION = "1"
 
 
-@lru_cache(maxsize=1)
-def _spacy_version() -> str:
-    from importlib.metadata import (
-        version,  # reading package metadata is slow: once per process
-    )
-
-    return version("spacy")
-
-
 def _cache_key(t: Transcript, unit: str) -> str:
     turns = ",".join(f"{x.start}-{x.end}" for x in t.turns)
-    return digest(SEGMENTER_VERSION, unit, _spacy_version(), t.body, turns)
+    return digest(SEGMENTER_VERSION, unit, package_version("spacy"), t.body, turns)
 
 
 WORDS = re.compile(r"\S+")  # the tokenizer's own split: str.isspace(), as spaCy's Py_UCS4 test
@@ -44,8 +34,10 @@ class _Chunks:
     """What spaCy's sentencizer sees of each distinct whitespace-free chunk of text: its tokens'
     offsets and kinds (1: a sentence-final mark such as '.', 2: a token that can start a
     sentence, 0: other punctuation). spaCy's tokenizer splits text at white space and tokenizes
-    each chunk on its own, so a chunk's tokens never depend on its neighbours, and each distinct
-    chunk is tokenized once: on interview text, a few tens of thousands per million words.
+    each chunk on its own, so each distinct chunk is tokenized once: on interview text, a few tens
+    of thousands per million words. (Its special-case matcher can make a token depend on the text
+    after it in contrived strings, "b/c._" before " ."; the sentence starts were the same in every
+    such case fuzzing found.)
 
     Why not spaCy over whole docs: its tokenizer (3.8) stops caching for the rest of a doc after
     a special case such as "can't" or a lone newline (explosion/spaCy#13950), so on real

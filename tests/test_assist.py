@@ -284,7 +284,7 @@ def test_a_themes_name_teaches_the_model_but_never_makes_it_learnable(tmp_path):
 
 
 def test_theme_words_match_lemmas_ignore_stop_words_and_count_three_at_most():
-    from qualcode.assist.learner import ThemeWords
+    from qualcode.assist.features import ThemeWords
 
     words = ThemeWords({"wait": ("Waiting times",), "money": ("Funding", "staff", "provision", "gym", "budget")})
     rows = words.transform(["We waited for hours and hours.", "The times of the day", "For the gym and the budget",

@@ -64,3 +64,18 @@ def test_a_report_with_figures_draws_them_once(warm, tmp_path):
     loaded(warm, "tag", "cps-01", "2.2", "--code", "court-procedure", "--coder", "amara")
     assert loaded(warm, "plot", "heatmap", "--count", "segments", "--out", str(tmp_path / "h3.svg")) == {"matplotlib"}
     assert (tmp_path / "h3.svg").read_bytes() != cached
+
+
+def test_the_figure_cache_keeps_the_newest_figures_only(tmp_path, monkeypatch):
+    from qualcode.analysis.matrix import Matrix
+    from qualcode.export import plots
+
+    monkeypatch.setattr(plots, "KEEP_FIGURES", 3)
+    cache = tmp_path / ".qualcode"
+    (cache / "figures").mkdir(parents=True)
+    (cache / "figures" / ".abc.png.123.tmp").write_bytes(b"another process's file being written")
+    for n in range(5):
+        m = Matrix("themes", "groups", "participants", False, ["t"], ["A theme"], ["CPS"], ["CPS"], [[n + 1]], [5])
+        assert plots.figure("heatmap", m, "svg", cache_dir=cache).startswith(b"<?xml")
+    kept = sorted(p.name for p in (cache / "figures").iterdir())
+    assert len(kept) == 4 and ".abc.png.123.tmp" in kept

@@ -26,7 +26,7 @@ def next_segments(corpus: Corpus, coder: str, n: int = 20, settings: Settings | 
         return []
     model, _ = fit_cached(ex, corpus.project.cache_dir, settings)
     if model.codes:
-        probs = model.probabilities([s.text for s in unlabelled], unit_contexts(corpus, unlabelled))
+        probs = model.probabilities([s.text for s in unlabelled], unit_contexts(ex, unlabelled))
         thresholds = np.array([model.thresholds[c] for c in model.codes])
         # Distance from each theme's decision threshold, scaled to 0..1 on that side of it.
         scale = np.where(probs >= thresholds, 1 - thresholds, thresholds)

@@ -15,7 +15,7 @@ from ..corpus import Corpus
 from ..errors import QualcodeError
 from .. import busy
 from . import baseline
-from .learner import PER_THEME, ONE_PER_UNIT, Settings, fit, one_theme_per_unit
+from .learner import ONE_PER_UNIT, PER_THEME, Settings, chooses_one, fit
 from .rules import Rules
 from .training import Examples, labelled_segments
 
@@ -114,7 +114,7 @@ def _model_predictions(ex: Examples, folds, codes: list[str], settings: Settings
     P = np.zeros_like(Y)
     R = np.zeros(Y.shape)
     tested, sizes = [], []
-    one_per_unit = settings.exclusive == "yes" or (settings.exclusive == "auto" and one_theme_per_unit(ex))
+    one_per_unit = plain and chooses_one(ex, settings)  # the baseline's own choice of model
     for train, test in folds:
         if fraction < 1:  # the learning curve: the first transcripts of the training side only
             keep = sorted({ex.sources[i] for i in train if ex.sources[i]})
@@ -143,8 +143,7 @@ def evaluate(corpus: Corpus, coder: str, k: int = 5, curve: bool = False, rules:
     codes = sorted({c for i, p in enumerate(ex.positives) if ex.sources[i] for c in p})
     if not codes:
         raise QualcodeError(f"{coder} has no accepted codings to evaluate against")
-    result = Evaluation(coder, ONE_PER_UNIT if settings.exclusive == "yes" or (
-        settings.exclusive == "auto" and one_theme_per_unit(ex)) else PER_THEME)
+    result = Evaluation(coder, ONE_PER_UNIT if chooses_one(ex, settings) else PER_THEME)
     for train, test in folds:
         result.folds.append({"train_transcripts": sorted({ex.sources[i] for i in train if ex.sources[i]}),
                              "test_transcripts": sorted({ex.sources[i] for i in test}), "test_segments": len(test)})

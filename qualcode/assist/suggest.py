@@ -110,7 +110,7 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
                         "seed_examples": examples.seeds - sum(examples.definition),
                         "definitions": sum(examples.definition)}
         if model.codes:
-            proposals += model_proposals(model, unlabelled, unit_contexts(corpus, unlabelled), corpus.codebook)
+            proposals += model_proposals(model, unlabelled, unit_contexts(examples, unlabelled), corpus.codebook)
     if use_rules:
         proposals += rule_proposals(corpus, coder, unlabelled, examples)
 

@@ -33,32 +33,21 @@ def contexts(segments: list[Segment]) -> dict[str, Context]:
         else:
             turns.append([seg])
     out: dict[str, Context] = {}
-    said: dict[str | None, str] = {}  # each speaker's last turn so far
-    last_other = ""
-    last_speaker: object = object()
+    last_other = ""  # the last turn by someone other than the current speaker
+    last_turn, last_speaker = "", object()
     for turn in turns:
         who = turn[0].speaker
-        if who != last_speaker and said:
-            last_other = said[last_speaker] if last_speaker in said else last_other
+        if who != last_speaker and last_turn:
+            last_other = last_turn
         for k, seg in enumerate(turn):
             out[seg.id] = Context(last_other, turn[k - 1].text if k else "", k, len(turn))
-        said[who] = " ".join(s.text for s in turn)[-BEFORE_CHARS:]
-        last_speaker = who
+        last_turn, last_speaker = " ".join(s.text for s in turn)[-BEFORE_CHARS:], who
     return out
 
 
-def unit_contexts(corpus: Corpus, segments: list[Segment]) -> list[Context]:
-    """The Context of each of these units, from their transcripts' segmentation."""
-    by_transcript: dict[str, dict[str, Context]] = {}
-    all_segments = None
-    out = []
-    for seg in segments:
-        if seg.transcript_id not in by_transcript:
-            if all_segments is None:
-                all_segments = corpus.segments(corpus.transcripts)
-            by_transcript[seg.transcript_id] = contexts(all_segments.get(seg.transcript_id, []))
-        out.append(by_transcript[seg.transcript_id].get(seg.id, NO_CONTEXT))
-    return out
+def unit_contexts(ex: Examples, segments: list[Segment]) -> list[Context]:
+    """The Context of each of these units, as labelled_segments found it (`ex.around`)."""
+    return [ex.around.get(seg.id, NO_CONTEXT) for seg in segments]
 
 
 @dataclass
@@ -75,6 +64,7 @@ class Examples:
     theme_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # theme -> its label and keywords
     contexts: list[Context] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # coded | no code | rejected | passed over | seed
+    around: dict[str, Context] = field(default_factory=dict)  # unit id -> Context, undecided units too
 
     def add(self, text: str, positives: set[str], negatives: set[str], source: str = "", segment=None,
             definition: bool = False, context: Context = NO_CONTEXT, kind: str = "seed") -> None:
@@ -142,6 +132,7 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
     for t in corpus.transcripts:
         codable = [s for s in segments[t.id] if not s.is_interviewer]
         around = contexts(segments[t.id])
+        ex.around.update(around)
         f = files.get(t.id)
         path = progress.path_for(corpus.project.codings_dir, coder, t.id)
         record = progress.decided(progress.read(path, corpus.project.rel(path)), codable) if path.exists() else {}

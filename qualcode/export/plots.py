@@ -95,13 +95,12 @@ def figure(kind: str, data: Matrix | Saturation, fmt: str = "png", scrub: Callab
     draw = {"heatmap": heatmap, "prevalence": prevalence, "saturation": saturation_curve}[kind]
     if cache_dir is None:
         return draw(data, fmt, scrub)
-    from importlib.metadata import version
     from pathlib import Path
 
-    from ..cache import digest, ensure_cache_dir
+    from ..cache import digest, ensure_cache_dir, package_version
     from ..storage import atomic_write_bytes
 
-    key = digest(kind, fmt, scrub(repr(data)), version("matplotlib"), Path(__file__).read_bytes())
+    key = digest(kind, fmt, scrub(repr(data)), package_version("matplotlib"), Path(__file__).read_bytes())
     path = cache_dir / "figures" / f"{key}.{fmt}"
     try:
         return path.read_bytes()
@@ -111,4 +110,20 @@ def figure(kind: str, data: Matrix | Saturation, fmt: str = "png", scrub: Callab
     ensure_cache_dir(cache_dir)
     path.parent.mkdir(exist_ok=True)
     atomic_write_bytes(path, out, durable=False)
+    _prune(path.parent)
     return out
+
+
+KEEP_FIGURES = 200  # figures kept in the cache, the most recent: a report's few, many times over
+
+
+def _prune(folder) -> None:
+    """Keep the cache bounded, as cache.Pack keeps its entries: the oldest figures go first."""
+    dated = []
+    for p in folder.glob("[0-9a-f]*.*"):  # figures only, never another process's .tmp file
+        try:
+            dated.append((p.stat().st_mtime, p))
+        except OSError:  # pruned by another process meanwhile
+            pass
+    for _, old in sorted(dated)[:-KEEP_FIGURES]:
+        old.unlink(missing_ok=True)
