@@ -4,6 +4,7 @@ theme, of readable length, from as many participants as possible; never an inter
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .passages import Passage
@@ -32,6 +33,7 @@ def trim(text: str, max_words: int = IDEAL_WORDS[1]) -> tuple[str, bool]:
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
+@lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     """scikit-learn's English stop words, read from its module file without importing the
     package (importing scikit-learn costs about a second; this list is all a summary needs)."""
