@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from qualcode.segment import _sentence_starts
+from qualcode.segment import _Chunks, _sentence_starts
 
 REPO = Path(__file__).resolve().parents[1]
 TALKMOVES = REPO.parent / "shared" / "data" / "talkmoves" / "data"
@@ -54,6 +54,20 @@ def test_random_hard_text_splits_exactly_as_spacy_does():
     texts = ["".join(rng.choice(POOL) + (" " if rng.random() < 0.4 else "") for _ in range(rng.randint(1, 120)))
              for _ in range(400)]
     assert _sentence_starts(texts) == spacy_starts(texts)
+
+
+def test_chunks_learned_together_are_tokenized_as_one_by_one():
+    """Chunks holding a mark are tokenized in batches, a chunk a line; each must come out as
+    spaCy tokenizes it alone, and every one of them must be learned (none left to the slow path)."""
+    rng = random.Random(5)
+    texts = NASTY + ["".join(rng.choice(POOL) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    together = _Chunks()
+    together.BATCH = 50  # several batches
+    together.learn(texts)
+    marked = {w for t in texts for w in t.split() if any(c in w for c in together.punct)}
+    assert marked and marked <= set(together.known)
+    alone = _Chunks()
+    assert {w: together.known[w] for w in marked} == {w: alone[w] for w in marked}
 
 
 def test_the_bundled_transcripts_split_exactly_as_spacy_does():
