@@ -28,13 +28,21 @@ class Corpus:
     fingerprints: dict[str, tuple[Path, str]] = field(default_factory=dict, repr=False)
     codebook_digest: str | None = None
     _index: dict = field(default_factory=dict, repr=False)
+    _segmented: tuple | None = field(default=None, repr=False, compare=False)
 
     def transcript(self, name: str) -> Transcript:
         return find_transcript(self.transcripts, name)
 
     def segments(self, transcripts: list[Transcript] | None = None) -> dict[str, list[Segment]]:
-        return segment_all(transcripts if transcripts is not None else self.transcripts, self.project.unit,
-                           self.project.cache_dir)
+        if transcripts is not None:
+            return segment_all(transcripts, self.project.unit, self.project.cache_dir)
+        # The whole corpus is segmented once per command: several analyses ask for it, and even
+        # from the cache a million words take a few tenths of a second to rebuild. The key holds
+        # the transcripts themselves (frozen), so a changed list segments again.
+        key = (self.project.unit, tuple(self.transcripts))
+        if self._segmented is None or self._segmented[0] != key:
+            self._segmented = (key, segment_all(self.transcripts, self.project.unit, self.project.cache_dir))
+        return {tid: list(segs) for tid, segs in self._segmented[1].items()}
 
     @property
     def coders(self) -> list[str]:

@@ -190,3 +190,30 @@ def test_saturation_as_a_spreadsheet_and_a_web_page(mini, tmp_path):
     assert run("saturation", "--format", "html", "--out", tmp_path / "sat.html", project=mini).exit_code == 0
     page = (tmp_path / "sat.html").read_text()
     assert "<table>" in page and "<svg" in page and "cps-01" in page and "http" not in page.split("<svg")[0]
+
+
+def test_search_finds_exactly_what_a_scan_of_every_segment_finds(mini):
+    """search scans each body once and looks only at the segments a match can lie in; that must
+    be the same hits, in the same order, as matching every segment's own text."""
+    coded(mini)
+    (mini / "transcripts" / "cps-02.md").write_text(
+        "---\nid: cps-02\nparticipant: P3\ngroup: CPS\n---\n"
+        "Interviewer: Anything else?\n\n"
+        "Sam: Funding ends. Funding\nends here, said the end.Next one... end.\n"
+        "funding funding-funding (funding) FUNDING: ended ends\n\n"
+        "Sam: No funding\n\nends at all. Court, court, courts; end. end.\n")
+    from qualcode.analysis.coded_units import coded_units
+    from qualcode.analysis.queries import _pattern
+    from qualcode.corpus import load_corpus
+
+    corpus = load_corpus(project_dir=mini)
+    themes = {u.segment.id: sorted(u.themes) for u in coded_units(corpus)}
+    for query, flags in [("funding", []), ("funding ends", []), ("end.", []), ("end", []), ("ends here", []),
+                         ("court", ["--lemma"]), ("end", ["--lemma"]), ("funding", ["--group", "CPS"]),
+                         ("no funding", [])]:
+        pattern, _ = _pattern(query, "--lemma" in flags)
+        expected = [(s.id, m.group(0), themes.get(s.id, [])) for segs in corpus.segments().values() for s in segs
+                    if "--group" not in flags or s.group == "CPS" for m in pattern.finditer(s.text)]
+        hits = json.loads(run("search", query, *flags, "--json", project=mini).stdout)
+        assert [(h["segment_id"], h["match"], h["themes"]) for h in hits] == expected, query
+        assert expected, query  # the comparison is never between two empty lists

@@ -15,10 +15,12 @@ class CodedUnit:
     themes: frozenset[str]
 
 
-def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False) -> list[CodedUnit]:
+def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False,
+                only: set[str] | None = None) -> list[CodedUnit]:
     """Every codable segment (interviewer turns excluded) with the accepted themes that overlap it,
     from one coder or, by default, all coders together. Segments with no theme are included.
-    `rollup`: parents not coded themselves carry their sub-themes' codings (rollup.py)."""
+    `rollup`: parents not coded themselves carry their sub-themes' codings (rollup.py).
+    `only`: just these segment ids (a segment's themes do not depend on the others)."""
     from collections import defaultdict
 
     from .rollup import roll_up
@@ -31,7 +33,9 @@ def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False) 
         spans[tid].append((c.start, c.end, c.code))
     out = []
     for tid, segs in corpus.segments().items():
-        codable = [s for s in segs if not s.is_interviewer]
+        codable = [s for s in segs if not s.is_interviewer and (only is None or s.id in only)]
+        if not codable:
+            continue
         themes: dict[str, set[str]] = {s.id: set() for s in codable}
         for code in {c for _, _, c in spans.get(tid, [])}:
             for seg in overlapped(codable, [(s, e) for s, e, c in spans[tid] if c == code]):

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from ..corpus import Corpus
 from ..errors import QualcodeError
 from .coded_units import coded_units
-from .passages import TurnIndex, passages
+from .passages import TurnIndex, overlapped, passages
 from .summary import attribution, pseudonyms
 
 
@@ -81,7 +81,9 @@ def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: st
     return out
 
 
-def _pattern(text: str, lemma: bool) -> re.Pattern:
+def _pattern(text: str, lemma: bool) -> tuple[re.Pattern, re.Pattern]:
+    """The search pattern (whole words), and its core without the word-boundary checks: any text a
+    segment matches, its transcript's body matches with the core at the same place."""
     words = text.split()
     if not words:
         raise QualcodeError("say what to search for")
@@ -92,24 +94,33 @@ def _pattern(text: str, lemma: bool) -> re.Pattern:
                  for w in words]
     else:
         parts = [re.escape(w) for w in words]
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
+    core = r"\s+".join(parts)
+    return re.compile(r"(?<!\w)" + core + r"(?!\w)", re.IGNORECASE), re.compile(core, re.IGNORECASE)
 
 
 def search(corpus: Corpus, text: str, lemma: bool = False, group: str | None = None, width: int = 50,
            coder: str | None = None) -> list[KwicHit]:
     """Keyword in context over every transcript, with the themes already coded on each hit's segment."""
-    pattern = _pattern(text, lemma)
-    themes = {u.segment.id: sorted(u.themes) for u in coded_units(corpus, coder)}
+    pattern, core = _pattern(text, lemma)
+    segments = corpus.segments()
+    # One scan of each body with the core finds every segment that can hold a hit: a match inside
+    # a segment is a core match there, or lies under an earlier core match that overlaps it.
+    # Only those segments are searched, and only their themes are looked up.
+    candidates = []
+    for t in corpus.transcripts:
+        spans = [m.span() for m in core.finditer(t.body)]
+        if spans:
+            candidates += overlapped(segments[t.id], spans)
+    if group:
+        candidates = [s for s in candidates if s.group == group]
+    found = [(s, m) for s in candidates for m in pattern.finditer(s.text)]
+    themes = {u.segment.id: sorted(u.themes) for u in coded_units(corpus, coder, only={s.id for s, _ in found})}
     out = []
-    for segs in corpus.segments().values():
-        for s in segs:
-            if group and s.group != group:
-                continue
-            for m in pattern.finditer(s.text):
-                left = " ".join(s.text[:m.start()].split())
-                right = " ".join(s.text[m.end():].split())
-                out.append(KwicHit(s.transcript_id, s.id, s.speaker, s.participant, s.group,
-                                   _tail(left, width), m.group(0), _head(right, width), themes.get(s.id, [])))
+    for s, m in found:
+        left = " ".join(s.text[:m.start()].split())
+        right = " ".join(s.text[m.end():].split())
+        out.append(KwicHit(s.transcript_id, s.id, s.speaker, s.participant, s.group,
+                           _tail(left, width), m.group(0), _head(right, width), themes.get(s.id, [])))
     return out
 
 
