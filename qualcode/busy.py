@@ -40,3 +40,12 @@ def steps(description: str, total: int, big: bool = True) -> Iterator[Callable[[
             yield lambda n=1: bar.advance(task, n)
         finally:
             _active = False
+
+
+def each(description: str, items, big: bool = True) -> Iterator:
+    """The items, one step of a bar each (see steps)."""
+    items = list(items)
+    with steps(description, len(items), big) as advance:
+        for item in items:
+            yield item
+            advance(1)

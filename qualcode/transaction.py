@@ -16,7 +16,10 @@ import shutil
 import uuid
 from pathlib import Path
 
+from . import busy
 from .storage import atomic_write_bytes
+
+BIG = 300  # files from which a change takes seconds (each is written and synced twice): a progress bar
 
 JOURNAL = "journal.json"
 STAGING, REPLACING = "staging", "replacing"
@@ -58,7 +61,7 @@ class Transaction:
         self.dir.mkdir(parents=True, exist_ok=True)
         entries = self._entries()
         self._journal(STAGING, entries)  # from here a crash leaves temps and copies to clean up, targets untouched
-        for e in entries:
+        for e in busy.each(f"Writing {len(entries)} files", entries, len(entries) >= BIG):
             target = self.root / e["target"]
             if e["backup"]:
                 atomic_write_bytes(self.dir / e["backup"], target.read_bytes())

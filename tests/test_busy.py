@@ -39,3 +39,18 @@ def test_a_command_in_a_pipe_prints_no_bar(tmp_path):
     root = talk_project(tmp_path)
     r = run("evaluate", "--coder", "ann", "--folds", "3", project=root)
     assert r.exit_code == 0 and "Cross-validating" not in r.output and "0:00:" not in r.output
+
+
+def test_each_yields_every_item_under_one_bar_and_closes_it(monkeypatch):
+    monkeypatch.setattr(busy, "_enabled", True)
+    seen = []
+    for x in busy.each("items", range(4)):
+        assert busy._active
+        seen.append(x)
+    assert seen == [0, 1, 2, 3] and not busy._active
+    for _ in busy.each("broken off", range(4)):
+        break  # a loop left early closes its bar when the generator is closed
+    import gc
+
+    gc.collect()
+    assert not busy._active

@@ -246,6 +246,34 @@ def test_nvivo_utf16_positions_crlf_bom_braced_guids_and_an_uppercase_sources_fo
     assert "\r" not in bodies(out)["interview"]
 
 
+def test_utf16_offsets_map_to_the_code_points_a_full_table_gives():
+    """The mapping lists only characters outside the BMP; every offset, inside a surrogate pair
+    and past either end included, lands where a table of every character's UTF-16 offset says."""
+    import bisect
+
+    from qualcode.refi.positions import UTF16, Positions
+
+    for raw in ["", "plain text only", "\U0001F600", "a\U0001F600b\r\nc\U0001F4A9\U0001F4A9 d\u00e9\u4e2d\U00010348",
+                "\r\n\U0001F600\r\n" * 3 + "end \U0001F1EC\U0001F1E7"]:
+        table, total = [], 0
+        for ch in raw:
+            table.append(total)
+            total += 2 if ord(ch) > 0xFFFF else 1
+        table.append(total)
+        pos = Positions(raw)
+        for at in range(-2, total + 4):
+            assert pos._raw_index(at, UTF16) == bisect.bisect_left(table, at), (raw, at)
+
+
+def test_guids_are_uuid5_of_the_joined_parts():
+    import uuid
+
+    from qualcode.refi.export import NAMESPACE, guid
+
+    for parts in [("code", "cost"), ("selection", "ann", "p-01", 0, 12), ("note", "Zoë", "ü\u4e2d", "\U0001F600"), ()]:
+        assert guid(*parts) == str(uuid.uuid5(NAMESPACE, "\x1f".join(map(str, parts)))).upper()
+
+
 def test_positions_are_verified_not_trusted_from_the_origin(tmp_path: Path):
     """A tool that claims nothing about units but counts CRLF as one (as ATLAS.ti is reported to)."""
     body_text = TEXT.replace("\r\n", "\n")

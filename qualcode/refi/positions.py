@@ -14,6 +14,7 @@ import re
 from .read import Source
 
 CODE_POINTS, UTF16, CRLF_AS_ONE = "code points", "UTF-16 code units", "code points with CRLF as one"
+ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def decode_source(data: bytes) -> str | None:
@@ -36,18 +37,20 @@ class Positions:
         self.raw = raw
         self.body = raw.replace("\r\n", "\n").replace("\r", "\n")
         self.crlf = [m.start() for m in re.finditer("\r\n", raw)]  # each loses its \r in the body
-        self._utf16: list[int] | None = None
+        self._astral_ends: list[int] | None = None  # UTF-16 offset just past each character outside the BMP
 
     def _raw_index(self, pos: int, unit: str) -> int:
-        if unit == UTF16:
-            if self._utf16 is None:
-                total, self._utf16 = 0, []
-                for ch in self.raw:
-                    self._utf16.append(total)
-                    total += 2 if ord(ch) > 0xFFFF else 1
-                self._utf16.append(total)
-            return bisect.bisect_left(self._utf16, pos)
-        return pos
+        """For UTF-16: the first code point whose UTF-16 offset is >= pos. Only characters outside
+        the Basic Multilingual Plane (two code units) shift it, so only they are listed."""
+        if unit != UTF16:
+            return pos
+        if self._astral_ends is None:
+            self._astral_ends = [m.start() + j + 2 for j, m in enumerate(ASTRAL.finditer(self.raw))]
+        if pos <= 0:
+            return 0
+        if pos > len(self.raw) + len(self._astral_ends):  # past the end: one past the last offset
+            return len(self.raw) + 1
+        return pos - bisect.bisect_right(self._astral_ends, pos)
 
     def to_body(self, pos: int, unit: str) -> int:
         if unit == CRLF_AS_ONE:  # counted with CRLF as one: already the body's offsets

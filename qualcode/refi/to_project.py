@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import busy
 from ..codebook import GROUP_ID, THEME_ID, validate_text
 from ..codebook_edit import slug as id_from
 from ..model import Codebook, Coding
@@ -267,7 +268,8 @@ def plan(doc: RefiDocument, pkg: Package, default_coder: str = "imported", group
     memos: dict[str, list[str]] = {}
     source_memos: dict[str, list[str]] = {}
 
-    for src in doc.sources:
+    big = len(doc.sources) >= 200 or sum(len(s.selections) for s in doc.sources) >= 10_000
+    for src in busy.each(f"Reading {len(doc.sources)} sources", doc.sources, big):
         label = f"source '{src.name or src.guid}'"
         counted = src.coding_count
         memo_only = sum(1 for s in src.selections if not s.codings and (s.description or s.notes))
