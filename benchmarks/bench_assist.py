@@ -68,13 +68,15 @@ def main() -> None:
     ap.add_argument("--no-calibration", action="store_true", help="ablation: uncalibrated probabilities")
     ap.add_argument("--quality-only", action="store_true", help="skip the speed measurements")
     ap.add_argument("--rules-only", action="store_true", help="only the rules speed measurement")
+    ap.add_argument("--rules-words", type=int, default=1_000_000, help="corpus size for the rules speed measurement")
+    ap.add_argument("--rules-runs", type=int, default=3, help="fresh processes per corpus for the rules speed")
     ap.add_argument("--rules-run", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rules_run:
         rules_run(args.rules_run)
         return
     if args.rules_only:
-        rules_speed()
+        rules_speed(args.rules_runs, args.rules_words)
         return
     example()
     if not DATA.is_file():
@@ -155,7 +157,7 @@ def main() -> None:
         print(f"\nspeed: training on 5,000 segments {train_s:.1f} s (target <= 10); "
               f"scoring 100,000 segments {predict_s:.1f} s (target <= 30)")
         print(f"review: {review_latency(root):.1f} ms from a decision to the next suggestion shown (target < 100)")
-    rules_speed()
+    rules_speed(args.rules_runs, args.rules_words)
 
 
 def example_copy(dest: Path, copies: int) -> int:
@@ -244,10 +246,10 @@ def review_latency(root: Path) -> float:
     return statistics.median(times)
 
 
-def rules_speed(runs: int = 3) -> None:
-    """A codebook's rules over each million-word corpus of the foundation benchmark (the KCPO
-    codebook on the recombined one, the generator's own on the realistic one), against the
-    cold load + segmentation of the same corpus. Each run is a fresh process with an empty cache:
+def rules_speed(runs: int = 3, size: int = 1_000_000) -> None:
+    """A codebook's rules over each corpus of the foundation benchmark (a million words unless
+    told; the KCPO codebook on the recombined one, the generator's own on the realistic one),
+    against the cold load + segmentation of the same corpus. Each run is a fresh process with an empty cache:
     load, segment, then the rules, as `qualcode suggest` does on a new project. The VM's timings
     wander by +-20% from run to run, so the median of `runs` is reported."""
     from bench_foundation import build_corpus, build_realistic
@@ -255,7 +257,7 @@ def rules_speed(runs: int = 3) -> None:
     for name, build in (("recombined", build_corpus), ("realistic", build_realistic)):
         with tempfile.TemporaryDirectory(prefix="qualcode-rules-") as tmp:
             root = Path(tmp) / "corpus"
-            words = build(root, 1_000_000)
+            words = build(root, size)
             if words is None:
                 print("rules on the realistic corpus skipped: ../shared/bench/realistic_corpus.py not found")
                 continue
