@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from .cache import Pack, digest, package_version
+from .chunk_tokens import BATCH, batch_rows
 from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
 from .nlp import sentence_pipeline
@@ -44,7 +45,7 @@ class _Chunks:
     transcripts it re-tokenizes almost every word; and the sentencizer is a Python loop over
     every token. tests/test_segment_equivalence.py checks that the starts are exactly spaCy's."""
 
-    BATCH = 4000  # chunks per Doc when learning them together
+    BATCH = BATCH  # chunks per Doc when learning them together (a test makes it small)
 
     def __init__(self):
         from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
@@ -81,10 +82,9 @@ class _Chunks:
         return pattern
 
     def learn(self, bodies: list[str]) -> None:
-        """Tokenize, together, the distinct chunks of `bodies` that hold a mark: one Doc per batch,
-        a chunk a line. Per-Doc overhead was most of the cost of tokenizing them one by one. A
-        newline is a token of its own, so no token or special case spans two chunks; a batch
-        whose tokens do not line up with its chunks is left to the one-by-one path."""
+        """Tokenize, together, the distinct chunks of `bodies` that hold a mark (batch_rows: per-Doc
+        overhead was most of the cost of tokenizing them one by one); a batch whose tokens do not
+        line up with its chunks is left to the one-by-one path."""
         present = "".join(c for c in sorted(self.punct) if any(c in body for body in bodies))
         if not present:
             return
@@ -97,25 +97,11 @@ class _Chunks:
             self._learn_batch(todo[i:i + self.BATCH])
 
     def _learn_batch(self, batch: list[str]) -> None:
-        rows = self.tokenizer("\n".join(batch)).to_array(self.attrs).tolist()
-        learned, tokens = [], []
-        k, base, end = 0, 0, len(batch[0])
-        for idx, length, punct, orth in rows:
-            if idx >= end:  # the newline between chunk k and chunk k + 1
-                if idx != end or length != 1 or k + 1 == len(batch):
-                    return
-                learned.append(tuple(tokens))
-                tokens = []
-                k += 1
-                base = end + 1
-                end = base + len(batch[k])
-            elif idx + length > end:
-                return
-            else:
-                tokens.append((idx - base, 1 if orth in self.punct_ids else 0 if punct else 2))
-        learned.append(tuple(tokens))
-        if len(learned) == len(batch):
-            self.known.update(zip(batch, learned))
+        learned = batch_rows(self.tokenizer, batch, self.attrs)
+        if learned is not None:
+            punct = self.punct_ids
+            self.known.update(zip(batch, (tuple((idx, 1 if orth in punct else 0 if is_punct else 2)
+                                                for idx, _, is_punct, orth in rows) for rows in learned)))
 
 
 def _starts_of(body: str, chunks: _Chunks, marks: re.Pattern | None) -> list[int]:

@@ -2,25 +2,25 @@
 word forms and on lemmas) and `patterns` (spaCy Matcher), only in the theme's groups.
 
 A rule is one keyword or one pattern of one theme, named `theme/kw/keyword` or
-`theme/pattern/N`. Its confidence is its precision as people's decisions show it: its
-suggestions accepted and rejected in review, and its hits on units the coder has already labelled
-(coded with the theme, or labelled without it; assist/training.py), over a prior whose mean depends
-on the rule's strength: a pattern or a keyword of several words says more than one common word.
+`theme/pattern/N`; how far each is trusted is in assist/rule_stats.py.
 
 Speed: with the built-in lookup lemmas (no trained pipeline configured), a word's lemma does not
 depend on its context, so each form's lemma is written once into the vocabulary as its NORM;
-keywords then match on NORM and `LEMMA` in patterns becomes `NORM`, and only the tokenizer runs,
-over one doc per transcript. The token Matcher, slow per call, runs only on segments holding the
-words a pattern needs, and matches are gathered as arrays (benchmarks/bench_assist.py measures it
-all against segmentation; tests/test_rules.py checks it equals matching each segment alone).
+keywords then match on NORM and `LEMMA` in patterns becomes `NORM`, and only the tokenizer runs:
+once per distinct chunk of text, its tokens gathered as arrays (qualcode/chunk_tokens.py), on
+which keywords and the words each pattern needs (its anchors) are matched with numpy. spaCy's
+token Matcher, a Python loop per token, runs each pattern only on windows around its anchors.
+benchmarks/bench_assist.py measures it against segmentation; tests/test_rules.py checks it
+equals spaCy's matchers over each segment alone. A configured pipeline's lemmas need the
+pipeline over every segment: one Doc per transcript, spaCy's matchers over it.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -28,12 +28,11 @@ import numpy as np
 from spacy.attrs import IDX, LENGTH
 
 from ..errors import QualcodeError
-from ..model import ACCEPTED, REJECTED, Codebook, Coding, Segment
+from ..model import Codebook, Segment
 from ..nlp import lemma_of, lemma_pipeline, norms_as_lemmas, sentence_pipeline
 from ..perf import paused_gc
+from .array_match import NormPhrases, as_array, most_tokens
 
-PRIOR_HITS = 2  # the prior weighs as much as two decisions
-PRIOR_STRONG, PRIOR_WEAK = 0.6, 0.4  # its mean: a pattern or multi-word keyword; a single word
 MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
 SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
 
@@ -43,37 +42,6 @@ class Hit(NamedTuple):  # a tuple: a corpus has tens of thousands, built in one 
     theme: str
     rule: str
     text: str  # the words that matched
-
-
-@dataclass
-class RuleStats:
-    rule: str
-    theme: str
-    hits: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    on_coded: int = 0  # hits on units the coder coded with this theme
-    on_other: int = 0  # hits on units the coder labelled without it
-
-    @property
-    def prior(self) -> float:
-        return prior_of(self.rule)
-
-    @property
-    def precision(self) -> float:
-        good = self.accepted + self.on_coded
-        return (good + PRIOR_HITS * self.prior) / (good + self.rejected + self.on_other + PRIOR_HITS)
-
-    def to_dict(self) -> dict:
-        return {"rule": self.rule, "theme": self.theme, "hits": self.hits, "accepted": self.accepted,
-                "rejected": self.rejected, "on_coded": self.on_coded, "on_other": self.on_other,
-                "prior": self.prior, "precision": round(self.precision, 4)}
-
-
-def prior_of(rule: str) -> float:
-    """A pattern, or a keyword of two or more words, is a stronger rule than one word."""
-    _, kind, what = (rule.split("/", 2) + ["", ""])[:3]
-    return PRIOR_STRONG if kind == "pattern" or " " in what.strip() else PRIOR_WEAK
 
 
 def _as_norms(pattern: list[dict]) -> list[list[dict]] | None:
@@ -113,18 +81,20 @@ class Rules:
         # Words a pattern's match must contain (see _anchor); on NORM they share the keywords' pass.
         self.anchors = self.lemmas if self.lookup else PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.anchors_lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.needs: list[frozenset[int]] = []  # per pattern: anchor keys all present in a match
+        self.needs: dict[str, frozenset[int]] = {}  # per pattern: anchor keys all present in a match
+        self.pattern_of: dict[str, list] = {}  # per pattern: what the Matcher holds
         self.anchor_keys: set[int] = set()
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.themes = {t.id: t for t in codebook.themes}
         self.names: list[str] = []
         self.needs_lemmas = not self.lookup
+        self.norm_phrases = NormPhrases()  # what self.lemmas holds, as NORM ids
         for theme in codebook.themes:
             for kw in theme.keywords:
                 name = f"{theme.id}/kw/{kw}"
                 if not self.lookup:
                     self.phrases.add(name, [self.nlp.make_doc(kw)])
-                self.lemmas.add(name, [self.nlp.make_doc(kw) if self.lookup else self.nlp(kw)])
+                self._add_phrases(self.lemmas, name, [self.nlp.make_doc(kw) if self.lookup else self.nlp(kw)])
                 self.names.append(name)
             for i, pattern in enumerate(theme.patterns, 1):
                 name = f"{theme.id}/pattern/{i}"
@@ -133,6 +103,7 @@ class Rules:
                     self.needs_lemmas = True
                 try:
                     self.matcher.add(name, rewritten or [pattern])
+                    self.pattern_of[name] = rewritten or [pattern]
                 except Exception as exc:  # spaCy's own message says what is wrong with the pattern
                     raise QualcodeError(f"theme '{theme.id}': pattern {i} is invalid: {exc}", codebook.path,
                                         "Check it with: qualcode codebook validate")
@@ -153,8 +124,8 @@ class Rules:
                 token = {str(k).upper(): v for k, v in token.items()}
                 attr = next((a for a in ("NORM", "LOWER") if a in token), None)
                 value = token.get(attr)
-                if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                    value = value["IN"]
+                if isinstance(value, dict):  # only IN names the words; NOT_IN, REGEX... do not
+                    value = value["IN"] if set(value) == {"IN"} and isinstance(value["IN"], list) else None
                 elif isinstance(value, str):
                     value = [value]
                 if not _required(token.get("OP")) or not value or not all(isinstance(v, str) for v in value):
@@ -172,15 +143,25 @@ class Rules:
                          "LOWER": set()}
             for attr, matcher in (("NORM", self.anchors), ("LOWER", self.anchors_lower)):
                 if words[attr]:
-                    matcher.add(key, [self.nlp.make_doc(w) for w in words[attr]])
+                    self._add_phrases(matcher, key, [self.nlp.make_doc(w) for w in words[attr]])
             needs.add(self.nlp.vocab.strings.add(key))
         self.anchor_keys |= needs
         if needs:
-            self.needs.append(frozenset(needs))
+            self.needs[name] = frozenset(needs)
         else:
             self.unanchored = True
 
     unanchored = False
+
+    def _add_phrases(self, matcher, key: str, docs: list) -> None:
+        """Add to a PhraseMatcher; what goes to the NORM one is also kept as NORM ids, for the
+        array matching of NormPhrases."""
+        matcher.add(key, docs)
+        if matcher is self.lemmas and self.lookup:
+            from spacy.attrs import NORM
+
+            for d in docs:
+                self.norm_phrases.add(self.nlp.vocab.strings[key], tuple(d.to_array([NORM]).tolist()))
 
     def _norms_of_lower(self, word: str) -> set[str]:
         """Every NORM a token whose lower-case form is `word` can have: its lexemes' (the lemma,
@@ -208,47 +189,26 @@ class Rules:
             return self._hits(segments)
 
     def _hits(self, segments: list[Segment]) -> list[Hit]:
-        by_transcript: dict[str, list[int]] = defaultdict(list)
-        for i, seg in enumerate(segments):
-            by_transcript[seg.transcript_id].append(i)
-        # One doc per transcript; every offset below is in one text made of all the docs, end to end.
-        order = [i for members in by_transcript.values() for i in members]
-        lengths = np.array([len(segments[i].text) for i in order], dtype=np.int64)
+        # Every offset below is in one text: the segments in order, joined by SEPARATOR.
+        lengths = np.array([len(s.text) for s in segments], dtype=np.int64)
         seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
-        texts = [SEPARATOR.join(segments[i].text for i in members) for members in by_transcript.values()]
-        tokenize = self.nlp.pipe if self.needs_lemmas else self.nlp.tokenizer.pipe
-        longest = max(map(len, texts), default=0)
-        if longest >= self.nlp.max_length:  # a day-long focus group; no parser or NER runs here
-            self.nlp.max_length = longest + 1
-        # Matches are assembled as arrays: a keyword corpus has ~2 matches per segment, mostly
-        # repeats of a rule already seen there, and a Python loop over them cost more than matching.
-        matches, counts, token_arrays, first_seg = [], [], [], 0
-        for doc, members in zip(tokenize(texts, batch_size=64), by_transcript.values()):
-            starts = seg_start[first_seg:first_seg + len(members)]
-            first_seg += len(members)
-            tok = doc.to_array([IDX, LENGTH]).view(np.int64)  # small offsets: the same values
-            found = self._matches(doc, tok[:, 0], starts - starts[0])
-            if found:
-                matches.extend(found)
-                counts.append(len(found))
-                tok[:, 0] += starts[0]
-                token_arrays.append(tok)
-        if not matches:
+        # (match id, first token, end token) of every match, and each token's (offset, length).
+        if self.lookup and not self.needs_lemmas:
+            m, tok = self._stream_matches(segments, seg_start)
+        else:
+            m, tok = self._doc_matches(segments, seg_start)
+        if not len(m):
             return []
-        m = np.fromiter(itertools.chain.from_iterable(matches), np.uint64, 3 * len(matches)).reshape(-1, 3)
-        shift = np.repeat(np.cumsum([0] + [len(t) for t in token_arrays[:-1]]), counts)
-        tok = np.concatenate(token_arrays)
-        first, last = m[:, 1].astype(np.int64) + shift, m[:, 2].astype(np.int64) - 1 + shift
+        first, last = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64) - 1
         begin, end = tok[first, 0], tok[last, 0] + tok[last, 1]
-        k = np.searchsorted(seg_start, begin, side="right") - 1
-        seg_index = np.asarray(order)[k]
+        seg_index = np.searchsorted(seg_start, begin, side="right") - 1
         rule, is_rule = self._rule_index(m[:, 0])
         groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
         seg_group = np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))
         allowed = np.array([[self.themes[name.partition("/")[0]].applies_to(g) for g in groups]
                             for name in self._sorted_names])
         # Not across into the next segment, and only in the theme's groups.
-        keep = is_rule & (end <= seg_start[k] + lengths[k]) & allowed[rule, seg_group[seg_index]]
+        keep = is_rule & (end <= seg_start[seg_index] + lengths[seg_index]) & allowed[rule, seg_group[seg_index]]
         # One hit per segment and rule, its earliest match; in segment order, then rule name.
         n, where = len(self._sorted_names), np.flatnonzero(keep)
         key = seg_index[where] * n + rule[where]
@@ -257,40 +217,133 @@ class Rules:
         first_of = np.concatenate(([True], key[1:] != key[:-1]))
         key, where = key[first_of], where[first_of]
         out = []
-        for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[k])[where].tolist(),
-                              (end - seg_start[k])[where].tolist()):
+        for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[seg_index])[where].tolist(),
+                              (end - seg_start[seg_index])[where].tolist()):
             name = self._sorted_names[r]
             out.append(Hit(segments[i], name.partition("/")[0], name, segments[i].text[b:e]))
         return out
 
-    def _matches(self, doc, idx, starts) -> list[tuple[int, int, int]]:
-        """(match id, first token, end token) of every rule in the doc, whose segments start at
-        `starts` (character offsets in the doc); with lookup lemmas, anchor words too."""
-        out = []
-        for matcher in (self.phrases, self.lemmas):
-            if len(matcher):
-                out.extend(matcher(doc))
+    def _stream_matches(self, segments: list[Segment], seg_start):
+        """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
+        qualcode/chunk_tokens.py), keywords and anchor words matched on their NORM arrays, and
+        each pattern's Matcher run once, over a Doc of only the segments holding its anchors:
+        the token Matcher tries every pattern at every token, so one for all of them over every
+        anchored segment cost four times as much."""
+        stream = self._streams.of(SEPARATOR.join(s.text for s in segments))
+        idx = stream.idx
+        tok = np.column_stack((idx, stream.length))
+        found = self.norm_phrases.matches(stream.norm)
         if not len(self.matcher):
-            return out
-        if self.unanchored:
-            out.extend(self.matcher(doc))
-            return out
-        # The token Matcher only in segments holding a word of each anchor of some pattern.
-        found = [m for m in (out if self.anchors is self.lemmas else self.anchors(doc) if len(self.anchors) else ())
-                 if m[0] in self.anchor_keys]
-        found += self.anchors_lower(doc) if len(self.anchors_lower) else []
-        if not found:
-            return out
-        keys, at = zip(*((key, start) for key, start, _ in found))
-        present = defaultdict(set)
-        for k, key in zip((np.searchsorted(starts, idx[list(at)], side="right") - 1).tolist(), keys):
-            present[k].add(key)
-        # Per segment, not per anchor word: each Matcher call costs ~25 us before any matching.
-        for k in sorted(k for k, keys in present.items() if any(needs <= keys for needs in self.needs)):
-            first = int(np.searchsorted(idx, starts[k]))
-            last = int(np.searchsorted(idx, starts[k + 1])) if k + 1 < len(starts) else len(idx)
-            out.extend((match_id, first + s, first + e) for match_id, s, e in self.matcher(doc[first:last]))
+            return found, tok
+        if self.unanchored:  # the Matcher everywhere: one Doc of it all
+            doc = self._streams.doc(stream, self.nlp.vocab, np.arange(len(stream)))
+            return np.concatenate((found, as_array(self.matcher(doc)))), tok
+        anchors = found[np.isin(found[:, 0], self._anchor_key_array)]
+        at = {}  # anchor key -> (segments holding it, its matches' first and end tokens)
+        key, order = np.unique(anchors[:, 0], return_inverse=True)
+        seg = np.searchsorted(seg_start, idx[anchors[:, 1].astype(np.int64)], side="right") - 1
+        for i, k in enumerate(key.tolist()):
+            mine = order == i
+            at[k] = (np.unique(seg[mine]), seg[mine], anchors[mine, 1].astype(np.int64), anchors[mine, 2].astype(np.int64))
+        ends = np.append(seg_start[1:], np.iinfo(np.int64).max)
+        out = [found]
+        for name, needs in self.needs.items():
+            if not all(k in at for k in needs):
+                continue
+            segs = functools.reduce(np.intersect1d, [at[k][0] for k in needs])
+            if not len(segs):
+                continue
+            span = self._longest[name]
+            if span is None:  # unbounded ('*', '+'): the whole of each segment
+                lo, hi = np.searchsorted(idx, seg_start[segs]), np.searchsorted(idx, ends[segs])
+            else:  # windows around the rarest anchor, `span` tokens either side (see _longest)
+                _, where, first, last = at[min(needs, key=lambda k: len(at[k][1]))]
+                keep = np.isin(where, segs)
+                lo, hi = np.maximum(first[keep] - span, 0), np.minimum(last[keep] + span, len(stream))
+            n = hi - lo
+            which = np.unique(np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum())))  # their tokens
+            m = as_array(self._matcher_of[name](self._streams.doc(stream, self.nlp.vocab, which)))
+            s_, e_ = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64)
+            # Back to stream positions, keeping matches whose tokens and the one after them are
+            # contiguous there: a window's edge never cuts one (an 'OP: !' looks one token on).
+            after = np.append(which[1:] - 1, len(stream) - 1)[e_ - 1]
+            ok = (which[e_ - 1] - which[s_] == e_ - 1 - s_) & (after == which[e_ - 1])
+            m = m[ok]
+            m[:, 1], m[:, 2] = which[s_[ok]], which[e_[ok] - 1] + 1
+            out.append(m)
+        return np.concatenate(out), tok
+
+    @cached_property
+    def _longest(self) -> dict[str, int | None]:
+        """Per pattern, the most tokens a match can have (None: unbounded), counting an
+        'OP: !' token, which looks at a token without taking it, as one."""
+        out = {}
+        for name, patterns in self.pattern_of.items():
+            out[name] = max((most_tokens(p) for p in patterns), key=lambda n: float("inf") if n is None else n)
         return out
+
+    @cached_property
+    def _matcher_of(self) -> dict:
+        from spacy.matcher import Matcher
+
+        out = {}
+        for name, patterns in self.pattern_of.items():
+            out[name] = Matcher(self.nlp.vocab)  # validated when added to self.matcher
+            out[name].add(name, patterns)
+        return out
+
+    def _doc_matches(self, segments: list[Segment], seg_start):
+        """With a pipeline's lemmas: one Doc per run of a transcript's segments, spaCy's matchers
+        over it, the token Matcher only in segments holding its anchor words."""
+        runs = [list(g) for _, g in itertools.groupby(range(len(segments)), key=lambda i: segments[i].transcript_id)]
+        texts = [SEPARATOR.join(segments[i].text for i in run) for run in runs]
+        tokenize = self.nlp.pipe if self.needs_lemmas else self.nlp.tokenizer.pipe
+        longest = max(map(len, texts), default=0)
+        if longest >= self.nlp.max_length:  # a day-long focus group; no parser or NER runs here
+            self.nlp.max_length = longest + 1
+        matches, tokens, shift = [], [], 0
+        for doc, run in zip(tokenize(texts, batch_size=64), runs):
+            tok = doc.to_array([IDX, LENGTH]).view(np.int64)  # small offsets: the same values
+            tok[:, 0] += seg_start[run[0]]
+            found = [m for matcher in (self.phrases, self.lemmas) if len(matcher) for m in matcher(doc)]
+            if len(self.matcher) and self.unanchored:
+                found += self.matcher(doc)
+            elif len(self.matcher):
+                anchors = [m for m in (found if self.anchors is self.lemmas else self.anchors(doc) if len(self.anchors) else ())
+                           if m[0] in self.anchor_keys]
+                anchors += self.anchors_lower(doc) if len(self.anchors_lower) else []
+                anchors = as_array(anchors)
+                for first, last in self._matcher_spans(anchors[:, 0], tok[:, 0], anchors[:, 1], seg_start):
+                    found.extend((match_id, first + s, first + e) for match_id, s, e in self.matcher(doc[first:last]))
+            matches.append(as_array(found, shift))
+            tokens.append(tok)
+            shift += len(doc)
+        return (np.concatenate(matches), np.concatenate(tokens)) if tokens else (as_array([]), np.zeros((0, 2), np.int64))
+
+    def _matcher_spans(self, keys, idx, at, seg_start) -> list[tuple[int, int]]:
+        """The token ranges of the segments holding a word of each anchor of some pattern, given
+        the anchor matches (`keys`, first tokens `at`) and each token's offset `idx`. Per
+        segment, not per anchor word: each Matcher call costs ~25 us before any matching."""
+        present = defaultdict(set)
+        for k, key in zip((np.searchsorted(seg_start, idx[at.astype(np.int64)], side="right") - 1).tolist(),
+                          keys.tolist()):
+            present[k].add(key)
+        out = []
+        for k in sorted(k for k, keys in present.items() if any(needs <= keys for needs in self.needs.values())):
+            first = int(np.searchsorted(idx, seg_start[k]))
+            last = int(np.searchsorted(idx, seg_start[k + 1])) if k + 1 < len(seg_start) else len(idx)
+            out.append((first, last))
+        return out
+
+    @cached_property
+    def _streams(self):
+        from ..chunk_tokens import Streams
+
+        return Streams(self.nlp.tokenizer)
+
+    @cached_property
+    def _anchor_key_array(self):
+        return np.array(sorted(self.anchor_keys), dtype=np.uint64)
 
     @cached_property
     def _sorted_names(self) -> list[str]:
@@ -332,63 +385,3 @@ def _lemmas_used(codebook: Codebook) -> set[str]:
                                                                      if isinstance(value, dict) else [])
                     out.update(lemma_of(v) for v in values if isinstance(v, str))
     return out
-
-
-def decisions(corpus, coder: str) -> list[Coding]:
-    """The coder's accepted and rejected codings: what the rules' precision is learned from."""
-    return [c for f in corpus.files if f.coder == coder for c in f.codings if c.status in (ACCEPTED, REJECTED)]
-
-
-def report(corpus, coder: str) -> list[RuleStats]:
-    """Every rule of the codebook with its hits over the codable segments and its review record."""
-    from .training import labelled_segments
-
-    rules = Rules(corpus.codebook, corpus.project.spacy_model)
-    segments = [s for segs in corpus.segments().values() for s in segs if not s.is_interviewer]
-    hits = rules.hits(segments)
-    ex, _ = labelled_segments(corpus, coder)
-    positives = {seg.id: p for seg, p in zip(ex.segments, ex.positives) if seg is not None}
-    stats = rule_stats(rules, decisions(corpus, coder), hits, [h for h in hits if h.segment.id in positives], positives)
-    return sorted(stats, key=lambda r: (r.theme, -r.hits, r.rule))
-
-
-def rule_stats(rules: Rules, decisions: list[Coding], hits: list[Hit], labelled_hits: list[Hit] = (),
-               positives: dict[str, set[str]] | None = None) -> list[RuleStats]:
-    """Hits now, accepts and rejects of each rule's past suggestions, and (given the hits on the
-    coder's labelled units and each unit's themes, `positives`) how often it hit coded text."""
-    stats = {name: RuleStats(name, name.split("/", 1)[0]) for name in rules.names}
-    for h in hits:
-        stats[h.rule].hits += 1
-    # a unit where a rule's own suggestion was decided is counted once, as that decision
-    reviewed = {(c.start, c.end, c.code) for c in decisions if c.source == "rules"}
-    seen = set()
-    for h in labelled_hits:
-        if (h.segment.id, h.rule) in seen or (h.segment.start, h.segment.end, h.theme) in reviewed:
-            continue
-        seen.add((h.segment.id, h.rule))
-        if h.theme in (positives or {}).get(h.segment.id, ()):
-            stats[h.rule].on_coded += 1
-        else:
-            stats[h.rule].on_other += 1
-    for c in decisions:
-        for name in c.extra.get("rules", []) if c.source == "rules" else []:
-            if name in stats:
-                if c.status == ACCEPTED:
-                    stats[name].accepted += 1
-                elif c.status == REJECTED:
-                    stats[name].rejected += 1
-    return list(stats.values())
-
-
-def confidence(names: list[str], stats: dict[str, RuleStats]) -> float:
-    """The best observed precision among the rules that fired. Not combined as independent
-    evidence: a theme's keywords overlap ('condition', 'conditions' on lemmas), and treating
-    them as independent made untested rules look 75% sure."""
-    return max(stats[n].precision if n in stats else prior_of(n) for n in names)
-
-
-def group_hits(hits: list[Hit]) -> dict[tuple[str, str], list[Hit]]:
-    by = defaultdict(list)
-    for h in hits:
-        by[(h.segment.id, h.theme)].append(h)
-    return by

@@ -14,7 +14,8 @@ from ..model import SUGGESTED, Coding, Segment
 from ..store import now
 from ..tagging import save
 from .learner import ONE_PER_UNIT, Model, Settings, fit_cached
-from .rules import Rules, confidence, decisions, group_hits, rule_stats
+from .rule_stats import confidence, decisions, group_hits, rule_stats
+from .rules import Rules
 from .training import Labels, labelled_segments, unit_contexts
 
 

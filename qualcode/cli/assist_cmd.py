@@ -67,7 +67,7 @@ def rules_cmd(
     project: ProjectOpt = None,
 ):
     """Each codebook keyword and pattern with its hits, accepts, rejects, hits on text already coded, and precision."""
-    from ..assist.rules import report
+    from ..assist.rule_stats import report
 
     corpus, who = coder_corpus(ctx, project, coder)
     stats = report(corpus, who)
