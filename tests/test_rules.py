@@ -20,8 +20,8 @@ from qualcode.corpus import load_corpus
 
 # Patterns chosen to stress the anchors: a stop word beside a rare word, an IN list, a LOWER
 # word the tokenizer gives another NORM ("pm" in "10pm" -> "p.m."), only stop words, a lower-case
-# key, a quantifier, NOT_IN, ORTH, "+", a NORM, a "!" that looks one token past the match; then one
-# with no literal word at all, which runs everywhere.
+# key, a quantifier, NOT_IN, ORTH, "+", a NORM, a "!" (which takes a token: no match where a
+# segment ends); then one with no literal word at all, which runs everywhere.
 EXTRA = """\
   - id: stress
     label: Stress patterns
@@ -61,6 +61,10 @@ T1: It was knife
 T1: crime, I think. Multi-agency work? Cross agency too. For the record, the order's breach was reported.
 
 T1: Order order, said the CPS lawyers. Youth youth offending teams.
+
+T1: They broke the order
+
+T1: Yes, twice over, they said.
 """
 
 
@@ -123,6 +127,9 @@ def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored, pip
     tricky = {(sid.split(":")[1], rule) for sid, rule in got if sid.startswith("tricky:")}
     assert ("3.1", "stress/pattern/3") in tricky  # '10pm': '10', 'pm' whose NORM is 'p.m.'
     assert ("2.1", "stress/kw/knife crime") in tricky
+    # A segment ends at 'order': a "!" token takes one token, and the next segment's 'Yes' is not
+    # this segment's, so pattern 12 does not fire there (as spaCy finds on the segment alone).
+    assert ("7.1", "stress/pattern/12") not in tricky and ("6.1", "stress/pattern/12") in tricky
     # 'knife' ends one turn and 'crime' starts the next: never one match across them.
     assert not any(rule == "stress/kw/knife crime" and sid.startswith(("4.", "5.")) for sid, rule in tricky)
 

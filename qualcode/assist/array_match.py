@@ -66,8 +66,8 @@ def as_array(matches, shift: int = 0) -> np.ndarray:
 
 
 def most_tokens(pattern: list) -> int | None:
-    """The most tokens a match of this pattern can have (None: unbounded), counting an
-    'OP: !' token, which looks at a token without taking it, as one."""
+    """The most tokens a match of this pattern can have (None: unbounded). An 'OP: !' token
+    takes one: spaCy's Matcher puts the token it tested in the match."""
     total = 0
     for token in pattern:
         op = next((v for k, v in token.items() if str(k).upper() == "OP"), None) if isinstance(token, dict) else None

@@ -183,8 +183,8 @@ class Rules:
 
     def hits(self, segments: list[Segment]) -> list[Hit]:
         """Every rule that fires on each segment, limited to the theme's stakeholder groups, in
-        segment order then rule name. Segments of one transcript are matched as one doc; a match
-        never crosses two segments; a rule fires once per segment (its earliest match)."""
+        segment order then rule name. A match never crosses two segments; a rule fires once per
+        segment (its earliest match)."""
         with paused_gc():  # many small objects: see qualcode/perf.py
             return self._hits(segments)
 
@@ -226,9 +226,10 @@ class Rules:
     def _stream_matches(self, segments: list[Segment], seg_start):
         """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
         qualcode/chunk_tokens.py), keywords and anchor words matched on their NORM arrays, and
-        each pattern's Matcher run once, over a Doc of only the segments holding its anchors:
-        the token Matcher tries every pattern at every token, so one for all of them over every
-        anchored segment cost four times as much."""
+        each pattern's Matcher run once, over a Doc of only what it must see: windows around
+        its rarest anchor when its matches are bounded, else the segments holding all its
+        anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
+        one Matcher for all patterns over every anchored segment cost four times as much."""
         stream = self._streams.of(SEPARATOR.join(s.text for s in segments))
         idx = stream.idx
         tok = np.column_stack((idx, stream.length))
@@ -264,10 +265,10 @@ class Rules:
             which = np.unique(np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum())))  # their tokens
             m = as_array(self._matcher_of[name](self._streams.doc(stream, self.nlp.vocab, which)))
             s_, e_ = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64)
-            # Back to stream positions, keeping matches whose tokens and the one after them are
-            # contiguous there: a window's edge never cuts one (an 'OP: !' looks one token on).
-            after = np.append(which[1:] - 1, len(stream) - 1)[e_ - 1]
-            ok = (which[e_ - 1] - which[s_] == e_ - 1 - s_) & (after == which[e_ - 1])
+            # Back to stream positions, keeping matches whose tokens are contiguous there (not
+            # across two windows). A match depends on its own tokens only, so one that ends at a
+            # window's edge is real; one across two segments is dropped in _hits.
+            ok = which[e_ - 1] - which[s_] == e_ - 1 - s_
             m = m[ok]
             m[:, 1], m[:, 2] = which[s_[ok]], which[e_[ok] - 1] + 1
             out.append(m)
@@ -275,8 +276,7 @@ class Rules:
 
     @cached_property
     def _longest(self) -> dict[str, int | None]:
-        """Per pattern, the most tokens a match can have (None: unbounded), counting an
-        'OP: !' token, which looks at a token without taking it, as one."""
+        """Per pattern, the most tokens a match can have (None: unbounded)."""
         out = {}
         for name, patterns in self.pattern_of.items():
             out[name] = max((most_tokens(p) for p in patterns), key=lambda n: float("inf") if n is None else n)
