@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from .cache import Pack, digest, package_version
-from .chunk_tokens import BATCH, batch_rows
+from .chunk_tokens import BATCH, batch_rows, plain_tokens
 from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
 from .nlp import sentence_pipeline
@@ -82,9 +82,11 @@ class _Chunks:
         return pattern
 
     def learn(self, bodies: list[str]) -> None:
-        """Tokenize, together, the distinct chunks of `bodies` that hold a mark (batch_rows: per-Doc
-        overhead was most of the cost of tokenizing them one by one); a batch whose tokens do not
-        line up with its chunks is left to the one-by-one path."""
+        """Learn the distinct chunks of `bodies` that hold a mark: letters then a mark without
+        the tokenizer (plain_tokens: most of them; 0.89 s -> 0.37 s on a million realistic
+        words), the rest tokenized together (batch_rows: per-Doc overhead was most of the cost of
+        tokenizing them one by one); a batch whose tokens do not line up with its chunks is left
+        to the one-by-one path."""
         present = "".join(c for c in sorted(self.punct) if any(c in body for body in bodies))
         if not present:
             return
@@ -92,7 +94,14 @@ class _Chunks:
         words: set[str] = set()
         for body in bodies:
             words.update(body.split())  # str.isspace, as the tokenizer's own split
-        todo = [w for w in words if w not in self.known and has_mark(w)]
+        todo, specials = [], self.tokenizer.rules
+        for w in words:
+            if w not in self.known and has_mark(w):
+                plain = plain_tokens(w, specials)
+                if plain is None:
+                    todo.append(w)
+                else:  # letters, then perhaps a mark: a word that can start a sentence, then the mark
+                    self.known[w] = ((0, 2),) + tuple((a, 1 if w[a] in self.punct else 0) for a, _ in plain[1:])
         for i in range(0, len(todo), self.BATCH):
             self._learn_batch(todo[i:i + self.BATCH])
 
