@@ -149,7 +149,7 @@ class Streams:
         odd[0] = True  # white space opening the text is always a token
         odd = np.flatnonzero(odd & (gap_end > gap_start))
         gaps = [text[a:b] for a, b in zip(gap_start[odd].tolist(), gap_end[odd].tolist())]
-        if len(odd) and odd[0] == 0 and gaps[0]:  # white space opening the text: one token, all of it
+        if len(odd) and odd[0] == 0:  # white space opening the text: one token, all of it
             gaps[0] = (gaps[0],)
         ids = self.ids
         new = set(chunks).union(gaps).difference(ids)

@@ -240,7 +240,7 @@ class Rules:
             doc = self._streams.doc(stream, self.nlp.vocab, np.arange(len(stream)))
             return np.concatenate((found, as_array(self.matcher(doc)))), tok
         anchors = found[np.isin(found[:, 0], self._anchor_key_array)]
-        at = {}  # anchor key -> (segments holding it, its matches' first and end tokens)
+        at = {}  # anchor key -> (segments holding it; per match: its segment, first and end token)
         key, order = np.unique(anchors[:, 0], return_inverse=True)
         seg = np.searchsorted(seg_start, idx[anchors[:, 1].astype(np.int64)], side="right") - 1
         for i, k in enumerate(key.tolist()):
@@ -297,12 +297,11 @@ class Rules:
         over it, the token Matcher only in segments holding its anchor words."""
         runs = [list(g) for _, g in itertools.groupby(range(len(segments)), key=lambda i: segments[i].transcript_id)]
         texts = [SEPARATOR.join(segments[i].text for i in run) for run in runs]
-        tokenize = self.nlp.pipe if self.needs_lemmas else self.nlp.tokenizer.pipe
         longest = max(map(len, texts), default=0)
         if longest >= self.nlp.max_length:  # a day-long focus group; no parser or NER runs here
             self.nlp.max_length = longest + 1
         matches, tokens, shift = [], [], 0
-        for doc, run in zip(tokenize(texts, batch_size=64), runs):
+        for doc, run in zip(self.nlp.pipe(texts, batch_size=64), runs):  # only here when lemmas are needed
             tok = doc.to_array([IDX, LENGTH]).view(np.int64)  # small offsets: the same values
             tok[:, 0] += seg_start[run[0]]
             found = [m for matcher in (self.phrases, self.lemmas) if len(matcher) for m in matcher(doc)]
