@@ -88,10 +88,12 @@ def phase(name: str, root: Path) -> dict:
         nlp.add_pipe("sentencizer")
         sentences = sum(len(list(doc.sents)) for doc in nlp.pipe(bodies, batch_size=64))
     else:
+        from qualcode import perf
         from qualcode.project import open_project
         from qualcode.segment import segment_all
         from qualcode.transcripts import load_transcripts
 
+        perf.FREEZE_LONG_LIVED = True  # as in the `qualcode` command (the collector skips what was loaded)
         p = open_project(root)
         ts = load_transcripts(p.transcripts_dir, p.root, p.interviewers, p.encoding, p.cache_dir)
         segs = segment_all(ts, "sentence", p.cache_dir)

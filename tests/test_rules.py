@@ -21,7 +21,9 @@ from qualcode.corpus import load_corpus
 # Patterns chosen to stress the anchors: a stop word beside a rare word, an IN list, a LOWER
 # word the tokenizer gives another NORM ("pm" in "10pm" -> "p.m."), only stop words, a lower-case
 # key, a quantifier, NOT_IN, ORTH, "+", a NORM, a "!" (which takes a token: no match where a
-# segment ends); then one with no literal word at all, which runs everywhere.
+# segment ends); literal words only (matched on token arrays, not by spaCy's Matcher): TEXT and
+# ORTH, which are case-sensitive, and a special case's pieces ("can't": "ca", "n't" whose NORM is
+# "not"); then one with no literal word at all, which runs everywhere.
 EXTRA = """\
   - id: stress
     label: Stress patterns
@@ -39,6 +41,9 @@ EXTRA = """\
       - [{LOWER: "youth", OP: "+"}, {LOWER: "offending"}]
       - [{NORM: "p.m."}]
       - [{LOWER: "order"}, {LOWER: "twice", OP: "!"}]
+      - [{TEXT: "Multi"}, {ORTH: "-"}, {LOWER: "agency"}]
+      - [{LOWER: {IN: ["ca", "wo"]}}, {NORM: "not"}]
+      - [{ORTH: "Order"}, {lower: "order"}]
 """
 UNANCHORED = """\
       - [{LIKE_NUM: true}, {IS_ALPHA: true, OP: "+"}]
@@ -65,19 +70,23 @@ T1: Order order, said the CPS lawyers. Youth youth offending teams.
 T1: They broke the order
 
 T1: Yes, twice over, they said.
+
+T1: We can't, and multi-agency work won't fix it. Order order.
 """
 
 
-def reference(rules: Rules, segments) -> list[tuple[str, str, str]]:
-    out = set()
+def reference(rules: Rules, segments, text: bool = False) -> list[tuple]:
+    """What spaCy's own matchers find in each segment alone: (segment, rule), and with `text`
+    the words of the rule's earliest match there."""
+    out = {}
     for seg in segments:
         doc = rules.nlp(seg.text) if rules.needs_lemmas else rules.nlp.make_doc(seg.text)
         found = [m for matcher in (rules.phrases, rules.lemmas, rules.matcher) if len(matcher) for m in matcher(doc)]
         for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2])):
             rule = rules.nlp.vocab.strings[match_id]
             if "#" not in rule and rules.themes[rule.split("/")[0]].applies_to(seg.group):
-                out.add((seg.id, rule))
-    return sorted(out)
+                out.setdefault((seg.id, rule), doc[start:end].text)
+    return sorted((*k, v) if text else k for k, v in out.items())
 
 
 def project(tmp_path: Path, unanchored: bool = False) -> Path:
@@ -116,13 +125,17 @@ def test_corpus_hits_equal_matching_each_segment_alone(tmp_path, unanchored, pip
     rules = Rules(corpus.codebook, saved_pipeline(tmp_path) if pipeline else None)
     assert rules.lookup is not pipeline and rules.unanchored is (unanchored or pipeline)  # LEMMA: no anchor
     hits = rules.hits(segments)
+    if not pipeline:  # literal words only: on token arrays; the rest through spaCy's Matcher
+        assert {int(n.rsplit("/", 1)[1]) for n in rules.literal if n.startswith("stress/")} == {1, 4, 6, 9, 11, 13, 14, 15}
     got = [(h.segment.id, h.rule) for h in hits]
     assert sorted(got) == reference(rules, segments)
     order = {s.id: i for i, s in enumerate(segments)}
     assert got == sorted(got, key=lambda x: (order[x[0]], x[1]))  # segment order, then rule name
     assert all(h.text == h.segment.text[h.segment.text.lower().index(h.text.lower()):][:len(h.text)] for h in hits)
     fired = {rule for _, rule in got}
-    for i in range(1, 14 if unanchored else 13):  # every stress pattern fires somewhere
+    stress = next(t for t in corpus.codebook.themes if t.id == "stress")
+    assert sorted((h.segment.id, h.rule, h.text) for h in hits) == reference(rules, segments, text=True)
+    for i in range(1, len(stress.patterns) + 1):  # every stress pattern fires somewhere
         assert f"stress/pattern/{i}" in fired, i
     tricky = {(sid.split(":")[1], rule) for sid, rule in got if sid.startswith("tricky:")}
     assert ("3.1", "stress/pattern/3") in tricky  # '10pm': '10', 'pm' whose NORM is 'p.m.'
@@ -170,6 +183,6 @@ def test_each_pattern_alone_gives_what_spacy_gives(tmp_path):
     for i, pattern in enumerate(stress.patterns, 1):
         book = dataclasses.replace(corpus.codebook, themes=(dataclasses.replace(stress, keywords=(), patterns=(pattern,)),))
         rules = Rules(book)
-        got = sorted((h.segment.id, h.rule) for h in rules.hits(segments))
-        assert got == reference(rules, segments), pattern
+        got = sorted((h.segment.id, h.rule, h.text) for h in rules.hits(segments))
+        assert got == reference(rules, segments, text=True), pattern
         assert got, pattern  # it fires somewhere

@@ -7,9 +7,10 @@ A rule is one keyword or one pattern of one theme, named `theme/kw/keyword` or
 Speed: with the built-in lookup lemmas (no trained pipeline configured), a word's lemma does not
 depend on its context, so each form's lemma is written once into the vocabulary as its NORM;
 keywords then match on NORM and `LEMMA` in patterns becomes `NORM`, and only the tokenizer runs:
-once per distinct chunk of text, its tokens gathered as arrays (qualcode/chunk_tokens.py), on
-which keywords and the words each pattern needs (its anchors) are matched with numpy. spaCy's
-token Matcher, a Python loop per token, runs each pattern only on windows around its anchors.
+once per distinct chunk of text, its tokens gathered as arrays (qualcode/token_arrays.py), on
+which keywords, patterns of literal words only and the words each other pattern needs (its
+anchors) are matched with numpy. spaCy's token Matcher, a Python loop per token, runs each
+other pattern only on windows around its anchors.
 benchmarks/bench_assist.py measures it against segmentation; tests/test_rules.py checks it
 equals spaCy's matchers over each segment alone. A configured pipeline's lemmas need the
 pipeline over every segment: one Doc per transcript, spaCy's matchers over it.
@@ -31,7 +32,7 @@ from ..errors import QualcodeError
 from ..model import Codebook, Segment
 from ..nlp import lemma_of, lemma_pipeline, norms_as_lemmas, sentence_pipeline
 from ..perf import paused_gc
-from .array_match import NormPhrases, as_array, most_tokens
+from .array_match import IdSet, TokenPhrases, as_array, most_tokens
 
 MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
 SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
@@ -88,7 +89,8 @@ class Rules:
         self.themes = {t.id: t for t in codebook.themes}
         self.names: list[str] = []
         self.needs_lemmas = not self.lookup
-        self.norm_phrases = NormPhrases()  # what self.lemmas holds, as NORM ids
+        self.token_phrases = TokenPhrases()  # what self.lemmas holds as NORM ids, and literal patterns
+        self.literal: set[str] = set()  # patterns of literal words only, matched on token arrays
         for theme in codebook.themes:
             for kw in theme.keywords:
                 name = f"{theme.id}/kw/{kw}"
@@ -108,6 +110,12 @@ class Rules:
                     raise QualcodeError(f"theme '{theme.id}': pattern {i} is invalid: {exc}", codebook.path,
                                         "Check it with: qualcode codebook validate")
                 self._anchor(name, rewritten or [pattern])
+                runs = _literal_runs(rewritten) if rewritten else None
+                if runs:
+                    strings = self.nlp.vocab.strings
+                    for run in runs:
+                        self.token_phrases.add(strings.add(name), tuple((a, strings.add(v)) for a, v in run))
+                    self.literal.add(name)
                 self.names.append(name)
 
     def _anchor(self, name: str, patterns: list) -> None:
@@ -155,13 +163,13 @@ class Rules:
 
     def _add_phrases(self, matcher, key: str, docs: list) -> None:
         """Add to a PhraseMatcher; what goes to the NORM one is also kept as NORM ids, for the
-        array matching of NormPhrases."""
+        array matching of TokenPhrases."""
         matcher.add(key, docs)
         if matcher is self.lemmas and self.lookup:
             from spacy.attrs import NORM
 
             for d in docs:
-                self.norm_phrases.add(self.nlp.vocab.strings[key], tuple(d.to_array([NORM]).tolist()))
+                self.token_phrases.add(self.nlp.vocab.strings[key], tuple(("NORM", n) for n in d.to_array([NORM]).tolist()))
 
     def _norms_of_lower(self, word: str) -> set[str]:
         """Every NORM a token whose lower-case form is `word` can have: its lexemes' (the lemma,
@@ -225,21 +233,26 @@ class Rules:
 
     def _stream_matches(self, segments: list[Segment], seg_start):
         """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
-        qualcode/chunk_tokens.py), keywords and anchor words matched on their NORM arrays, and
-        each pattern's Matcher run once, over a Doc of only what it must see: windows around
+        qualcode/token_arrays.py), keywords, literal patterns and anchor words matched on their
+        NORM, LOWER and ORTH arrays (literal patterns through Matchers cost 0.3-0.5 s on a
+        million realistic words, much of it making lexemes for the windows' Docs), and each
+        other pattern's Matcher run once, over a Doc of only what it must see: windows around
         its rarest anchor when its matches are bounded, else the segments holding all its
         anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
         one Matcher for all patterns over every anchored segment cost four times as much."""
         stream = self._streams.of(SEPARATOR.join(s.text for s in segments))
         idx = stream.idx
         tok = np.column_stack((idx, stream.length))
-        found = self.norm_phrases.matches(stream.norm)
+        columns = {"NORM": stream.norm}
+        for attr in self.token_phrases.attrs() - {"NORM"}:  # what literal patterns test
+            columns[attr] = self._streams.column(attr)[stream.row]
+        found = self.token_phrases.matches(columns)
         if not len(self.matcher):
             return found, tok
         if self.unanchored:  # the Matcher everywhere: one Doc of it all
             doc = self._streams.doc(stream, self.nlp.vocab, np.arange(len(stream)))
             return np.concatenate((found, as_array(self.matcher(doc)))), tok
-        anchors = found[np.isin(found[:, 0], self._anchor_key_array)]
+        anchors = found[self._anchor_keys.where_in(found[:, 0])]
         at = {}  # anchor key -> (segments holding it; per match: its segment, first and end token)
         key, order = np.unique(anchors[:, 0], return_inverse=True)
         seg = np.searchsorted(seg_start, idx[anchors[:, 1].astype(np.int64)], side="right") - 1
@@ -249,7 +262,7 @@ class Rules:
         ends = np.append(seg_start[1:], np.iinfo(np.int64).max)
         out = [found]
         for name, needs in self.needs.items():
-            if not all(k in at for k in needs):
+            if name in self.literal or not all(k in at for k in needs):
                 continue
             segs = functools.reduce(np.intersect1d, [at[k][0] for k in needs])
             if not len(segs):
@@ -288,6 +301,8 @@ class Rules:
 
         out = {}
         for name, patterns in self.pattern_of.items():
+            if name in self.literal:
+                continue
             out[name] = Matcher(self.nlp.vocab)  # validated when added to self.matcher
             out[name].add(name, patterns)
         return out
@@ -336,13 +351,13 @@ class Rules:
 
     @cached_property
     def _streams(self):
-        from ..chunk_tokens import Streams
+        from ..token_arrays import Streams
 
         return Streams(self.nlp.tokenizer)
 
     @cached_property
-    def _anchor_key_array(self):
-        return np.array(sorted(self.anchor_keys), dtype=np.uint64)
+    def _anchor_keys(self) -> IdSet:
+        return IdSet(self.anchor_keys)
 
     @cached_property
     def _sorted_names(self) -> list[str]:
@@ -355,6 +370,39 @@ class Rules:
         order = np.argsort(hashes)
         at = np.minimum(np.searchsorted(hashes[order], ids), len(order) - 1)
         return order[at], hashes[order][at] == ids
+
+
+LITERAL = {"NORM": "NORM", "LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}  # spaCy's TEXT is ORTH
+
+
+def _literal_runs(patterns: list[list[dict]]) -> list[tuple[tuple[str, str], ...]] | None:
+    """A pattern's variants as runs of (attribute, word), when every token is one literal word
+    or `IN` list of words on NORM, LOWER, ORTH or TEXT, with no operator: such a pattern matches
+    what a phrase of those words would, so it is matched on token arrays like the keywords (most
+    patterns codebooks hold are of this kind: "run out of", "share information"). None otherwise."""
+    runs: list[tuple] = []
+    for pattern in patterns:
+        options = []
+        for token in pattern:
+            if not isinstance(token, dict) or len(token) != 1:
+                return None
+            ((key, value),) = token.items()
+            attr = LITERAL.get(str(key).upper())
+            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                value = value["IN"]
+            elif isinstance(value, str):
+                value = [value]
+            else:
+                return None
+            if attr is None or not value or not all(isinstance(v, str) for v in value):
+                return None
+            options.append([(attr, v) for v in dict.fromkeys(value)])
+        if not options:
+            return None
+        runs.extend(itertools.islice(itertools.product(*options), MAX_VARIANTS + 1))
+        if len(runs) > MAX_VARIANTS:
+            return None
+    return runs
 
 
 def _required(op) -> bool:

@@ -1,4 +1,4 @@
-"""Token arrays gathered from each distinct chunk's tokens (qualcode/chunk_tokens.py) are exactly
+"""Token arrays gathered from each distinct chunk's tokens (qualcode/token_arrays.py) are exactly
 spaCy's tokenizer over the whole text: offsets, lengths, NORMs (special cases' too, e.g. "n't"
 -> "not", U+00A0 -> two spaces), trailing spaces, and a Doc made from them."""
 
@@ -12,7 +12,7 @@ import spacy
 from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY
 from test_segment_equivalence import NASTY
 
-from qualcode.chunk_tokens import Streams
+from qualcode.token_arrays import Streams
 from qualcode.nlp import lemma_lookup
 
 REPO = Path(__file__).resolve().parents[1]
