@@ -165,9 +165,10 @@ def untag(corpus: Corpus, transcript: str, coder: str, code: str, segment_ids: l
     return change
 
 
-def save(corpus: Corpus, cf, durable: bool = True) -> None:
-    """Write a coder's codings file and make sure the corpus knows it. Bulk writers pass
-    durable=False and sync once at the end.
+def save(corpus: Corpus, cf, durable: bool = True) -> list[Coding]:
+    """Write a coder's codings file and make sure the corpus knows it; returns what the file
+    held just before (another process may have written it since this one read it). Bulk
+    writers pass durable=False and sync once at the end.
 
     Under the project lock, the file is read again and this process's changes since it read it
     are applied to what is there now (store.merge): a coding another process saved meanwhile is
@@ -184,6 +185,7 @@ def save(corpus: Corpus, cf, durable: bool = True) -> None:
     cf.codings, cf.base = merged, list(merged)
     if all(f is not cf for f in corpus.files):
         corpus.files.append(cf)
+    return disk.codings
 
 
 def _unchanged_body(corpus: Corpus, cf) -> str | None:

@@ -145,3 +145,19 @@ def test_recovery_waits_for_a_live_migration_and_undoes_a_dead_one(tmp_path, sta
     assert r.exit_code == 0, r.output
     assert cb.read_bytes() == original
     assert not (root / ".qualcode" / "transaction").exists()
+
+
+def test_two_suggests_at_once_count_what_each_stored(tmp_path):
+    """Two `suggest` runs that read the project at the same moment: the second to write finds
+    the first's suggestions already there, and says so (it once reported them as new too)."""
+    from qualcode.assist.suggest import suggest
+    from qualcode.corpus import load_corpus
+
+    root = busy_project(tmp_path / "p")
+    first, second = load_corpus(project_dir=root), load_corpus(project_dir=root)  # both read an empty file
+    a = suggest(first, "ann", use_model=False)
+    b = suggest(second, "ann", use_model=False)
+    assert a.added >= TURNS and a.by_source["rules"] == a.added  # every turn's adjournment, at least
+    assert (b.added, b.kept, dict(b.by_source)) == (0, a.added, {}), b.to_dict()
+    assert len(codings(root)) == a.added and {c["status"] for c in codings(root)} == {"suggested"}
+    assert run("check", project=root).exit_code == 0

@@ -92,6 +92,11 @@ def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment], examples
     return out
 
 
+def _same(a: Coding, b: Coding) -> bool:
+    """The same suggestion, whenever it was made."""
+    return (a.source, a.confidence, a.extra) == (b.source, b.confidence, b.extra)
+
+
 def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, use_rules: bool = True,
             use_model: bool = True, settings: Settings | None = None) -> SuggestReport:
     report = SuggestReport(coder)
@@ -137,7 +142,7 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
         cf = corpus.file(coder, tid)
         decided = {c.key for c in cf.codings if not _refreshable(c)}  # decisions, and split codings awaiting one
         open_ = {c.key: c for c in cf.codings if _refreshable(c)}
-        fresh, changed = [], False
+        fresh, added = [], []
         for p in by_transcript.get(tid, []):
             key = (p.segment.start, p.segment.end, p.code)
             if key in decided:
@@ -146,19 +151,25 @@ def suggest(corpus: Corpus, coder: str, transcripts: list[str] | None = None, us
             new = Coding(code=p.code, start=p.segment.start, end=p.segment.end, text=p.segment.text, source=p.source,
                          status=SUGGESTED, confidence=p.confidence, codebook_version=version, at=stamp, extra=p.why)
             old = open_.pop(key, None)
-            if old is not None and (old.source, old.confidence, old.extra) == (new.source, new.confidence, new.extra):
+            if old is not None and _same(old, new):
                 fresh.append(old)  # unchanged: keep it as it was, timestamp and all
                 report.kept += 1
             else:
                 fresh.append(new)
-                changed = True
-                report.added += 1
-                report.by_source[p.source] += 1
+                added.append(new)
         report.withdrawn += len(open_)
-        if changed or open_:  # an unchanged file is not rewritten
+        if added or open_:  # an unchanged file is not rewritten
             cf.codings = [c for c in cf.codings if not _refreshable(c)] + fresh
-            save(corpus, cf, durable=False)
+            before = save(corpus, cf, durable=False)
             written = True
+            # Counted against the file as it was when written: a `suggest` running at the same
+            # moment may have stored the same suggestions first.
+            there = {c.key: c for c in before if _refreshable(c)}
+            same = {c.key for c in added if c.key in there and _same(there[c.key], c)}
+            report.kept += len(same)
+            added = [c for c in added if c.key not in same]
+        report.added += len(added)
+        report.by_source.update(c.source for c in added)
     if written:
         os.sync()  # every file whole (temp + rename) and all on disk: one sync, not one per file
     return report
