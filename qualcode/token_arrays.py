@@ -32,7 +32,7 @@ class Streams:
 
         self.tokenizer = tokenizer
         self.attrs = [IDX, LENGTH, NORM]
-        self.ids: dict = {"": 0}  # part -> id; a run of white space opening a text is a 1-tuple
+        self.ids = _PartIds()  # part -> id; a run of white space opening a text is a 1-tuple
         self.first, self.count = [0], [0]  # per part: its first row, how many
         # Per row: offset in its part, length, NORM, text.
         self.offsets: list[int] = []
@@ -45,16 +45,19 @@ class Streams:
         self._columns: dict[str, np.ndarray] = {}
 
     def _add(self, key, tokens: list[list[int]], text: str) -> None:
-        self.ids[key] = len(self.first)
-        self.first.append(len(self.norms))
-        self.count.append(len(tokens))
+        at = self.ids[key]
+        self.first[at] = len(self.norms)
+        self.count[at] = len(tokens)
         for offset, length, norm in tokens:
             self.offsets.append(offset)
             self.lengths.append(length)
             self.norms.append(norm)
             self.words.append(text[offset:offset + length])
 
-    def _learn(self, parts: set) -> None:
+    def _learn(self, parts: list) -> None:
+        """The tokens of the parts _PartIds gave ids since the last call."""
+        self.first.extend([0] * len(parts))
+        self.count.extend([0] * len(parts))
         chunks = []
         for part in parts:
             if isinstance(part, tuple):  # white space opening a text: one token, all of it
@@ -85,9 +88,9 @@ class Streams:
             if plain is None:
                 rest.append(chunk)
                 continue
-            ids[chunk] = len(first)
-            first.append(len(norms))
-            count.append(len(plain))
+            at = ids[chunk]
+            first[at] = len(norms)
+            count[at] = len(plain)
             for a, n in plain:
                 word = chunk[a:a + n]
                 value = memo.get(word)
@@ -116,7 +119,7 @@ class Streams:
         between chunks (line breaks, double spaces) are looked at one by one."""
         chunks = text.split()
         cps = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        space = _SPACE[np.minimum(cps, len(_SPACE) - 1)]
+        space = _SPACE.take(cps, mode="clip")  # above the table: not white space
         starts = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
         ends = np.flatnonzero(~space & np.concatenate((space[1:], [True]))) + 1
         # Runs of white space that are tokens: any but one space between two chunks.
@@ -129,11 +132,12 @@ class Streams:
         if len(odd) and odd[0] == 0:  # white space opening the text: one token, all of it
             gaps[0] = (gaps[0],)
         ids = self.ids
-        new = set(chunks).union(gaps).difference(ids)
-        if new:
+        chunk_ids, gap_ids = _ids_of(ids, chunks), _ids_of(ids, gaps)
+        if ids.new:
+            new, ids.new = ids.new, []
             self._learn(new)
         # Parts in text order: each chunk, then the run of white space after it if that is a token.
-        part = np.insert(_ids_of(ids, chunks), odd, _ids_of(ids, gaps))
+        part = np.insert(chunk_ids, odd, gap_ids)
         at = np.insert(starts, odd, gap_start[odd])
         first, count, offset, length, norms = self._tables()
         n = count[part]
@@ -174,6 +178,20 @@ class Streams:
         if len(doc):
             doc.from_array([NORM], stream.norm[which].reshape(-1, 1))
         return doc
+
+
+class _PartIds(dict):
+    """Part -> id in the table. A part not seen before gets the next id when first looked up
+    and waits in `new` to be learned: no pass over a text's million chunks to find the new ones."""
+
+    def __init__(self):
+        super().__init__({"": 0})
+        self.new: list = []
+
+    def __missing__(self, part):
+        self[part] = at = len(self)
+        self.new.append(part)
+        return at
 
 
 def _ids_of(ids: dict, keys: list) -> np.ndarray:

@@ -224,11 +224,13 @@ class Rules:
         key, where = key[by], where[by]
         first_of = np.concatenate(([True], key[1:] != key[:-1]))
         key, where = key[first_of], where[first_of]
+        names, new = self._sorted_names, tuple.__new__  # the fast NamedTuple constructor
+        themes = [name.partition("/")[0] for name in names]
         out = []
         for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[seg_index])[where].tolist(),
                               (end - seg_start[seg_index])[where].tolist()):
-            name = self._sorted_names[r]
-            out.append(Hit(segments[i], name.partition("/")[0], name, segments[i].text[b:e]))
+            seg = segments[i]
+            out.append(new(Hit, (seg, themes[r], names[r], seg.text[b:e])))
         return out
 
     def _stream_matches(self, segments: list[Segment], seg_start):
