@@ -21,7 +21,21 @@ KEEP = 20_000  # entries kept from earlier runs, so switching between folders or
 @lru_cache(maxsize=8)
 def package_version(name: str) -> str:
     """An installed package's version, part of cache keys whose entries that package made.
-    Reading package metadata is slow: once per process and package."""
+    Read from the name of the one `name-VERSION.dist-info` folder beside the package, as a
+    wheel installs it: importing importlib.metadata alone took 25-35 ms, a twelfth of a warm
+    `status` on a million words. importlib.metadata decides anything else (an editable
+    install, or two such folders left by a broken upgrade)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+        home = Path(spec.origin).parent.parent if spec and spec.origin else None
+    except (ImportError, ValueError):
+        home = None
+    if home is not None:
+        found = [p.name for p in home.glob(f"{name}-*.dist-info")]
+        if len(found) == 1:
+            return found[0][len(name) + 1:-len(".dist-info")]
     from importlib.metadata import version
 
     return version(name)

@@ -109,3 +109,31 @@ def test_a_configured_pipeline_that_is_not_installed_is_a_clear_error():
 def test_the_cache_ignores_itself_in_git(mini):
     load(mini)
     assert (mini / ".qualcode" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_package_versions_in_cache_keys_are_what_importlib_metadata_says(tmp_path, monkeypatch):
+    """Cache keys name spaCy's (and matplotlib's) version, read from the dist-info folder's name;
+    anything that is not one such folder beside the package is left to importlib.metadata."""
+    import importlib.util
+    from importlib.metadata import version
+
+    from qualcode import cache
+
+    for name in ("spacy", "matplotlib", "numpy", "qualcode"):  # qualcode: an editable install
+        cache.package_version.cache_clear()
+        assert cache.package_version(name) == version(name), name
+    # Two dist-info folders (a broken upgrade): the folder names cannot say which one is installed.
+    (tmp_path / "pkgx").mkdir()
+    (tmp_path / "pkgx" / "__init__.py").write_text("", encoding="utf-8")
+    for v in ("1.0", "2.0"):
+        (tmp_path / f"pkgx-{v}.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    asked = []
+    monkeypatch.setattr("importlib.metadata.version", lambda name: asked.append(name) or "from-metadata")
+    cache.package_version.cache_clear()
+    assert cache.package_version("pkgx") == "from-metadata" and asked == ["pkgx"]
+    (tmp_path / "pkgx-1.0.dist-info").rmdir()
+    cache.package_version.cache_clear()
+    assert cache.package_version("pkgx") == "2.0"
+    cache.package_version.cache_clear()
