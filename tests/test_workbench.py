@@ -120,6 +120,24 @@ def test_plain_and_piped_input_keep_the_line_loop(mini):
     assert MINI_CODEBOOK  # the mini codebook's first CPS theme is court-procedure
 
 
+def test_piped_line_loops_draw_their_rules_at_80_columns(mini, monkeypatch):
+    """Piped without COLUMNS the console is as wide as its content, so no table is cut; a rule
+    has no content, and was drawn 10,000 characters wide. Anonymised output goes the same way."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert run("suggest", "--coder", "ann", "--no-model", project=mini).exit_code == 0
+
+    def rules():
+        r = run("review", "--coder", "ann", "--plain", input="q\n", project=mini)
+        assert r.exit_code == 0, r.output
+        return [line for line in r.output.splitlines() if "suggestion 1 of" in line]
+
+    assert [len(x) for x in rules()] == [80] and rules()[0].startswith("─")
+    (mini / "qualcode.yaml").write_text("anonymous: true\n", encoding="utf-8")
+    assert [len(x) for x in rules()] == [80]
+    monkeypatch.setenv("COLUMNS", "50")
+    assert [len(x) for x in rules()] == [50]
+
+
 # --- review and reconcile in the workbench ---------------------------------------------------
 
 def review_app(root):

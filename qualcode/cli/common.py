@@ -70,7 +70,11 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
-    return _quiet_console()(stderr=stderr, highlight=False, soft_wrap=True, width=10_000 if wide else None)
+    return _quiet_console()(stderr=stderr, highlight=False, soft_wrap=True, width=WIDE if wide else None)
+
+
+WIDE = 10_000  # the width of a piped console: no table is cut
+PIPED_RULE = 80  # a rule has no content to fit, so piped it is as wide as a classic terminal
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +87,13 @@ def _quiet_console():
         def on_broken_pipe(self) -> None:
             _quiet_pipe()
             raise SystemExit(0)
+
+        def rule(self, title="", **kw):
+            if self.width < WIDE:
+                return super().rule(title, **kw)
+            from rich.rule import Rule
+
+            self.print(Rule(title, **kw), width=PIPED_RULE)
 
     return Quiet
 
@@ -128,13 +139,11 @@ def show(corpus, render) -> None:
         return
     import io
 
-    from rich.console import Console
-
     from ..anonymise import Pseudonyms, scrub_renderable
 
     scrub = Pseudonyms.of(corpus)
 
-    class Scrubbing(Console):  # names replaced before drawing, so tables keep their borders
+    class Scrubbing(_quiet_console()):  # names replaced before drawing, so tables keep their borders
         def print(self, *objects, **kw):
             super().print(*(scrub_renderable(o, scrub) for o in objects), **kw)
 
