@@ -6,7 +6,6 @@ matchers find it in a Doc.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 
 import numpy as np
@@ -101,19 +100,3 @@ def as_array(matches, shift: int = 0) -> np.ndarray:
     if shift:
         out[:, 1:] += np.uint64(shift)
     return out
-
-
-def most_tokens(pattern: list) -> int | None:
-    """The most tokens a match of this pattern can have (None: unbounded). An 'OP: !' token
-    takes one: spaCy's Matcher puts the token it tested in the match."""
-    total = 0
-    for token in pattern:
-        op = next((v for k, v in token.items() if str(k).upper() == "OP"), None) if isinstance(token, dict) else None
-        bounds = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op) if isinstance(op, str) else None
-        if op in (None, "1", "!", "?"):
-            total += 1
-        elif bounds and (bounds[3] or not bounds[2]):  # {n}, {n,m}, {,m}
-            total += int(bounds[3] or bounds[1] or 0)
-        else:  # '*', '+', {n,}
-            return None
-    return total

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections import defaultdict
 from functools import cached_property
 from typing import NamedTuple
@@ -30,11 +29,11 @@ from spacy.attrs import IDX, LENGTH
 
 from ..errors import QualcodeError
 from ..model import Codebook, Segment
-from ..nlp import lemma_of, lemma_pipeline, norms_as_lemmas, sentence_pipeline
+from ..nlp import lemma_pipeline, norms_as_lemmas, sentence_pipeline
 from ..perf import paused_gc
-from .array_match import IdSet, TokenPhrases, as_array, most_tokens
+from .array_match import IdSet, TokenPhrases, as_array
+from .pattern_forms import as_norms, lemmas_used, literal_runs, most_tokens, required
 
-MAX_VARIANTS = 64  # forms of a multi-word keyword, at most
 SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
 
 
@@ -45,28 +44,6 @@ class Hit(NamedTuple):  # a tuple: a corpus has tens of thousands, built in one 
     text: str  # the words that matched
 
 
-def _as_norms(pattern: list[dict]) -> list[list[dict]] | None:
-    """A pattern with `LEMMA` constraints as patterns on `NORM` (which holds lookup lemmas): a list
-    of lemmas (`IN`) becomes one pattern per lemma, so spaCy matches in C rather than testing a
-    set in Python at every token. None when a constraint cannot be carried over (e.g. a REGEX)."""
-    options: list[list[dict]] = []
-    for token in pattern:
-        token = {k.upper() if isinstance(k, str) else k: v for k, v in token.items()}
-        value = token.pop("LEMMA", None)
-        if value is None:
-            options.append([token])
-        elif isinstance(value, str):
-            options.append([{**token, "NORM": lemma_of(value)}])
-        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-            options.append([{**token, "NORM": lemma_of(v)} for v in dict.fromkeys(value["IN"])])
-        elif isinstance(value, dict) and set(value) == {"NOT_IN"} and isinstance(value["NOT_IN"], list):
-            options.append([{**token, "NORM": {"NOT_IN": [lemma_of(v) for v in value["NOT_IN"]]}}])
-        else:
-            return None
-    combos = list(itertools.islice(itertools.product(*options), MAX_VARIANTS + 1))
-    return None if len(combos) > MAX_VARIANTS else [list(c) for c in combos]
-
-
 class Rules:
     def __init__(self, codebook: Codebook, spacy_model: str | None = None):
         from spacy.matcher import Matcher, PhraseMatcher
@@ -75,7 +52,7 @@ class Rules:
         # With lookup lemmas only the tokenizer runs: the segmenter's, whose cache is warm.
         self.nlp = sentence_pipeline() if self.lookup else lemma_pipeline(spacy_model)
         if self.lookup:
-            norms_as_lemmas(self.nlp, _lemmas_used(codebook))
+            norms_as_lemmas(self.nlp, lemmas_used(codebook))
         # The keyword as written; with lookup lemmas every such match is also a NORM match.
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.lemmas = PhraseMatcher(self.nlp.vocab, attr="NORM" if self.lookup else "LEMMA")
@@ -100,7 +77,7 @@ class Rules:
                 self.names.append(name)
             for i, pattern in enumerate(theme.patterns, 1):
                 name = f"{theme.id}/pattern/{i}"
-                rewritten = _as_norms(pattern) if self.lookup and isinstance(pattern, list) else None
+                rewritten = as_norms(pattern) if self.lookup and isinstance(pattern, list) else None
                 if self.lookup and rewritten is None:
                     self.needs_lemmas = True
                 try:
@@ -110,7 +87,7 @@ class Rules:
                     raise QualcodeError(f"theme '{theme.id}': pattern {i} is invalid: {exc}", codebook.path,
                                         "Check it with: qualcode codebook validate")
                 self._anchor(name, rewritten or [pattern])
-                runs = _literal_runs(rewritten) if rewritten else None
+                runs = literal_runs(rewritten) if rewritten else None
                 if runs:
                     strings = self.nlp.vocab.strings
                     for run in runs:
@@ -136,7 +113,7 @@ class Rules:
                     value = value["IN"] if set(value) == {"IN"} and isinstance(value["IN"], list) else None
                 elif isinstance(value, str):
                     value = [value]
-                if not _required(token.get("OP")) or not value or not all(isinstance(v, str) for v in value):
+                if not required(token.get("OP")) or not value or not all(isinstance(v, str) for v in value):
                     break
                 words[attr].update(value)
             else:
@@ -372,65 +349,3 @@ class Rules:
         order = np.argsort(hashes)
         at = np.minimum(np.searchsorted(hashes[order], ids), len(order) - 1)
         return order[at], hashes[order][at] == ids
-
-
-LITERAL = {"NORM": "NORM", "LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}  # spaCy's TEXT is ORTH
-
-
-def _literal_runs(patterns: list[list[dict]]) -> list[tuple[tuple[str, str], ...]] | None:
-    """A pattern's variants as runs of (attribute, word), when every token is one literal word
-    or `IN` list of words on NORM, LOWER, ORTH or TEXT, with no operator: such a pattern matches
-    what a phrase of those words would, so it is matched on token arrays like the keywords (most
-    patterns codebooks hold are of this kind: "run out of", "share information"). None otherwise."""
-    runs: list[tuple] = []
-    for pattern in patterns:
-        options = []
-        for token in pattern:
-            if not isinstance(token, dict) or len(token) != 1:
-                return None
-            ((key, value),) = token.items()
-            attr = LITERAL.get(str(key).upper())
-            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                value = value["IN"]
-            elif isinstance(value, str):
-                value = [value]
-            else:
-                return None
-            if attr is None or not value or not all(isinstance(v, str) for v in value):
-                return None
-            options.append([(attr, v) for v in dict.fromkeys(value)])
-        if not options:
-            return None
-        runs.extend(itertools.islice(itertools.product(*options), MAX_VARIANTS + 1))
-        if len(runs) > MAX_VARIANTS:
-            return None
-    return runs
-
-
-def _required(op) -> bool:
-    """Whether a token with this operator is in every match: no operator, "1", "+", or a
-    quantifier such as "{2}", "{1,3}" or "{2,}" whose least count is not zero."""
-    if op in (None, "1", "+"):
-        return True
-    bounds = re.fullmatch(r"\{(\d*)(?:,\d*)?\}", op) if isinstance(op, str) else None
-    return bool(bounds and bounds[1] and int(bounds[1]) > 0)
-
-
-def _lemmas_used(codebook: Codebook) -> set[str]:
-    """Every lemma a keyword or pattern can match on: the ones whose forms need a NORM."""
-    tokenize = sentence_pipeline().make_doc
-    out = set()
-    for theme in codebook.themes:
-        for kw in theme.keywords:
-            out.update(lemma_of(t.text) for t in tokenize(kw))
-        for pattern in theme.patterns:
-            for token in pattern if isinstance(pattern, list) else []:
-                if not isinstance(token, dict):
-                    continue
-                for key, value in token.items():
-                    if str(key).upper() != "LEMMA":
-                        continue
-                    values = [value] if isinstance(value, str) else (value.get("IN", []) + value.get("NOT_IN", [])
-                                                                     if isinstance(value, dict) else [])
-                    out.update(lemma_of(v) for v in values if isinstance(v, str))
-    return out
