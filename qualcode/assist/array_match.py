@@ -17,8 +17,6 @@ class TokenPhrases:
     of literal words without operators would in a doc of these tokens: every (key, start, end)
     where a run occurs, overlapping ones included. Keywords are runs on NORM."""
 
-    ATTRS = ("NORM", "LOWER", "ORTH")
-
     def __init__(self):
         self.phrases: dict[tuple[int, tuple[tuple[str, int], ...]], None] = {}
         self._table = None

@@ -51,14 +51,8 @@ def literal_runs(patterns: list[list[dict]]) -> list[tuple[tuple[str, str], ...]
             if not isinstance(token, dict) or len(token) != 1:
                 return None
             ((key, value),) = token.items()
-            attr = LITERAL.get(str(key).upper())
-            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                value = value["IN"]
-            elif isinstance(value, str):
-                value = [value]
-            else:
-                return None
-            if attr is None or not value or not all(isinstance(v, str) for v in value):
+            attr, value = LITERAL.get(str(key).upper()), words_named(value)
+            if attr is None or not value:
                 return None
             options.append([(attr, v) for v in dict.fromkeys(value)])
         if not options:
@@ -67,6 +61,16 @@ def literal_runs(patterns: list[list[dict]]) -> list[tuple[tuple[str, str], ...]
         if len(runs) > MAX_VARIANTS:
             return None
     return runs
+
+
+def words_named(value) -> list[str] | None:
+    """The words a token's value names: one word, or an `IN` list of words; None for anything
+    else (NOT_IN, REGEX, a number...)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+        return value["IN"] if all(isinstance(v, str) for v in value["IN"]) else None
+    return None
 
 
 def required(op) -> bool:

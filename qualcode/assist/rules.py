@@ -32,7 +32,7 @@ from ..model import Codebook, Segment
 from ..nlp import lemma_pipeline, norms_as_lemmas, sentence_pipeline
 from ..perf import paused_gc
 from .array_match import IdSet, TokenPhrases, as_array
-from .pattern_forms import as_norms, lemmas_used, literal_runs, most_tokens, required
+from .pattern_forms import as_norms, lemmas_used, literal_runs, most_tokens, required, words_named
 
 SEPARATOR = " "  # between segments in one doc; matches that run across are dropped
 
@@ -108,12 +108,8 @@ class Rules:
                 token = pattern[i] if isinstance(pattern[i], dict) else {}
                 token = {str(k).upper(): v for k, v in token.items()}
                 attr = next((a for a in ("NORM", "LOWER") if a in token), None)
-                value = token.get(attr)
-                if isinstance(value, dict):  # only IN names the words; NOT_IN, REGEX... do not
-                    value = value["IN"] if set(value) == {"IN"} and isinstance(value["IN"], list) else None
-                elif isinstance(value, str):
-                    value = [value]
-                if not required(token.get("OP")) or not value or not all(isinstance(v, str) for v in value):
+                value = words_named(token.get(attr))
+                if not required(token.get("OP")) or not value:
                     break
                 words[attr].update(value)
             else:
@@ -336,7 +332,8 @@ class Rules:
 
     @cached_property
     def _anchor_keys(self) -> IdSet:
-        return IdSet(self.anchor_keys)
+        """The anchors the Matcher windows use: literal patterns are matched on the arrays."""
+        return IdSet(k for name, needs in self.needs.items() if name not in self.literal for k in needs)
 
     @cached_property
     def _sorted_names(self) -> list[str]:
