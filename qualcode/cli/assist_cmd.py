@@ -1,7 +1,5 @@
 """qualcode suggest | rules | review: assisted coding, always decided by a person."""
 
-from __future__ import annotations
-
 import json
 import sys
 from typing import Annotated, Optional

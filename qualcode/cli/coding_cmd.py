@@ -1,7 +1,5 @@
 """qualcode segments | tag | untag: manual coding from scripts and the shell."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """What every command shares: options, loading the corpus, writing output, reporting errors."""
 
-from __future__ import annotations
-
 import sys
 import traceback
 from dataclasses import dataclass
@@ -221,30 +219,44 @@ SECTIONS = (  # `qualcode --help` lists the commands by what a person is doing
 def tidy_metavars(command) -> None:
     """Name what each argument and option takes in plain words (FILE, DIR, TEXT, N), as most
     command-line tools do, where typer would print '{file}', '<str>' or '<list[str]>'."""
-    from pathlib import Path
-
     for param in command.params:
         if type(param).__name__.endswith("Argument") and "_usage_display_name" not in vars(param):
             # usage 'TAG TRANSCRIPT [SEGMENT_ID]...', not '{TRANSCRIPT}', and no '<list[str]>' beside it
             name = (param.metavar or param.name.upper()) if param.required else f"[{param.metavar or param.name.upper()}]"
             usage = name + ("..." if param.nargs != 1 else "")
-            param._usage_display_name = lambda usage=usage: usage
+            param._usage_display_name = lambda usage=usage: usage  # typer 0.29
+            param.get_usage_pieces = lambda ctx, usage=usage: [usage]  # typer 0.28
             param.display_type_rich = lambda ctx: None
         if param.metavar is not None or getattr(param, "is_flag", False) or getattr(param, "count", False):
             continue
-        described = getattr(param, "type_descriptor", None)
-        annotation = getattr(described, "annotation", None)
-        info = getattr(described, "parameter_info", None)
+        kind = _takes(param)
         if type(param).__name__.endswith("Argument"):
             param.metavar = param.name.upper()
-        elif annotation is Path:
-            param.metavar = "DIR" if getattr(info, "file_okay", True) is False else "FILE"
-        elif annotation is int:
+        elif kind in ("file", "dir"):
+            param.metavar = kind.upper()
+        elif kind == "int":
             param.metavar = "N"
-        elif annotation is float:
+        elif kind == "float":
             param.metavar = "NUMBER"
         else:
             param.metavar = "TEXT"
+
+
+def _takes(param) -> str:
+    """What a parameter takes (file, dir, int, float or ''): typer 0.29 keeps the annotation, 0.28
+    a click type."""
+    described = getattr(param, "type_descriptor", None)
+    if described is not None:
+        from pathlib import Path
+
+        kind = {Path: "file", int: "int", float: "float"}.get(described.annotation, "")
+        folder = getattr(described.parameter_info, "file_okay", True) is False
+    else:
+        name = type(getattr(param, "type", None)).__name__
+        kind = "file" if name.endswith("Path") else "int" if name.startswith("Int") else \
+            "float" if name.startswith("Float") else ""
+        folder = getattr(param.type, "file_okay", True) is False
+    return "dir" if kind == "file" and folder else kind
 
 
 class Group(TyperGroup):

@@ -1,7 +1,5 @@
 """qualcode export qdpx | qdc"""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

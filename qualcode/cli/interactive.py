@@ -1,7 +1,5 @@
 """qualcode code: the interactive coding loop. Works in a terminal and with piped input."""
 
-from __future__ import annotations
-
 import sys
 
 import typer

@@ -1,7 +1,5 @@
 """qualcode matrix | quotes | search: questions asked of the coded material."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated, Optional

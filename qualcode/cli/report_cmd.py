@@ -1,7 +1,5 @@
 """qualcode init | status | summary"""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """qualcode agreement: inter-coder reliability, for a report's methods section and for CI."""
 
-from __future__ import annotations
-
 import json
 import sys
 from typing import Annotated, Optional
