@@ -8,7 +8,8 @@ Each phase runs in a fresh process; prints:
   - words/s for load+segment, cold (empty cache) and warm (cache filled);
   - cold / a bare spacy.blank("en")+sentencizer pass, one doc per paragraph of the same bodies
     (target <= 0.5), and / one doc per body (the floor this benchmark used before);
-  - warm / cold (target <= 0.1);
+  - warm / cold (target <= 0.1), for load+segment in the process and for the `qualcode status`
+    command itself (start-up, codebook and codings included);
   - peak RSS of the cold run (target <= 600 MB);
   - realistic corpus: the log-log slope of cold cost from --words/10 to --words (linear: 1.0);
   - `qualcode --help` start-up time (target <= 0.5 s).
@@ -120,15 +121,25 @@ def help_time(runs: int = 7) -> float:
     return statistics.median(times)
 
 
+def command_time(root: Path) -> float:
+    """`qualcode status` as a person runs it: a fresh process, start-up and output included."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "qualcode", "--project", str(root), "status"], check=True,
+                   capture_output=True, cwd=REPO)
+    return time.perf_counter() - start
+
+
 def measure(root: Path, words: int, label: str, repeat: int) -> dict:
     """Interleaved runs (paragraph floor, body floor, cold, warm), each in a fresh process; every
     ratio is taken within one run, since this virtual machine's speed wanders between seconds,
     and pairing cancels most of that. Medians over the repeats; CPU-time ratios beside."""
-    runs = []
+    runs, commands = [], []
     for _ in range(repeat):
         para, bare = child("paragraphs", root), child("bare", root)
         shutil.rmtree(root / ".qualcode", ignore_errors=True)
         runs.append((para, bare, child("cold", root), child("warm", root)))
+        shutil.rmtree(root / ".qualcode", ignore_errors=True)
+        commands.append((command_time(root), command_time(root)))
     med = statistics.median
     print(f"\n{label}: {words:,} words in {len(list((root / 'transcripts').glob('*.md')))} transcripts; "
           f"{repeat} interleaved runs of each phase, each in a fresh process; medians")
@@ -136,6 +147,9 @@ def measure(root: Path, words: int, label: str, repeat: int) -> dict:
                               "load+segment cold", "load+segment warm")):
         secs = med(r[i]["seconds"] for r in runs)
         print(f"  {name:<34} {secs:6.2f} s  {words / secs:>11,.0f} words/s")
+    print(f"  {'qualcode status cold':<34} {med(c for c, _ in commands):6.2f} s   (the command: start-up, "
+          "codebook, codings and output too)")
+    print(f"  {'qualcode status warm':<34} {med(w for _, w in commands):6.2f} s")
     print(f"  segments: {runs[0][2]['sentences']:,} (bare spaCy found {runs[0][0]['sentences']:,} sentences "
           f"in paragraphs, {runs[0][1]['sentences']:,} in bodies)")
     rows = [
@@ -145,6 +159,8 @@ def measure(root: Path, words: int, label: str, repeat: int) -> dict:
          med(c["cpu"] / b["cpu"] for _, b, c, _ in runs), None),
         ("warm / cold", med(w["seconds"] / c["seconds"] for _, _, c, w in runs),
          med(w["cpu"] / c["cpu"] for _, _, c, w in runs), 0.1),
+        ("status command cold / spaCy", med(c / p["seconds"] for (p, *_), (c, _) in zip(runs, commands)), None, 0.5),
+        ("status command warm / cold", med(w / c for c, w in commands), None, 0.1),
         ("peak RSS cold (MB)", max(c["peak_rss_mb"] for _, _, c, _ in runs), None, 600),
     ]
     print(f"  {'':<28} {'wall':>8} {'cpu':>8}")
