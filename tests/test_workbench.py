@@ -201,3 +201,42 @@ def test_plus_makes_a_new_theme_and_codes_the_selection(mini):
     assert "New theme peer-pressure 'Peer pressure'" in status(app)
     assert "- id: peer-pressure" in (mini / "codebooks" / "mini.yaml").read_text()
     assert any(th.id == "peer-pressure" for th in app.shown)  # in the theme list, to use again
+
+
+def test_with_stderr_redirected_the_line_loop_runs_instead_of_a_blank_screen(mini, tmp_path):
+    """Textual draws on stderr: under `qualcode code cps-01 2> log` in a terminal the workbench
+    would paint into the log and leave the screen blank. A real terminal (a pty) on stdin and
+    stdout, stderr to a file: the line loop must show the unit on the terminal instead."""
+    import os
+    import select
+    import subprocess
+    import sys
+    import time
+
+    main, child = os.openpty()
+    log = tmp_path / "stderr.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "qualcode", "--project", str(mini), "code", "cps-01",
+                                 "--coder", "ann"], stdin=child, stdout=child, stderr=err, close_fds=True,
+                                env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
+    os.close(child)
+    shown = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"code> " not in shown and time.monotonic() < deadline and proc.poll() is None:
+            if select.select([main], [], [], 0.5)[0]:
+                shown += os.read(main, 65536)
+        os.write(main, b"q\n")
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        while select.select([main], [], [], 0.2)[0]:
+            try:
+                shown += os.read(main, 65536)
+            except OSError:
+                break
+        os.close(main)
+    assert b"\x1b[?1049h" not in log.read_bytes()  # no full-screen app painted into the log
+    assert b"code> " in shown and b"Hearings are often adjourned." in shown
+    assert proc.returncode == 0

@@ -1,7 +1,6 @@
 """qualcode suggest | rules | review: assisted coding, always decided by a person."""
 
 import json
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -9,7 +8,7 @@ from rich.markup import escape
 
 from ..display import short
 from . import app
-from .common import CoderOpt, ProjectOpt, coder_corpus, console
+from .common import CoderOpt, ProjectOpt, coder_corpus, console, full_screen
 from .interactive import _read_line
 
 
@@ -111,7 +110,7 @@ def review(
         out.print(f"{len(chosen)} suggestion(s) {verb}", markup=False)
         return
     items = queue(corpus, who, code, transcript, order)
-    if items and not plain and sys.stdin.isatty() and sys.stdout.isatty():
+    if items and full_screen(plain):
         from ..workbench import run_review
 
         run_review(corpus, who, items)

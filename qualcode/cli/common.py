@@ -102,6 +102,13 @@ def warn(messages) -> None:
         err.print(f"[yellow]warning:[/] {m}", markup=True, highlight=False)
 
 
+def full_screen(plain: bool) -> bool:
+    """Whether to open a full-screen app: keys from a terminal, and a terminal to draw on. Textual
+    draws on stderr, so with `2> log` it would paint into the file and leave the screen blank;
+    then, as in a pipe, the line-by-line loop runs instead."""
+    return not plain and all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr))
+
+
 def pick_format(fmt: str | None, out: Path | None, choices: tuple[str, ...], default: str = "table") -> str:
     if fmt is None and out is not None:
         by_suffix = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json", ".xlsx": "xlsx",

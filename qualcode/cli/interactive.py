@@ -13,6 +13,7 @@ from .common import (
     UnitOpt,
     coder_corpus,
     console,
+    full_screen,
 )
 
 
@@ -92,7 +93,7 @@ def code(
                             hint=f"List them with: qualcode segments {session.transcript_id} (interviewer turns are not coded)")
     if start:
         session.go(start)
-    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+    if full_screen(plain):
         from ..workbench import run_workbench
 
         run_workbench(session)

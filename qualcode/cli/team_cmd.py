@@ -1,13 +1,12 @@
 """qualcode agreement: inter-coder reliability, for a report's methods section and for CI."""
 
 import json
-import sys
 from typing import Annotated, Optional
 
 import typer
 
 from . import app
-from .common import ForceOpt, OutOpt, ProjectOpt, corpus_for, emit, pick_format, show, warn
+from .common import ForceOpt, OutOpt, ProjectOpt, corpus_for, emit, full_screen, pick_format, show, warn
 
 MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
                                                          show_default=False)]
@@ -169,7 +168,7 @@ def reconcile(
     warn(corpus.warnings)
     names = coder_names(coders, more)
     r = Reconciliation(corpus, names, into, unit)
-    if r.items and not r.done and not plain and sys.stdin.isatty() and sys.stdout.isatty():
+    if r.items and not r.done and full_screen(plain):
         from ..workbench import run_reconcile
 
         run_reconcile(corpus, r)
