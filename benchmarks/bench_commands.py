@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_foundation import SAME_CORPUS
+
 REPO = Path(__file__).resolve().parents[1]
 REALISTIC = REPO.parent / "shared" / "bench" / "realistic_corpus.py"
 
@@ -78,7 +80,7 @@ def main() -> None:
             return
         big = Path(tmp) / "realistic"
         subprocess.run([sys.executable, str(REALISTIC), str(big), "--words", str(args.words)], check=True,
-                       capture_output=True)
+                       capture_output=True, env=SAME_CORPUS)
         subprocess.run(qualcode(big, "status"), check=True, capture_output=True)  # warm
         grep = shutil.which("grep")
         rows = []
