@@ -43,7 +43,46 @@ def _defer_requests() -> None:
     sys.modules["requests"] = stub
 
 
+def _defer_spacy_cli() -> None:
+    """spaCy's package imports its whole command line (some 30 modules, weasel's among them: a
+    quarter of `import spacy`, 0.25-0.35 s here) for one name, `spacy.info`, which qualcode never
+    calls. Stand-ins for `spacy.cli` and `spacy.cli.info` load the real modules the first time
+    any name of theirs is used; every other spaCy import is untouched."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    cli = types.ModuleType("spacy.cli", "Stands in for spaCy's CLI until it is used (see qualcode/__init__.py).")
+    cli.__path__ = [f"{spec.submodule_search_locations[0]}/cli"]  # its other modules import as usual
+    info = types.ModuleType("spacy.cli.info", cli.__doc__)
+
+    def real():
+        for name, stub in (("spacy.cli.info", info), ("spacy.cli", cli)):
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+        return importlib.import_module("spacy.cli")
+
+    def loads(module: str):
+        def attribute(name: str):
+            if name.startswith("__"):  # the import system probing (`__path__`...): not a use
+                raise AttributeError(name)
+            real()
+            return getattr(importlib.import_module(module), name)
+        return attribute
+
+    cli.__getattr__, info.__getattr__ = loads("spacy.cli"), loads("spacy.cli.info")
+    info.info = lambda *args, **kwargs: real().info(*args, **kwargs)
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+
+
 _defer_requests()
+_defer_spacy_cli()
 
 
 def __getattr__(name: str):

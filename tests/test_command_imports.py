@@ -24,8 +24,8 @@ main()
 """
 
 
-def loaded(root: Path, *argv: str) -> set[str]:
-    r = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, root=str(root), argv=list(argv))],
+def loaded(root: Path, *argv: str, heavy: tuple[str, ...] = HEAVY) -> set[str]:
+    r = subprocess.run([sys.executable, "-c", PROBE.format(heavy=heavy, root=str(root), argv=list(argv))],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     line = [x for x in r.stderr.splitlines() if x.startswith("LOADED")][-1]
@@ -91,3 +91,30 @@ def test_the_cli_modules_hand_typer_annotations_it_need_not_evaluate():
 
     for path in sorted((REPO / "qualcode" / "cli").glob("*.py")):
         assert not re.search(r"^from __future__ import annotations", path.read_text(encoding="utf-8"), re.M), path.name
+
+
+def test_commands_that_run_spacy_never_load_its_command_line(tmp_path):
+    """spaCy's package imports its own CLI (weasel and some 30 modules: a quarter of importing
+    spaCy) for `spacy.info` alone; qualcode puts stand-ins there. A cold `status` segments with
+    spaCy and `rules` matches with it, without loading spaCy's CLI."""
+    root = tmp_path / "project"
+    for part in ("codebooks", "transcripts"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "qualcode.yaml", root / "qualcode.yaml")
+    probe = ("spacy", "spacy.cli.train", "weasel")
+    assert loaded(root, "status", heavy=probe) == {"spacy"}  # cold: spaCy cut the sentences
+    assert loaded(root, "rules", heavy=probe) == {"spacy"}
+
+
+def test_spacy_s_command_line_is_still_there_when_asked_for():
+    code = """
+import qualcode, spacy, sys
+assert "weasel" not in sys.modules
+facts = spacy.info(markdown=False, silent=True)  # the stand-in loads the real CLI
+from spacy.cli import download, info
+import spacy.cli.train
+print(sorted(facts)[0], callable(download), info.__module__, "weasel" in sys.modules)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["location", "True", "spacy.cli.info", "True"]
