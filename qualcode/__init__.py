@@ -50,6 +50,7 @@ def _defer_spacy_cli() -> None:
     any name of theirs is used; every other spaCy import is untouched."""
     import importlib
     import importlib.util
+    import os
     import sys
     import types
 
@@ -59,7 +60,7 @@ def _defer_spacy_cli() -> None:
     if spec is None or not spec.submodule_search_locations:
         return
     cli = types.ModuleType("spacy.cli", "Stands in for spaCy's CLI until it is used (see qualcode/__init__.py).")
-    cli.__path__ = [f"{spec.submodule_search_locations[0]}/cli"]  # its other modules import as usual
+    cli.__path__ = [os.path.join(spec.submodule_search_locations[0], "cli")]  # its other modules import as usual
     info = types.ModuleType("spacy.cli.info", cli.__doc__)
 
     def real():
