@@ -19,67 +19,74 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 
-def _defer_requests() -> None:
-    """No socket, ever. spaCy's package imports its CLI, whose `download` imports requests, and
-    urllib3 opens and binds an IPv6 socket at import time to probe for IPv6 support. qualcode never
-    downloads anything, so `requests` starts as a stand-in module that imports the real one the
-    first time any of its names is used, which nothing qualcode runs does. (importlib's
+def _stand_in(name: str, path: list[str] | None, release):
+    """A module in sys.modules standing in for `name` until one of its names is used; then
+    `release()` drops the stand-ins and the real module answers. It is a package exactly when the
+    real one is (`path`), so the import system asking for `__path__` loads nothing. (importlib's
     LazyLoader does not serve: the import statement itself reads the module's __spec__.)"""
     import importlib
-    import importlib.util
     import sys
     import types
 
-    if "requests" in sys.modules or importlib.util.find_spec("requests") is None:
-        return
-    stub = types.ModuleType("requests", "Stands in for requests until it is used (see qualcode/__init__.py).")
+    stub = types.ModuleType(name, f"Stands in for {name} until it is used (see qualcode/__init__.py).")
+    if path is not None:
+        stub.__path__ = path
 
-    def load(name: str):
-        if sys.modules.get("requests") is stub:
-            del sys.modules["requests"]
-        return getattr(importlib.import_module("requests"), name)
+    def attribute(attr: str):
+        if attr == "__path__":  # a module, not a package
+            raise AttributeError(attr)
+        release()
+        return getattr(importlib.import_module(name), attr)
 
-    stub.__getattr__ = load
-    sys.modules["requests"] = stub
+    stub.__getattr__ = attribute
+    sys.modules[name] = stub
+    return stub
+
+
+def _release(*stubs) -> None:
+    import sys
+
+    for stub in stubs:
+        if sys.modules.get(stub.__name__) is stub:
+            del sys.modules[stub.__name__]
+
+
+def _defer_requests() -> None:
+    """No socket, ever. spaCy's CLI (see below) imports requests for `download`, and urllib3 opens
+    and binds an IPv6 socket at import time to probe for IPv6 support. qualcode never downloads
+    anything, so `requests` is a stand-in until any of its names is used, which nothing qualcode
+    runs does."""
+    import importlib.util
+    import sys
+
+    spec = None if "requests" in sys.modules else importlib.util.find_spec("requests")
+    if spec is not None:
+        stub = _stand_in("requests", spec.submodule_search_locations, lambda: _release(stub))
 
 
 def _defer_spacy_cli() -> None:
     """spaCy's package imports its whole command line (some 30 modules, weasel's among them: a
     quarter of `import spacy`, 0.25-0.35 s here) for one name, `spacy.info`, which qualcode never
-    calls. Stand-ins for `spacy.cli` and `spacy.cli.info` load the real modules the first time
-    any name of theirs is used; every other spaCy import is untouched."""
+    calls. `spacy.cli` and `spacy.cli.info` are stand-ins until any name of theirs is used (or
+    `spacy.info` is called); every other spaCy import is untouched."""
     import importlib
     import importlib.util
     import os
     import sys
-    import types
 
     if "spacy" in sys.modules or "spacy.cli" in sys.modules:
         return
     spec = importlib.util.find_spec("spacy")
     if spec is None or not spec.submodule_search_locations:
         return
-    cli = types.ModuleType("spacy.cli", "Stands in for spaCy's CLI until it is used (see qualcode/__init__.py).")
-    cli.__path__ = [os.path.join(spec.submodule_search_locations[0], "cli")]  # its other modules import as usual
-    info = types.ModuleType("spacy.cli.info", cli.__doc__)
+    cli = _stand_in("spacy.cli", [os.path.join(spec.submodule_search_locations[0], "cli")], lambda: _release(info, cli))
+    info = _stand_in("spacy.cli.info", None, lambda: _release(info, cli))
 
-    def real():
-        for name, stub in (("spacy.cli.info", info), ("spacy.cli", cli)):
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
-        return importlib.import_module("spacy.cli")
+    def real_info(*args, **kwargs):  # spaCy's own `from .cli.info import info` takes this
+        _release(info, cli)
+        return importlib.import_module("spacy.cli").info(*args, **kwargs)
 
-    def loads(module: str):
-        def attribute(name: str):
-            if name.startswith("__"):  # the import system probing (`__path__`...): not a use
-                raise AttributeError(name)
-            real()
-            return getattr(importlib.import_module(module), name)
-        return attribute
-
-    cli.__getattr__, info.__getattr__ = loads("spacy.cli"), loads("spacy.cli.info")
-    info.info = lambda *args, **kwargs: real().info(*args, **kwargs)
-    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+    info.info = real_info
 
 
 _defer_requests()
