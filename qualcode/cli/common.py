@@ -236,34 +236,21 @@ def tidy_metavars(command) -> None:
             param.display_type_rich = lambda ctx: None
         if param.metavar is not None or getattr(param, "is_flag", False) or getattr(param, "count", False):
             continue
-        kind = _takes(param)
-        if type(param).__name__.endswith("Argument"):
-            param.metavar = param.name.upper()
-        elif kind in ("file", "dir"):
-            param.metavar = kind.upper()
-        elif kind == "int":
-            param.metavar = "N"
-        elif kind == "float":
-            param.metavar = "NUMBER"
-        else:
-            param.metavar = "TEXT"
+        param.metavar = param.name.upper() if type(param).__name__.endswith("Argument") else _takes(param)
 
 
 def _takes(param) -> str:
-    """What a parameter takes (file, dir, int, float or ''): typer 0.29 keeps the annotation, 0.28
-    a click type."""
+    """What an option takes, in a word: typer 0.29 keeps its annotation, 0.28 a click type."""
     described = getattr(param, "type_descriptor", None)
     if described is not None:
-        from pathlib import Path
-
-        kind = {Path: "file", int: "int", float: "float"}.get(described.annotation, "")
+        kind = {Path: "FILE", int: "N", float: "NUMBER"}.get(described.annotation, "TEXT")
         folder = getattr(described.parameter_info, "file_okay", True) is False
     else:
         name = type(getattr(param, "type", None)).__name__
-        kind = "file" if name.endswith("Path") else "int" if name.startswith("Int") else \
-            "float" if name.startswith("Float") else ""
+        kind = "FILE" if name.endswith("Path") else "N" if name.startswith("Int") else \
+            "NUMBER" if name.startswith("Float") else "TEXT"
         folder = getattr(param.type, "file_okay", True) is False
-    return "dir" if kind == "file" and folder else kind
+    return "DIR" if kind == "FILE" and folder else kind
 
 
 class Group(TyperGroup):
