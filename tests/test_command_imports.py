@@ -93,17 +93,13 @@ def test_the_cli_modules_hand_typer_annotations_it_need_not_evaluate():
         assert not re.search(r"^from __future__ import annotations", path.read_text(encoding="utf-8"), re.M), path.name
 
 
-def test_commands_that_run_spacy_never_load_its_command_line(tmp_path):
+def test_commands_that_run_spacy_never_load_its_command_line(example):
     """spaCy's package imports its own CLI (weasel and some 30 modules: a quarter of importing
     spaCy) for `spacy.info` alone; qualcode puts stand-ins there. A cold `status` segments with
     spaCy and `rules` matches with it, without loading spaCy's CLI."""
-    root = tmp_path / "project"
-    for part in ("codebooks", "transcripts"):
-        shutil.copytree(REPO / part, root / part)
-    shutil.copy(REPO / "qualcode.yaml", root / "qualcode.yaml")
     probe = ("spacy", "spacy.cli.train", "weasel")
-    assert loaded(root, "status", heavy=probe) == {"spacy"}  # cold: spaCy cut the sentences
-    assert loaded(root, "rules", heavy=probe) == {"spacy"}
+    assert loaded(example, "status", heavy=probe) == {"spacy"}  # cold: spaCy cut the sentences
+    assert loaded(example, "rules", heavy=probe) == {"spacy"}
 
 
 def test_spacy_s_command_line_is_still_there_when_asked_for():
