@@ -72,11 +72,29 @@ def test_damaged_cache_is_rebuilt(mini):
     assert first == second
     assert len(json.loads(pack.read_text())["entries"]) == 2
     data = json.loads(pack.read_text())
-    for key in data["entries"]:
-        data["entries"][key] = [[99, "x", 0, 1]]  # well-formed JSON, wrong content
-    pack.write_text(json.dumps(data))
-    _, third = load(mini)
-    assert third == first
+    # Well-formed JSON, wrong content: nested spans, an unknown turn, a text offset, a short entry.
+    for damage in ([[99, "x", 0, 1]], [99, "x", 0, 1], [1, "1.1", "a", 2], [1, "1.1", 0]):
+        for key in data["entries"]:
+            data["entries"][key] = damage
+        pack.write_text(json.dumps(data))
+        _, again = load(mini)
+        assert again == first, damage
+
+
+def test_damaged_transcript_cache_is_rebuilt(mini):
+    p = open_project(mini)
+    first = load_transcripts(p.transcripts_dir, p.root, p.interviewers, cache_dir=p.cache_dir)
+    pack = mini / ".qualcode" / "transcripts.json"
+    data = json.loads(pack.read_text())
+    turns = {key: entry[4] for key, entry in data["entries"].items()}
+    # A turn one field short or long, a turn that is no list, offsets that are not numbers.
+    for damage in (lambda t: t[:-1], lambda t: t + [None], lambda t: 7, lambda t: [t[0], t[1], "a", "b", *t[4:]]):
+        for key, entry in data["entries"].items():
+            entry[4] = [damage(t) for t in turns[key]]
+        pack.write_text(json.dumps(data))
+        again = load_transcripts(p.transcripts_dir, p.root, p.interviewers, cache_dir=p.cache_dir)
+        assert again == first
+        assert all(isinstance(turn.start, int) for t in again for turn in t.turns)
 
 
 def test_segments_command_lists_ids_speakers_and_codes(mini):

@@ -11,12 +11,10 @@ from ..cache import Pack, digest
 from ..errors import QualcodeError, SettingsError, did_you_mean
 from ..model import Transcript, Turn
 from ..perf import paused_gc
-from .captions import caption_lines
 from .decode import decode
 from .participants import Participants, load_participants, unmatched
 from .text import split_front_matter
 from .turns import DEFAULT_INTERVIEWERS, header_block, parse_turns
-from .word import docx_text
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -66,10 +64,14 @@ def read_transcript(
     speakers: set[str] | None = None
     if fmt in ("txt", "md"):
         meta, body = split_front_matter(decode(data, where, encoding), where)
-    elif fmt in ("vtt", "srt"):
+    elif fmt in ("vtt", "srt"):  # these readers are imported when needed: a warm run reads the cache
+        from .captions import caption_lines
+
         body, speakers = caption_lines(decode(data, where, encoding), where, fmt)
         speakers = speakers or None
     else:
+        from .word import docx_text
+
         body = docx_text(path, where)
 
     file_meta, per_speaker = participants.lookup(rel or path.name, path.name, path.stem, slug(path.stem)) if participants else ({}, {})
@@ -131,13 +133,19 @@ def _to_cache(t: Transcript) -> list:
     return [t.id, t.format, t.metadata, body, [[x.index, x.speaker, x.start, x.end, *x[5:]] for x in t.turns]]
 
 
+_CACHED_TURN = len(Turn._fields) - 1  # a cached turn is all of it but its text, which the body holds
+
+
 def _from_cache(entry: list, data: bytes, rel: str, encoding: str | None) -> Transcript | None:
     try:
         tid, fmt, meta, body, turns = entry
         if isinstance(body, int):
             body = decode(data, rel, encoding)[body:] if body else ""
+        if any(len(x) != _CACHED_TURN for x in turns):
+            return None
+        new = tuple.__new__  # the fast NamedTuple constructor, hence the check of each entry's width
         return Transcript(tid, rel, fmt, meta, body,
-                          tuple(Turn(i, spk, s, e, body[s:e], *rest) for i, spk, s, e, *rest in turns))
+                          tuple([new(Turn, (x[0], x[1], x[2], x[3], body[x[2]:x[3]], *x[4:])) for x in turns]))
     except (ValueError, TypeError, QualcodeError):
         return None  # a damaged entry: parse the file again
 
