@@ -11,7 +11,9 @@ Each phase runs in a fresh process; prints:
   - warm / cold (target <= 0.1), for load+segment in the process and for the `qualcode status`
     command itself (start-up, codebook and codings included);
   - peak RSS of the cold run (target <= 600 MB);
-  - realistic corpus: the log-log slope of cold cost from --words/10 to --words (linear: 1.0);
+  - realistic corpus: the log-log slope of cold cost from --words/10 to --words, and up to
+    --scale words (5x --words unless told: 5 million; 0 skips it), with the peak RSS there
+    (targets: slope <= 1.0, no worse than linear; RSS <= 600 MB);
   - `qualcode --help` start-up time (target <= 0.5 s).
 Run:  python benchmarks/bench_foundation.py [--words 1000000] [--repeat 5] [--keep DIR]
 """
@@ -178,10 +180,32 @@ def measure(root: Path, words: int, label: str, repeat: int) -> dict:
     return {"cold": med(r[2]["cpu"] for r in runs)}
 
 
+def scale(root: Path, words: int, smaller: list[tuple[int, float]], repeat: int) -> None:
+    """The realistic corpus at `words`, cold and warm load + segmentation only (the spaCy floors
+    would take minutes there): CPU cost against the smaller corpora's, and peak memory."""
+    large = build_realistic(root, words)
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(root / ".qualcode", ignore_errors=True)
+        runs.append((child("cold", root), child("warm", root)))
+    med = statistics.median
+    cold, warm = med(c["cpu"] for c, _ in runs), med(w["cpu"] for _, w in runs)
+    rss = max(c["peak_rss_mb"] for c, _ in runs)
+    print(f"\nrealistic corpus, {large:,} words in {len(list((root / 'transcripts').glob('*.md')))} transcripts "
+          f"({repeat} run{'s' if repeat > 1 else ''}, medians): cold {cold:.2f} s CPU ({large / cold:,.0f} words/s), warm {warm:.2f} s "
+          f"(warm / cold {warm / cold:.3f}, target <= 0.1 {'ok' if warm / cold <= 0.1 else 'MISSED'})")
+    print(f"  peak RSS cold (MB) {rss:8.1f}   target <= 600   {'ok' if rss <= 600 else 'MISSED'}")
+    for n, cpu in smaller:
+        slope = math.log(cold / cpu) / math.log(large / n)
+        print(f"  log-log slope of cold CPU cost from {n:,} words: {slope:.2f}   target <= 1.0 (linear)   "
+              f"{'ok' if slope <= 1.0 else 'MISSED'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5, help="interleaved runs of each phase; medians are reported")
+    ap.add_argument("--scale", type=int, help="the largest realistic corpus, cold and warm only (default: 5x --words; 0: skip)")
     ap.add_argument("--keep", type=Path, help="build the corpora under here and keep them (default: a temp folder)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -210,6 +234,9 @@ def main() -> None:
             slope = math.log(high["cold"] / low["cold"]) / math.log(big / small)
             print(f"\nrealistic corpus: cold CPU cost from {small:,} to {big:,} words grows with slope {slope:.2f} "
                   "on a log-log scale (linear: 1.0; below 1, start-up still counts)")
+            if (args.scale is None or args.scale > args.words) and args.scale != 0:
+                scale(base / "realistic-large", args.scale or 5 * args.words, [(small, low["cold"]), (big, high["cold"])],
+                      max(1, args.repeat // 2))
         print(f"\nqualcode --help (s) {help_time():8.3f}   target <= 0.5")
     finally:
         if tmp:
