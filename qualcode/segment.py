@@ -81,19 +81,21 @@ class _Chunks:
             pattern = self.patterns[present] = re.compile(rf"(?<!\S)[^\s{marks}]*+[{marks}]\S*")
         return pattern
 
-    def learn(self, bodies: list[str]) -> None:
+    def learn(self, bodies: list[str], advance=lambda n=1: None) -> None:
         """Learn the distinct chunks of `bodies` that hold a mark: letters then a mark without
         the tokenizer (plain_tokens: most of them; 0.89 s -> 0.37 s on a million realistic
         words), the rest tokenized together (batch_rows: per-Doc overhead was most of the cost of
         tokenizing them one by one); a batch whose tokens do not line up with its chunks is left
-        to the one-by-one path."""
+        to the one-by-one path. `advance` is called once per body (a progress bar's step)."""
         present = "".join(c for c in sorted(self.punct) if any(c in body for body in bodies))
         if not present:
+            advance(len(bodies))
             return
         has_mark = re.compile("[" + re.escape(present) + "]").search
         words: set[str] = set()
         for body in bodies:
             words.update(body.split())  # str.isspace, as the tokenizer's own split
+            advance(1)
         todo, specials = [], self.tokenizer.rules
         for w in words:
             if w not in self.known and has_mark(w):
@@ -171,10 +173,12 @@ def _sentence_starts(bodies: list[str]) -> list[list[int]]:
     """Character offsets where spaCy's sentencizer starts a sentence, one list per body."""
     from . import busy
 
-    chunks = _Chunks()
-    chunks.learn(bodies)
-    out = []
-    with busy.steps("Cutting transcripts into sentences", len(bodies), sum(map(len, bodies)) >= BIG) as advance:
+    # the bar opens before spaCy's import and the chunk learning (a second or two on a big project)
+    big = sum(map(len, bodies)) >= BIG
+    with busy.steps("Cutting transcripts into sentences", 2 * len(bodies), big) as advance:
+        chunks = _Chunks()
+        chunks.learn(bodies, advance)
+        out = []
         for body in bodies:
             out.append(_starts_of(body, chunks, chunks.marks_in(body)))
             advance(1)

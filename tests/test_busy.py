@@ -54,3 +54,20 @@ def test_each_yields_every_item_under_one_bar_and_closes_it(monkeypatch):
 
     gc.collect()
     assert not busy._active
+
+
+def test_a_delayed_bar_shows_only_once_the_work_has_taken_that_long(monkeypatch):
+    import time
+
+    monkeypatch.setattr(busy, "_enabled", True)
+    with busy.steps("quick", 3, delay=5.0) as advance:
+        advance(3)
+        assert advance.__self__.progress is None  # quick work (a cached project): no bar flashes
+    with busy.steps("slow", 4, delay=0.05) as advance:
+        advance(1)
+        assert advance.__self__.progress is None
+        time.sleep(0.06)
+        advance(1)
+        bar = advance.__self__.progress
+        assert bar is not None and bar.tasks[0].completed == 2 and bar.live.is_started
+    assert not bar.live.is_started and not busy._active

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import busy
 from ..cache import Pack, digest
 from ..errors import QualcodeError, SettingsError, did_you_mean
 from ..model import Transcript, Turn
@@ -168,6 +169,7 @@ def load_transcripts(folder: Path, root: Path | None = None, interviewers: Itera
                                  warnings)
 
 
+READ_BAR_DELAY = 1.0  # seconds of reading before a bar shows: cached projects load well within it
 SETTLE = 0.02  # seconds: a file modified more recently than this may still be being written
 
 
@@ -222,30 +224,34 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
     pack = Pack(cache_dir, "transcripts", READER_VERSION)
     out: list[Transcript] = []
     seen: dict[str, str] = {}
-    for path in transcript_files(folder):
-        rel = str(path.relative_to(root)) if root else str(path)
-        try:
-            if path.is_symlink() or root is not None and not allow_outside and _linked(path, folder):
-                check_inside(path, root, rel, allow_outside)
-            data = read_stable(path, rel)
-            key = digest(context, rel, data)
-            cached = pack.get(key)
-            t = _from_cache(cached, data, rel, encoding) if cached is not None else None
-            if t is None:
-                t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
-                pack.put(key, _to_cache(t))
-        except QualcodeError as exc:
-            if skipped is None or isinstance(exc, SettingsError):
-                raise
-            skipped.append(str(exc))
-            continue
-        if t.id in seen:
-            raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
-                                "Give each transcript a unique 'id' in its front matter or participants file.")
-        seen[t.id] = rel
-        if fingerprints is not None:
-            fingerprints[t.id] = (path, digest(data))
-        out.append(t)
+    files = transcript_files(folder)
+    # a bar only if reading takes a while: parsing many files the cache does not hold yet
+    with busy.steps("Reading transcripts", len(files), delay=READ_BAR_DELAY) as advance:
+        for path in files:
+            advance(1)
+            rel = str(path.relative_to(root)) if root else str(path)
+            try:
+                if path.is_symlink() or root is not None and not allow_outside and _linked(path, folder):
+                    check_inside(path, root, rel, allow_outside)
+                data = read_stable(path, rel)
+                key = digest(context, rel, data)
+                cached = pack.get(key)
+                t = _from_cache(cached, data, rel, encoding) if cached is not None else None
+                if t is None:
+                    t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
+                    pack.put(key, _to_cache(t))
+            except QualcodeError as exc:
+                if skipped is None or isinstance(exc, SettingsError):
+                    raise
+                skipped.append(str(exc))
+                continue
+            if t.id in seen:
+                raise QualcodeError(f"transcript id '{t.id}' is also used by {seen[t.id]}", rel,
+                                    "Give each transcript a unique 'id' in its front matter or participants file.")
+            seen[t.id] = rel
+            if fingerprints is not None:
+                fingerprints[t.id] = (path, digest(data))
+            out.append(t)
     pack.save()
     if warnings is not None:
         warnings.extend(unmatched(participants, out, root or folder))
