@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_foundation import SAME_CORPUS
+from bench_foundation import SAME_CORPUS, compiled_as_installed
 
 REPO = Path(__file__).resolve().parents[1]
 REALISTIC = REPO.parent / "shared" / "bench" / "realistic_corpus.py"
@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--words", type=int, default=1_000_000, help="size of the realistic corpus for search")
     args = ap.parse_args()
+    compiled_as_installed()
     with tempfile.TemporaryDirectory(prefix="qualcode-commands-") as tmp:
         root = Path(tmp) / "example"
         for part in ("codebooks", "transcripts", "codings"):

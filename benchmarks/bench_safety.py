@@ -21,6 +21,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench_foundation import compiled_as_installed
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -67,6 +69,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--saves", type=int, default=200)
     args = ap.parse_args()
+    compiled_as_installed()
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_example(Path(tmp) / "example")
         bare, locked = per_save(root, args.saves)

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_foundation import compiled_as_installed
 from bench_safety import command, copy_example  # a copy of the bundled example; a timed CLI run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,6 +123,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keys", type=int, default=40)
     args = ap.parse_args()
+    compiled_as_installed()
     with tempfile.TemporaryDirectory() as tmp:
         example = copy_example(Path(tmp) / "example")
         command(example, "status")  # warm the cache, as a project in use has it
