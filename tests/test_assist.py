@@ -342,3 +342,22 @@ def test_a_partly_coded_transcript_gets_suggestions_for_its_undecided_units(exam
     assert again["unlabelled_segments"] == report["unlabelled_segments"] - 1
     rows = [json.loads(x) for x in (example / "codings" / "amara" / "yos-02.jsonl").read_text().splitlines()]
     assert not [c for c in rows if c["status"] == "suggested" and (c["start"], c["end"]) == (target.start, target.end)]
+
+
+def test_thresholds_are_tuned_on_exactly_sklearns_f1():
+    """The threshold grid's F1, computed at once with numpy, equals sklearn's f1_score at every
+    threshold: on ties, on no positives, on nothing predicted, on everything predicted."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    from qualcode.assist.learner import THRESHOLDS, f1_at
+
+    rng = np.random.default_rng(3)
+    cases = [(rng.random(n), rng.random(n) < share) for n in (1, 7, 40, 301) for share in (0.0, 0.1, 0.5, 1.0)]
+    cases += [(np.round(rng.random(60), 1), rng.random(60) < 0.3),  # scores on the grid itself: ties
+              (np.full(20, 0.95), rng.random(20) < 0.5), (np.zeros(20), rng.random(20) < 0.5)]
+    for scores, y in cases:
+        ours = f1_at(scores, y, THRESHOLDS)
+        theirs = [f1_score(y, scores >= t, zero_division=0) for t in THRESHOLDS]
+        assert ours.tolist() == theirs, (scores, y)
+        assert int(np.argmax(ours)) == int(np.argmax(theirs))

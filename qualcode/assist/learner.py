@@ -191,12 +191,23 @@ def _platt(oof: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
     return (slope, intercept) if slope > 0 else None
 
 
+THRESHOLDS = np.arange(0.25, 0.9, 0.025)  # a floor: on a few dozen examples the F1 optimum can sit absurdly low
+
+
+def f1_at(scores: np.ndarray, y: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """F1 of deciding `scores >= t`, for each threshold t, as sklearn's f1_score(zero_division=0)
+    computes it (2 tp / (true + predicted)), for all thresholds at once: f1_score's input
+    checks made 26 calls per theme most of `evaluate`'s time (36 s of 46 s on the example)."""
+    decided = scores[None, :] >= thresholds[:, None]
+    tp = (decided & y[None, :]).sum(axis=1).astype(float)
+    both = float(y.sum()) + decided.sum(axis=1)
+    return np.divide(2 * tp, both, out=np.zeros(len(thresholds)), where=both > 0)
+
+
 def _tuned_threshold(X, y, weights, settings: Settings) -> tuple[float, tuple[float, float] | None]:
     """The threshold that maximised F1 on out-of-fold predictions (0.5 when too few examples),
     and the calibration learned from the same predictions; the threshold is returned on the
     calibrated scale, so the decisions are the same either way."""
-    from sklearn.metrics import f1_score
-
     folds = np.arange(len(y)) % settings.folds
     oof = np.full(len(y), np.nan)
     for f in range(settings.folds):
@@ -204,9 +215,7 @@ def _tuned_threshold(X, y, weights, settings: Settings) -> tuple[float, tuple[fl
         if y[train].sum() < 2 or y[train].all():
             return 0.5, None
         oof[~train] = _classifier(settings).fit(X[train], y[train], sample_weight=weights[train]).predict_proba(X[~train])[:, 1]
-    grid = np.arange(0.25, 0.9, 0.025)  # a floor: on a few dozen examples the F1 optimum can sit absurdly low
-    scores = [f1_score(y, oof >= g, zero_division=0) for g in grid]
-    threshold = float(grid[int(np.argmax(scores))])
+    threshold = float(THRESHOLDS[int(np.argmax(f1_at(oof, y, THRESHOLDS)))])
     ab = _platt(oof, y) if settings.calibrate else None
     return float(_calibrated(np.array([threshold]), ab)[0]), ab
 
