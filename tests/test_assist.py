@@ -152,6 +152,9 @@ def test_bad_requests(tmp_path, mini):
     assert r.exit_code == 2 and "unknown order" in r.output
     r = run("review", "--coder", "ann", "--code", "waitng", project=root)
     assert r.exit_code == 2 and "did you mean 'waiting'" in r.output
+    for folds in ("1", "0", "-3"):  # fewer than two folds is no cross-validation: refused, not quietly made 2
+        r = run("evaluate", "--coder", "ann", "--folds", folds, project=root)
+        assert r.exit_code == 2 and f"{folds} is not in the range x>=2" in r.output, r.output
     # Nothing coded yet: the model learns nothing, says so, and no file changes.
     before = tree_digest(mini)
     r = run("suggest", "--coder", "bob", "--no-rules", project=mini)

@@ -204,7 +204,7 @@ def _show(out, corpus, item, i, total, message) -> None:
 def evaluate(
     ctx: typer.Context,
     coder: CoderOpt = None,
-    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds, grouped by transcript.")] = 5,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds, grouped by transcript (at most one per transcript).")] = 5,
     curve: Annotated[bool, typer.Option("--curve", help="Also the learning curve: quality against hand-coded segments.")] = False,
     min_positives: Annotated[int, typer.Option("--min-positives", help="Learn a theme only from at least this many examples.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
