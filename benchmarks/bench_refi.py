@@ -26,11 +26,12 @@ def qualcode(*args: str) -> float:
 
 
 def main() -> None:
-    from bench_foundation import build_corpus
+    from bench_foundation import build_corpus, compiled_as_installed
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=1_000_000)
     args = ap.parse_args()
+    compiled_as_installed()
     from qualcode.transcripts import load_transcripts
 
     with tempfile.TemporaryDirectory(prefix="qualcode-refi-") as tmp:

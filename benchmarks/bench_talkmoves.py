@@ -29,6 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "talkmoves" / "data"
 sys.path.insert(0, str(REPO))
 
+from bench_foundation import compiled_as_installed  # noqa: E402
+
 
 def import_project(root: Path, lessons: int | None = None) -> None:
     files = sorted(str(p) for p in DATA.glob("*/*.xlsx"))
@@ -76,6 +78,7 @@ def main() -> None:
     ap.add_argument("--no-context", action="store_true", help="ablation: without the context features")
     ap.add_argument("--exclusive", default="auto", choices=("auto", "yes", "no"), help="ablation: the model kind")
     args = ap.parse_args()
+    compiled_as_installed()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found (the shared development data sits beside the repository)")
         return
