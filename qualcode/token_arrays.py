@@ -113,10 +113,12 @@ class Streams:
     def _alone(self, text: str) -> list[list[int]]:
         return self.tokenizer(text).to_array(self.attrs).tolist()
 
-    def of(self, text: str) -> "Stream":
+    def of(self, text: str, words_only: bool = False) -> "Stream":
         """The tokens of one text. Chunks come from str.split() and their offsets from a mask of
         white space over the text's code points; only runs of white space other than one space
-        between chunks (line breaks, double spaces) are looked at one by one."""
+        between chunks (line breaks, double spaces) are looked at one by one. With `words_only`,
+        without the tokens that are runs of white space: the tokens of the text with its white
+        space collapsed to single spaces, at their offsets in the text as it is."""
         chunks = text.split()
         cps = np.frombuffer(text.encode("utf-32-le"), np.uint32)
         space = _SPACE.take(cps, mode="clip")  # above the table: not white space
@@ -144,7 +146,12 @@ class Streams:
         end = np.cumsum(n)
         # Row of each token: its part's first row plus its place within the part.
         row = np.repeat(first[part] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
-        return Stream(text, offset[row] + np.repeat(at, n), length[row], norms[row], row)
+        stream = Stream(text, offset[row] + np.repeat(at, n), length[row], norms[row], row)
+        if words_only:  # the tokens of runs of white space are those of the gaps
+            gap = np.zeros(len(part), bool)
+            gap[odd + np.arange(len(odd))] = True
+            stream = stream.take(np.flatnonzero(~np.repeat(gap, n)), words_only=True)
+        return stream
 
     def _tables(self):
         """The table as arrays, extended by what was learned since the last call (a Rules object
@@ -205,16 +212,26 @@ def _ids_of(ids: dict, keys: list) -> np.ndarray:
 class Stream:
     """One text's tokens: the character offset, length and NORM of each, and its row in the table."""
 
-    __slots__ = ("text", "idx", "length", "norm", "row")
+    __slots__ = ("text", "idx", "length", "norm", "row", "words_only")
 
     def __init__(self, text, idx, length, norm, row):
         self.text, self.idx, self.length, self.norm, self.row = text, idx, length, norm, row
+        self.words_only = False  # see Streams.of
 
     def __len__(self) -> int:
         return len(self.idx)
 
+    def take(self, which, words_only: bool = False) -> "Stream":
+        out = Stream(self.text, self.idx[which], self.length[which], self.norm[which], self.row[which])
+        out.words_only = words_only or self.words_only
+        return out
+
     def spaces(self, which) -> list[bool]:
-        """Whether each token has a trailing space: a space right after it (a run of white space
-        is a token that reaches the next chunk, so only a chunk's last token can be followed by one)."""
-        text = self.text
-        return [text[e:e + 1] == " " for e in (self.idx[which] + self.length[which]).tolist()]
+        """Whether each token has a trailing space: white space right after it. Where runs of
+        white space are tokens, only one space can be (a run reaches the next chunk); without
+        them, as though the text's white space were collapsed, any is."""
+        text, ends = self.text, (self.idx[which] + self.length[which]).tolist()
+        if self.words_only:  # white space ending the text would be stripped when collapsed
+            words_end = len(text.rstrip())
+            return [e < words_end and text[e:e + 1].isspace() for e in ends]
+        return [text[e:e + 1] == " " for e in ends]

@@ -47,6 +47,25 @@ def test_streams_equal_the_tokenizer_over_whole_texts():
         assert doc.to_array([ORTH, NORM, SPACY]).tolist() == ref.to_array([ORTH, NORM, SPACY]).tolist()
 
 
+def test_words_only_are_the_tokens_of_the_text_with_its_white_space_collapsed():
+    """What rules match on: a hard-wrapped line's "\n" or a double space is no token, so "stop
+    and\nsearch" reads as "stop and search"; offsets stay those of the text as it is."""
+    nlp = spacy.blank("en")
+    streams = Streams(nlp.tokenizer)
+    streams.BATCH = 40
+    for text in texts():
+        # Not the tokenizer over the collapsed text: spaCy tokenizes "(it's) :)" as "(it's)", ":",
+        # ")" but "(it's)\n:)" and ":)" alone with ":)" one token; qualcode's words are each
+        # chunk's tokens, as in the text as it is.
+        ref = [t for t in nlp.make_doc(text) if not t.is_space]
+        stream = streams.of(text, words_only=True)
+        assert np.column_stack((stream.idx, stream.length)).tolist() == [[t.idx, len(t)] for t in ref], repr(text)
+        assert stream.norm.tolist() == [t.norm for t in ref], repr(text)
+        doc = streams.doc(stream, nlp.vocab, np.arange(len(stream)))
+        assert doc.text == " ".join(text.split()), repr(text)
+        assert [(t.orth, t.norm) for t in doc] == [(t.orth, t.norm) for t in ref], repr(text)
+
+
 def test_words_of_letters_alone_or_before_a_mark_are_tokenized_as_the_tokenizer_says():
     """The shortcuts for chunks of letters only, or letters and one of , ? ! ; : . (no tokenizer
     call), against the tokenizer on words of the lemma table in three cases and on letters of

@@ -41,7 +41,7 @@ class Hit(NamedTuple):  # a tuple: a corpus has tens of thousands, built in one 
     segment: Segment
     theme: str
     rule: str
-    text: str  # the words that matched
+    text: str  # the words that matched, white space collapsed ("waiting\nlist" -> "waiting list")
 
 
 class Rules:
@@ -203,7 +203,7 @@ class Rules:
         for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[seg_index])[where].tolist(),
                               (end - seg_start[seg_index])[where].tolist()):
             seg = segments[i]
-            out.append(new(Hit, (seg, themes[r], names[r], seg.text[b:e])))
+            out.append(new(Hit, (seg, themes[r], names[r], " ".join(seg.text[b:e].split()))))
         return out
 
     def _stream_matches(self, segments: list[Segment], seg_start):
@@ -215,7 +215,7 @@ class Rules:
         its rarest anchor when its matches are bounded, else the segments holding all its
         anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
         one Matcher for all patterns over every anchored segment cost four times as much."""
-        stream = self._streams.of(SEPARATOR.join(s.text for s in segments))
+        stream = self._streams.of(SEPARATOR.join(s.text for s in segments), words_only=True)
         idx = stream.idx
         tok = np.column_stack((idx, stream.length))
         columns = {"NORM": stream.norm}
@@ -291,8 +291,8 @@ class Rules:
         if longest >= self.nlp.max_length:  # a day-long focus group; no parser or NER runs here
             self.nlp.max_length = longest + 1
         matches, tokens, shift = [], [], 0
-        for doc, run in zip(self.nlp.pipe(texts, batch_size=64), runs):  # only here when lemmas are needed
-            tok = doc.to_array([IDX, LENGTH]).view(np.int64)  # small offsets: the same values
+        docs, offsets = zip(*map(self._words_only, texts)) if texts else ((), ())
+        for doc, tok, run in zip(self.nlp.pipe(docs, batch_size=64), offsets, runs):  # only when lemmas are needed
             tok[:, 0] += seg_start[run[0]]
             found = [m for matcher in (self.phrases, self.lemmas) if len(matcher) for m in matcher(doc)]
             if len(self.matcher) and self.unanchored:
@@ -308,6 +308,26 @@ class Rules:
             tokens.append(tok)
             shift += len(doc)
         return (np.concatenate(matches), np.concatenate(tokens)) if tokens else (as_array([]), np.zeros((0, 2), np.int64))
+
+    def _words_only(self, text: str):
+        """The text's Doc without the tokens that are runs of white space (a hard-wrapped line's
+        "\n", a double space), for the pipeline to run on, and each token's (offset, length) in
+        the text as it is: a keyword or pattern reads white space as one space."""
+        from spacy.attrs import IS_SPACE, NORM
+        from spacy.tokens import Doc
+
+        doc = self.nlp.make_doc(text)
+        arr = doc.to_array([IDX, LENGTH, NORM, IS_SPACE])
+        keep = np.flatnonzero(arr[:, 3] == 0)
+        tok = arr[keep, :2].astype(np.int64)
+        if len(keep) == len(doc):
+            return doc, tok
+        ends = (tok[:, 0] + tok[:, 1]).tolist()
+        out = Doc(self.nlp.vocab, words=[doc[i].text for i in keep.tolist()],
+                  spaces=[text[e:e + 1].isspace() for e in ends])
+        if len(out):
+            out.from_array([NORM], arr[keep, 2:3])  # special cases' NORMs ("n't" -> "not")
+        return out, tok
 
     def _matcher_spans(self, keys, idx, at, seg_start) -> list[tuple[int, int]]:
         """The token ranges of the segments holding a word of each anchor of some pattern, given
