@@ -6,6 +6,8 @@ import json
 
 from conftest import assert_refused, run, tree_digest
 
+from qualcode.transcripts import load_transcripts
+
 CSV = """\
 Comment ID,Trust,Answer,Site,Staff manner,Waiting time,Other
 A-1,North,"The nurse was kind: she explained everything.",ward 1,1,0,
@@ -110,3 +112,16 @@ def test_xlsx_tables(tmp_path):
     (root / "fake.xlsx").write_text("not a workbook")
     r = run("import", "table", root / "fake.xlsx", "--text", "answer", project=root)
     assert r.exit_code == 2 and "cannot open the workbook" in r.output
+
+
+def test_an_id_another_transcript_holds_is_refused_with_nothing_written(tmp_path):
+    root = project(tmp_path)
+    (root / "transcripts" / "hand").mkdir()
+    (root / "transcripts" / "hand" / "answers-a-2.txt").write_text("Interviewer: Hello?\n\nP: Hello.\n", encoding="utf-8")
+    before = tree_digest(root)
+    r = run("import", "table", root / "answers.csv", "--text", "Answer", "--id", "Comment ID", project=root)
+    assert r.exit_code == 2 and "'answers-a-2' is already used by transcripts/hand/answers-a-2.txt" in r.output
+    assert "--prefix" in r.output and tree_digest(root) == before
+    r = run("import", "table", root / "answers.csv", "--text", "Answer", "--id", "Comment ID", "--prefix", "survey", project=root)
+    assert r.exit_code == 0 and (root / "transcripts" / "survey" / "survey-a-2.txt").is_file()
+    assert len(load_transcripts(root / "transcripts", root)) == 4  # every id its own: the project loads

@@ -107,3 +107,43 @@ def test_bare_numbers_and_stray_marks_follow_the_codes_usual_label(tmp_path):
     labels = Labels()
     labelled_segments(load_corpus(open_project(root)), "tm", labels)
     assert (labels.coded, labels.no_code, labels.unlabelled) == (2, 3, 1)  # 'Pens away.' is undecided
+
+
+def test_a_label_on_a_row_with_no_text_is_left_out_and_named(tmp_path):
+    """A real lesson has '128' in its tag column under the last sentence (a total): no unit, so no
+    theme and no refusal against a codebook; the warning says which file and row. Lessons from
+    two folders go to the folder holding both."""
+    root = tmp_path / "p"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    (tmp_path / "data" / "Subset 1").mkdir(parents=True)
+    (tmp_path / "data" / "Subset 2").mkdir()
+    rows = [(1, "T", "Seven times eight?", "8 - Press for Accuracy", None), (None, None, None, "128", None)]
+    one = workbook(tmp_path / "data" / "Subset 1" / "a.xlsx", rows)
+    two = workbook(tmp_path / "data" / "Subset 2" / "b.xlsx", rows[:1])
+    r = run("import", "talk", one, two, "--codes", "Teacher Tag", "--coder", "tm", project=root)
+    assert r.exit_code == 0, r.output
+    assert "a.xlsx row 3: '128' in 'Teacher Tag'" in r.output and "in transcripts/data/" in r.output
+    book = (root / "codebooks" / "data.yaml").read_text()
+    assert book.count("- id:") == 1 and "128" not in book
+    assert sorted(p.name for p in (root / "transcripts" / "data").iterdir()) == ["a.txt", "b.txt"]
+    r = run("import", "talk", one, "--codes", "Teacher Tag", "--coder", "tm", "--prefix", "again", "--json", project=root)
+    assert r.exit_code == 0, r.output  # the codebook now exists: '128' is not refused as an unknown label
+    assert json.loads(r.stdout)["ignored"] == ["a.xlsx row 3: '128' in 'Teacher Tag'"]
+
+
+def test_a_lesson_whose_id_another_folder_holds_gets_a_new_id(tmp_path):
+    """Importing into another folder a lesson whose file name an earlier import used: two
+    transcripts with one id would stop the project loading, so the new one is 'a-2'."""
+    root = tmp_path / "p"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "transcripts").mkdir()
+    xlsx = workbook(tmp_path / "a.xlsx", [(1, "T", "Seven times eight?", "8 - Press for Accuracy", None)])
+    assert run("import", "talk", xlsx, "--codes", "Teacher Tag", "--coder", "tm", project=root).exit_code == 0
+    before = (root / "transcripts" / "a" / "a.txt").read_bytes()
+    r = run("import", "talk", xlsx, "--codes", "Teacher Tag", "--coder", "tm", "--prefix", "again", project=root)
+    assert r.exit_code == 0, r.output
+    assert (root / "transcripts" / "again" / "a-2.txt").is_file() and (root / "transcripts" / "a" / "a.txt").read_bytes() == before
+    assert run("status", project=root).exit_code == 0
+    again = run("import", "talk", xlsx, "--codes", "Teacher Tag", "--coder", "tm", project=root)  # the first folder: same id
+    assert again.exit_code == 0 and not (root / "transcripts" / "a" / "a-2.txt").exists()

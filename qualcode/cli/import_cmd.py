@@ -57,7 +57,7 @@ def talk(
     codes: Annotated[Optional[list[str]], typer.Option("--codes", help="A column of code labels such as '8 - Press for Accuracy' (repeat for more).")] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Whose codings the code columns are.")] = None,
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="The stakeholder group of every file imported.")] = None,
-    prefix: Annotated[Optional[str], typer.Option("--prefix", help="Folder under transcripts/ (default: the file's name, or their folder's).")] = None,
+    prefix: Annotated[Optional[str], typer.Option("--prefix", help="Folder under transcripts/ (default: the file's name; for several, the folder holding them all).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace files that exist with other content.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
     project: ProjectOpt = None,
@@ -79,6 +79,10 @@ def talk(
                   f"'no code' kept as {coder}'s 'no code' decisions", markup=False)
     if done.codebook_created:
         out.print(f"created {done.codebook_created} from the labels: add each theme's description", markup=False)
+    if done.ignored:
+        shown = "; ".join(done.ignored[:5]) + (f"; and {len(done.ignored) - 5} more" if len(done.ignored) > 5 else "")
+        console(stderr=True).print(f"warning: {len(done.ignored)} code label(s) on rows with no text, not imported "
+                            f"(no coding unit there): {shown}", markup=False)
 
 
 # --- REFI-QDA ----------------------------------------------------------------------------------

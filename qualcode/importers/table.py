@@ -174,6 +174,18 @@ def check_writes(project: Project, writes: list[tuple[Path, str]], codebook_name
     return path
 
 
+def existing_ids(project: Project) -> dict[str, Path]:
+    """Transcript id -> its file, for the transcripts already in the project (unreadable ones
+    left out: an import need not wait on them), so an import never writes a second transcript
+    with an id another file has: the project would no longer load."""
+    from ..transcripts import load_transcripts
+
+    fingerprints: dict[str, tuple[Path, str]] = {}
+    load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
+                     project.cache_dir, fingerprints, skipped=[])
+    return {tid: path.resolve() for tid, (path, _) in fingerprints.items()}
+
+
 def _group_id(value: str) -> str:
     return value if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", value) else slug(value)
 
@@ -238,6 +250,14 @@ def _import_table(project: Project, table: Table, text: str, id_col: str | None,
                 writes.append((coding_path(project.codings_dir, coder, tid), "".join(to_json(c) + "\n" for c in coded)))
                 result.codings += len(coded)
 
+    elsewhere = existing_ids(project)
+    for path, _ in writes:
+        tid, mine = path.stem, path.resolve()
+        if path.parent != folder:
+            continue  # a codings file
+        if elsewhere.get(tid, mine) != mine:
+            raise QualcodeError(f"transcript id '{tid}' is already used by {project.rel(elsewhere[tid])}", str(table.path),
+                                "Nothing was written. Import with another --prefix (ids are PREFIX-ID).")
     path = check_writes(project, writes, prefix if new_codebook is not None else None, force)
     if new_codebook is not None:
         doc = {"name": f"Codes from {table.path.name}", "version": 1,

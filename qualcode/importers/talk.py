@@ -26,7 +26,7 @@ from ..project import Project
 from ..storage import atomic_write_text
 from ..store import check_coder, coding_path, sort_key, to_json
 from ..transcripts import slug
-from .table import Table, _column, check_writes, read_table
+from .table import Table, _column, check_writes, existing_ids, read_table
 
 GUESS = {
     "turn": ("turn", "turn number", "turn no"),
@@ -46,6 +46,8 @@ class TalkImport:
     codes: list[str] = field(default_factory=list)
     codebook_created: str | None = None
     folder: str = ""
+    # "file row N: 'label'" for each label on a row with no text (no unit to code): left out
+    ignored: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -135,35 +137,51 @@ def import_talk(project: Project, paths: list[Path], coder: str | None = None, c
         columns.append((_guess(t, "turn", turn), _guess(t, "speaker", speaker), text_col,
                         [_column(t, c, "--codes") for c in codes]))
     labels: dict[tuple[str, str], Counter] = {}
-    for t, (_, _, _, code_cols) in zip(tables, columns):
-        for _, row in t.rows:
+    ignored = []
+    for t, (_, _, text_col, code_cols) in zip(tables, columns):
+        for line, row in t.rows:
+            spoken = row.get(text_col, "").strip()
             for col in code_cols:
                 parsed = parse_label(row.get(col, ""))
-                if parsed:
+                if parsed and spoken:
                     labels.setdefault((col, parsed[0]), Counter())[parsed[1]] += 1
+                elif parsed:  # a stray cell (a total, a note) on a row that is no coding unit
+                    ignored.append(f"{t.path.name} row {line}: {' '.join(str(row[col]).split())!r} in {col!r}")
     # A number is "no code" when its usual label says so: a bare "1" beside "1 - None" is None too.
     nones = {key for key, counts in labels.items() if is_none(counts.most_common(1)[0][0])}
     labels = {key: counts for key, counts in labels.items() if key not in nones}
     mapping, new_codebook = _themes(project, labels) if labels else ({}, None)
     with project_lock(project.root, command_name()):
-        return _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force)
+        result = _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force)
+    result.ignored = ignored
+    return result
+
+
+def _default_prefix(paths: list[Path]) -> str:
+    """One file: its name; several: their folder, or the nearest folder holding them all
+    ('Subset 1' and 'Subset 2' under 'data': 'data')."""
+    if len(paths) == 1:
+        return paths[0].stem
+    folders = {p.resolve().parent for p in paths}
+    return Path(os.path.commonpath(sorted(map(str, folders)))).name
 
 
 def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force) -> TalkImport:
     from .. import progress
 
-    prefix = slug(prefix or (tables[0].path.parent.name if len(tables) > 1 else tables[0].path.stem)) or "talk"
+    prefix = slug(prefix or _default_prefix([t.path for t in tables])) or "talk"
     folder = project.transcripts_dir / prefix
     result = TalkImport(codes=sorted(set(mapping.values())), folder=project.rel(folder))
     writes: list[tuple[Path, str]] = []
     decided: list[tuple[str, list[tuple[int, int, str]], str]] = []
     taken: set[str] = set()
+    elsewhere = existing_ids(project)  # an id another file holds gets "-2", as within one import
     for t, (turn_col, speaker_col, text_col, code_cols) in zip(tables, columns):
         # the time the file was saved, so importing the same file again writes the same bytes
         stamp = datetime.fromtimestamp(t.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         tid = base = slug(t.path.stem) or "transcript"
         n = 2
-        while tid in taken:
+        while tid in taken or elsewhere.get(tid, (folder / f"{tid}.txt").resolve()) != (folder / f"{tid}.txt").resolve():
             tid, n = f"{base}-{n}", n + 1
         taken.add(tid)
         turns: list[tuple[str, list[tuple[str, dict]]]] = []  # (speaker, [(row text, row)])
