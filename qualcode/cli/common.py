@@ -45,11 +45,16 @@ def corpus_for(ctx: typer.Context, project: Path | None = None, unit: str | None
     st = state(ctx)
     skipped: list[str] | None = [] if read_only else None
     corpus = load_corpus(open_project(project or st.project, unit, st.encoding), skipped=skipped)
-    for problem in skipped or []:
+    warn_skipped(skipped or [])
+    return corpus
+
+
+def warn_skipped(skipped: list[str]) -> None:
+    """Transcripts a reading command left out because they cannot be read."""
+    for problem in skipped:
         first, _, hint = problem.partition("\n")
         warn([f"skipped {first} (commands that change the project refuse until it is fixed)" +
               (f"\n{hint}" if hint else "")])
-    return corpus
 
 
 def coder_corpus(ctx: typer.Context, project: Path | None, coder: str | None, unit: str | None = None):

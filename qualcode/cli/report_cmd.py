@@ -22,7 +22,9 @@ from .common import (
     pick_format,
     scrubbed,
     show,
+    state,
     warn,
+    warn_skipped,
 )
 
 LIST_UP_TO = 40  # transcripts listed one per row by default
@@ -53,10 +55,19 @@ def status(
     from rich.table import Table
     from rich.text import Text
 
+    from ..analysis import status_cache
     from ..analysis.status import status as get_status
+    from ..corpus import load_corpus
+    from ..project import open_project
 
-    corpus = corpus_for(ctx, project, unit, read_only=True)
-    s = get_status(corpus)
+    st = state(ctx)
+    p = open_project(project or st.project, unit, st.encoding)
+    key = status_cache.inputs_key(p)  # an unchanged project: the result of the last run
+    s, skipped = status_cache.load(p, key) or (None, [])
+    if s is None:
+        s = get_status(load_corpus(p, skipped=skipped))
+        status_cache.save(p, key, s, skipped)
+    warn_skipped(skipped)
     if as_json:
         typer.echo(json.dumps(s.to_dict(), indent=2, ensure_ascii=False))
         return

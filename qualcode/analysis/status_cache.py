@@ -1,0 +1,82 @@
+"""`status` remembered: its result kept under `.qualcode/` with a hash of everything it was
+computed from, so running it again on an unchanged project reads the files once to hash them
+instead of loading and segmenting every transcript (a shell prompt or a pre-commit hook runs it
+again and again).
+
+The hash covers the bytes and path of every file under the transcripts, codings and codebooks
+folders and the settings file, the settings as resolved (command-line overrides included), and
+the versions of qualcode and spaCy (which decide the segments). Any change, even a byte of a
+file that status does not read, means the result is computed again; a file that cannot be read
+means no cache at all, so the real error is what the user sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import fields
+from pathlib import Path
+
+from ..cache import ensure_cache_dir, package_version
+from ..project import CONFIG_FILE, Project
+from ..storage import atomic_write_text
+from .status import Status, TranscriptStatus
+
+VERSION = "1"  # what a stored result holds; bump when Status or its computation changes
+FILE = "status.json"
+
+
+def inputs_key(project: Project) -> str | None:
+    """A hash of everything `status` depends on, or None when some file cannot be read."""
+    h = hashlib.sha256()
+    for part in (VERSION, package_version("qualcode"), package_version("spacy"), repr(project)):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    folders = dict.fromkeys([project.transcripts_dir, project.codings_dir, project.root / "codebooks"])
+    paths = [p for folder in folders for p in _files(folder)]
+    paths += [p for p in (project.codebook_path, project.root / CONFIG_FILE) if p is not None and p.is_file()]
+    try:
+        for path in paths:
+            h.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    out = []
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        dirs.sort()
+        out.extend(Path(top) / n for n in sorted(names))
+    return out
+
+
+def load(project: Project, key: str | None) -> tuple[Status, list[str]] | None:
+    """The stored result and the transcripts it skipped as unreadable, if it was computed from
+    exactly these inputs."""
+    if key is None:
+        return None
+    try:
+        data = json.loads((project.cache_dir / FILE).read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        s = data["status"]
+        names = {f.name for f in fields(Status)}
+        rows = [TranscriptStatus(**t) for t in s["transcripts"]]
+        return Status(**{k: v for k, v in s.items() if k in names and k != "transcripts"}, transcripts=rows), data["skipped"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # absent, damaged or from another version: computed again
+
+
+def save(project: Project, key: str | None, status: Status, skipped: list[str]) -> None:
+    """Keep the result under `key`, the inputs' hash taken before it was computed, unless they
+    changed meanwhile (a `tag` in another terminal): the result may then hold the newer files,
+    and would be wrong for the older ones should they come back."""
+    if key is None or inputs_key(project) != key:
+        return
+    try:
+        ensure_cache_dir(project.cache_dir)
+        atomic_write_text(project.cache_dir / FILE, json.dumps({"key": key, "status": status.to_dict(), "skipped": skipped}),
+                          durable=False)
+    except OSError:
+        pass  # a read-only project: status still works, only not remembered
