@@ -146,12 +146,13 @@ class Streams:
         end = np.cumsum(n)
         # Row of each token: its part's first row plus its place within the part.
         row = np.repeat(first[part] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
-        stream = Stream(text, offset[row] + np.repeat(at, n), length[row], norms[row], row)
-        if words_only:  # the tokens of runs of white space are those of the gaps
+        start = np.repeat(at, n)
+        if words_only:  # the tokens of runs of white space are the gaps' (np.insert put gap i at odd[i] + i)
             gap = np.zeros(len(part), bool)
             gap[odd + np.arange(len(odd))] = True
-            stream = stream.take(np.flatnonzero(~np.repeat(gap, n)), words_only=True)
-        return stream
+            keep = ~np.repeat(gap, n)
+            row, start = row[keep], start[keep]
+        return Stream(text, offset[row] + start, length[row], norms[row], row, words_only)
 
     def _tables(self):
         """The table as arrays, extended by what was learned since the last call (a Rules object
@@ -214,17 +215,12 @@ class Stream:
 
     __slots__ = ("text", "idx", "length", "norm", "row", "words_only")
 
-    def __init__(self, text, idx, length, norm, row):
+    def __init__(self, text, idx, length, norm, row, words_only: bool = False):
         self.text, self.idx, self.length, self.norm, self.row = text, idx, length, norm, row
-        self.words_only = False  # see Streams.of
+        self.words_only = words_only  # without white-space tokens: see Streams.of
 
     def __len__(self) -> int:
         return len(self.idx)
-
-    def take(self, which, words_only: bool = False) -> "Stream":
-        out = Stream(self.text, self.idx[which], self.length[which], self.norm[which], self.row[which])
-        out.words_only = words_only or self.words_only
-        return out
 
     def spaces(self, which) -> list[bool]:
         """Whether each token has a trailing space: white space right after it. Where runs of

@@ -36,7 +36,7 @@ def inputs_key(project: Project) -> str | None:
     paths = [p for folder in folders for p in _files(folder)]
     paths += [p for p in (project.codebook_path, project.root / CONFIG_FILE) if p is not None and p.is_file()]
     try:
-        for path in paths:
+        for path in dict.fromkeys(paths):  # the codebook is most often in codebooks/ too: read once
             h.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None

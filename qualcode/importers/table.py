@@ -186,6 +186,12 @@ def existing_ids(project: Project) -> dict[str, Path]:
     return {tid: path.resolve() for tid, (path, _) in fingerprints.items()}
 
 
+def held_elsewhere(ids: dict[str, Path], tid: str, path: Path) -> bool:
+    """Whether a transcript other than the file at `path` already has the id (see existing_ids)."""
+    mine = path.resolve()
+    return ids.get(tid, mine) != mine
+
+
 def _group_id(value: str) -> str:
     return value if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", value) else slug(value)
 
@@ -252,10 +258,8 @@ def _import_table(project: Project, table: Table, text: str, id_col: str | None,
 
     elsewhere = existing_ids(project)
     for path, _ in writes:
-        tid, mine = path.stem, path.resolve()
-        if path.parent != folder:
-            continue  # a codings file
-        if elsewhere.get(tid, mine) != mine:
+        tid = path.stem
+        if path.parent == folder and held_elsewhere(elsewhere, tid, path):  # not a codings file
             raise QualcodeError(f"transcript id '{tid}' is already used by {project.rel(elsewhere[tid])}", str(table.path),
                                 "Nothing was written. Import with another --prefix (ids are PREFIX-ID).")
     path = check_writes(project, writes, prefix if new_codebook is not None else None, force)

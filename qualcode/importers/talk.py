@@ -26,7 +26,7 @@ from ..project import Project
 from ..storage import atomic_write_text
 from ..store import check_coder, coding_path, sort_key, to_json
 from ..transcripts import slug
-from .table import Table, _column, check_writes, existing_ids, read_table
+from .table import Table, _column, check_writes, existing_ids, held_elsewhere, read_table
 
 GUESS = {
     "turn": ("turn", "turn number", "turn no"),
@@ -181,7 +181,7 @@ def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix
         stamp = datetime.fromtimestamp(t.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         tid = base = slug(t.path.stem) or "transcript"
         n = 2
-        while tid in taken or elsewhere.get(tid, (folder / f"{tid}.txt").resolve()) != (folder / f"{tid}.txt").resolve():
+        while tid in taken or held_elsewhere(elsewhere, tid, folder / f"{tid}.txt"):
             tid, n = f"{base}-{n}", n + 1
         taken.add(tid)
         turns: list[tuple[str, list[tuple[str, dict]]]] = []  # (speaker, [(row text, row)])
