@@ -10,12 +10,13 @@ from typing import Any
 import yaml
 
 from .errors import QualcodeError, did_you_mean, yaml_location
-from .transcripts.turns import DEFAULT_INTERVIEWERS
 
 CONFIG_FILE = "qualcode.yaml"
 UNITS = ("sentence", "turn", "paragraph")
 CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous",
                "spacy_model", "allow_outside_links")
+# Speaker labels read as the interviewer's (not coded) unless qualcode.yaml's `interviewers` says otherwise.
+DEFAULT_INTERVIEWERS = ("interviewer", "int", "i", "q", "moderator", "facilitator", "researcher")
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ def test_everyday_commands_load_no_heavy_library_when_warm(warm, argv):
     assert loaded(warm, *argv) == set()
 
 
+def test_a_remembered_status_reads_no_transcript(warm):
+    """status on an unchanged project hashes its files and prints what it stored: it loads no
+    transcript reader, no corpus, and not importlib.metadata (20-35 ms) for the versions."""
+    lean = ("qualcode.corpus", "qualcode.transcripts", "qualcode.segment", "importlib.metadata")
+    loaded(warm, "status", heavy=lean)  # the codings may have changed since the fixture ran it
+    assert loaded(warm, "status", heavy=lean) == set()
+    (warm / "codings" / "amara" / "cps-01.jsonl").write_text(
+        (warm / "codings" / "amara" / "cps-01.jsonl").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert {"qualcode.corpus", "qualcode.transcripts"} <= loaded(warm, "status", heavy=lean)  # a change: computed
+
+
 def test_a_report_with_figures_draws_them_once(warm, tmp_path):
     first = loaded(warm, "summary", "--out", str(tmp_path / "a.docx"))
     assert {"matplotlib", "docx"} <= first and "sklearn" not in first

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from .. import progress
-from ..corpus import Corpus
-from ..store import coders as store_coders
-from ..model import ACCEPTED, SUGGESTED
-from .passages import overlapped
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 
 @dataclass
@@ -60,6 +58,12 @@ class Status:
 
 
 def status(corpus: Corpus) -> Status:
+    # Imported here: a remembered status (status_cache) needs only the classes above.
+    from .. import progress
+    from ..model import ACCEPTED, SUGGESTED
+    from ..store import coders as store_coders
+    from .passages import overlapped
+
     segs = corpus.segments()
     files = defaultdict(list)
     for f in corpus.files:

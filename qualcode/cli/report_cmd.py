@@ -6,7 +6,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..starter import init as init_project
 from . import app
 from .common import (
     ReportCoderOpt,
@@ -35,6 +34,8 @@ def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the new project (made if missing).", file_okay=False)] = Path("."),
 ):
     """Start a new project: a commented starter codebook, qualcode.yaml, and a transcripts/ folder that says what to put in it."""
+    from ..starter import init as init_project
+
     written = init_project(folder)
     out = console()
     for rel in written:
@@ -56,8 +57,6 @@ def status(
     from rich.text import Text
 
     from ..analysis import status_cache
-    from ..analysis.status import status as get_status
-    from ..corpus import load_corpus
     from ..project import open_project
 
     st = state(ctx)
@@ -65,6 +64,9 @@ def status(
     key = status_cache.inputs_key(p)  # an unchanged project: the result of the last run
     s, skipped = status_cache.load(p, key) or (None, [])
     if s is None:
+        from ..analysis.status import status as get_status
+        from ..corpus import load_corpus
+
         s = get_status(load_corpus(p, skipped=skipped))
         status_cache.save(p, key, s, skipped)
     warn_skipped(skipped)

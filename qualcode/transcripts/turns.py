@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..model import Turn
+from ..project import DEFAULT_INTERVIEWERS
 
 _TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
 _LABEL_LINE = re.compile(
@@ -35,7 +36,6 @@ def label_lines(body: str, pos: int = 0):
 _TS_VALUE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
-DEFAULT_INTERVIEWERS = ("interviewer", "int", "i", "q", "moderator", "facilitator", "researcher")
 
 
 @lru_cache(maxsize=4096)
