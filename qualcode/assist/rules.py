@@ -22,6 +22,7 @@ import functools
 import itertools
 from collections import defaultdict
 from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -171,11 +172,12 @@ class Rules:
 
     def _hits(self, segments: list[Segment]) -> list[Hit]:
         # Every offset below is in one text: the segments in order, joined by SEPARATOR.
-        lengths = np.array([len(s.text) for s in segments], dtype=np.int64)
+        texts = list(map(attrgetter("text"), segments))  # one pass per field, in C
+        lengths = np.fromiter(map(len, texts), np.int64, len(texts))
         seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
         # (match id, first token, end token) of every match, and each token's (offset, length).
         if self.lookup and not self.needs_lemmas:
-            m, tok = self._stream_matches(segments, seg_start)
+            m, tok = self._stream_matches(texts, seg_start)
         else:
             m, tok = self._doc_matches(segments, seg_start)
         if not len(m):
@@ -184,8 +186,9 @@ class Rules:
         begin, end = tok[first, 0], tok[last, 0] + tok[last, 1]
         seg_index = np.searchsorted(seg_start, begin, side="right") - 1
         rule, is_rule = self._rule_index(m[:, 0])
-        groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
-        seg_group = np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))
+        of_segment = list(map(attrgetter("group"), segments))
+        groups = {g: i for i, g in enumerate(dict.fromkeys(of_segment))}
+        seg_group = np.fromiter(map(groups.__getitem__, of_segment), np.int64, len(segments))
         allowed = np.array([[self.themes[name.partition("/")[0]].applies_to(g) for g in groups]
                             for name in self._sorted_names])
         # Not across into the next segment, and only in the theme's groups.
@@ -206,7 +209,7 @@ class Rules:
             out.append(new(Hit, (seg, themes[r], names[r], " ".join(seg.text[b:e].split()))))
         return out
 
-    def _stream_matches(self, segments: list[Segment], seg_start):
+    def _stream_matches(self, texts: list[str], seg_start):
         """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
         qualcode/token_arrays.py), keywords, literal patterns and anchor words matched on their
         NORM, LOWER and ORTH arrays (literal patterns through Matchers cost 0.3-0.5 s on a
@@ -215,7 +218,7 @@ class Rules:
         its rarest anchor when its matches are bounded, else the segments holding all its
         anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
         one Matcher for all patterns over every anchored segment cost four times as much."""
-        stream = self._streams.of(SEPARATOR.join(s.text for s in segments), words_only=True)
+        stream = self._streams.of(SEPARATOR.join(texts), words_only=True)
         idx = stream.idx
         tok = np.column_stack((idx, stream.length))
         columns = {"NORM": stream.norm}
