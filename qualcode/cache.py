@@ -94,7 +94,10 @@ class Pack:
             return
         room = max(0, KEEP - len(self.used))
         older = [(k, v) for k, v in self.entries.items() if k not in self.used][-room:] if room else []
-        ensure_cache_dir(self.path.parent)
         payload = {"version": self.version, "entries": {**dict(older), **self.used}}
-        atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False)
+        try:
+            ensure_cache_dir(self.path.parent)
+            atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False)
+        except OSError:
+            pass  # a read-only project: the work is done again next time, nothing else is lost
         self.changed = False

@@ -81,12 +81,30 @@ def _from_obj(obj: dict, where: str) -> Coding:
     if status not in STATUSES:
         raise QualcodeError(f"unknown status '{status}'" + did_you_mean(str(status), STATUSES), where,
                             "status is one of: " + ", ".join(STATUSES))
-    return Coding(
+    coding = _NEW(Coding)  # the frozen dataclass's __init__ sets each field through object.__setattr__:
+    coding.__dict__.update(  # a third of reading 30,000 codings; these are the same fields, set at once
         code=obj["code"], start=start, end=end, text=obj["text"], source=source, status=status,
         confidence=obj.get("confidence"), codebook_version=obj.get("codebook_version"), at=obj.get("at"),
         memo=obj.get("memo"), pinned=bool(obj.get("pinned", False)),
-        extra={k: v for k, v in obj.items() if k not in FIELDS},
+        extra={} if obj.keys() <= _FIELD_SET else {k: v for k, v in obj.items() if k not in _FIELD_SET},
     )
+    return coding
+
+
+_NEW = object.__new__
+_FIELD_SET = frozenset(FIELDS)
+_SCAN = json.JSONDecoder().scan_once  # json.loads without its Python wrappers: the C scanner, per line
+_JSON_SPACE = " \t\r\n"
+
+
+def _parse(line: str):
+    """json.loads(line), faster; any line it would refuse goes to json.loads for its message."""
+    text = line.strip(_JSON_SPACE)
+    try:
+        obj, end = _SCAN(text, 0)
+    except (StopIteration, ValueError):
+        return json.loads(line)
+    return obj if end == len(text) else json.loads(line)
 
 
 def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | None = None) -> list[Coding]:
@@ -101,7 +119,7 @@ def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | Non
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _parse(line)
         except json.JSONDecodeError as exc:
             raise QualcodeError(f"not valid JSON: {exc.msg} (column {exc.colno})", f"{rel}:{number}",
                                 "Fix the line or restore the file from git (a merge conflict marker?).")

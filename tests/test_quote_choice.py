@@ -46,3 +46,24 @@ def test_typicality_is_scikit_learns_tfidf_on_real_and_random_text():
 
 def test_passages_of_stop_words_only_have_no_centre():
     assert set(typicality(passages_of(["The.", "It was.", "Is it?"])).values()) == {0.0}
+
+
+def test_segments_that_spans_overlap_by_binary_search_are_those_a_scan_finds():
+    """Overlaps (one index per transcript, asked per theme) against the plain scan, on random
+    segments and spans: touching, nested, empty, beyond either end; and a list not in order."""
+    import random
+
+    from qualcode.analysis.passages import Overlaps, _scan
+    from qualcode.model import Segment
+
+    rng = random.Random(5)
+    for _ in range(300):
+        segments, at = [], rng.randint(0, 5)
+        for k in range(rng.randint(0, 25)):
+            start = at + rng.choice([0, 0, 1, 3])
+            at = start + rng.randint(1, 9)
+            segments.append(Segment(f"t:{k}", "t", k, start, at, "x", None, False, None, None, None))
+        spans = [(a, a + rng.choice([0, 1, 2, 5, 30])) for a in (rng.randint(-3, at + 3) for _ in range(rng.randint(0, 6)))]
+        assert Overlaps(segments).of(spans) == _scan(segments, spans), (segments, spans)
+        shuffled = rng.sample(segments, len(segments))
+        assert Overlaps(shuffled).of(spans) == _scan(shuffled, spans)

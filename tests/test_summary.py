@@ -34,6 +34,24 @@ def test_json_equals_the_library_and_is_deterministic(example):
     assert json.loads(r1.stdout) == expected
 
 
+def test_remembered_typicality_gives_the_quotes_a_fresh_computation_gives(example):
+    """Typicality is kept per theme by a hash of its passages: a second summary reads it, and
+    after a coding changes (here: one more passage of a theme) the quotes are those of a run
+    with no cache at all."""
+    cache = example / ".qualcode" / "typicality.json"
+    first = run("summary", "--format", "json", project=example)
+    assert first.exit_code == 0 and cache.is_file()
+    kept = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert len(kept) == len({t["id"] for g in json.loads(first.stdout)["groups"] for t in g["themes"] if not t["rolled_up"]})
+    assert run("summary", "--format", "json", project=example).stdout == first.stdout
+    r = run("tag", "cps-01", "4.1", "--code", "real-risk-cases", "--coder", "amara", project=example)
+    assert r.exit_code == 0, r.output
+    remembered = run("summary", "--format", "json", project=example).stdout
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["entries"]) > len(kept)  # the changed theme's
+    cache.unlink()
+    assert run("summary", "--format", "json", project=example).stdout == remembered
+
+
 def test_pinned_quote_comes_first_and_quotes_are_attributed(example):
     data = json.loads(run("summary", "--format", "json", project=example).stdout)
     cps = next(g for g in data["groups"] if g["id"] == "CPS")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..corpus import Corpus
 from ..model import Segment
-from .passages import overlapped
+from .passages import Overlaps
 
 
-@dataclass(frozen=True)
-class CodedUnit:
+class CodedUnit(NamedTuple):  # tens of thousands in a large project: a tuple is cheap to make
     segment: Segment
     themes: frozenset[str]
+
+
+NONE: frozenset[str] = frozenset()  # shared by every unit with no theme (most of them)
 
 
 def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False,
@@ -36,9 +38,13 @@ def coded_units(corpus: Corpus, coder: str | None = None, rollup: bool = False,
         codable = [s for s in segs if not s.is_interviewer and (only is None or s.id in only)]
         if not codable:
             continue
-        themes: dict[str, set[str]] = {s.id: set() for s in codable}
-        for code in {c for _, _, c in spans.get(tid, [])}:
-            for seg in overlapped(codable, [(s, e) for s, e, c in spans[tid] if c == code]):
+        by_code: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for s, e, c in spans.get(tid, []):
+            by_code[c].append((s, e))
+        themes: dict[str, set[str]] = defaultdict(set)  # only the units that have a theme
+        overlaps = Overlaps(codable)
+        for code, where in by_code.items():
+            for seg in overlaps.of(where):
                 themes[seg.id].add(code)
-        out += [CodedUnit(s, frozenset(themes[s.id])) for s in codable]
+        out += [CodedUnit(s, frozenset(themes[s.id]) if s.id in themes else NONE) for s in codable]
     return out

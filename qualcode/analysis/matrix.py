@@ -42,9 +42,11 @@ def _check(value: str, choices: tuple[str, ...], what: str) -> str:
 VALID = {("themes", "groups"), ("themes", "participants"), ("themes", "themes"), ("participants", "themes")}
 
 
-def _key(unit, count: str) -> str:
-    s = unit.segment
-    return {"participants": s.participant or s.transcript_id, "segments": s.id, "transcripts": s.transcript_id}[count]
+def _counted(count: str):
+    """What is counted of a unit: its participant, the unit itself, or its transcript."""
+    if count == "participants":
+        return lambda u: u.segment.participant or u.segment.transcript_id
+    return (lambda u: u.segment.id) if count == "segments" else (lambda u: u.segment.transcript_id)
 
 
 def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: str = "participants",
@@ -72,10 +74,13 @@ def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: st
 
     if cols == "themes" and rows == "themes":
         found: dict[tuple[str, str], set] = defaultdict(set)
+        key = _counted(count)
         for u in units:
-            for a in u.themes:
-                for b in u.themes:
-                    found[(a, b)].add(_key(u, count))
+            if u.themes:
+                k = key(u)
+                for a in u.themes:
+                    for b in u.themes:
+                        found[(a, b)].add(k)
         cells = [[len(found.get((a, b), ())) for b in theme_ids] for a in theme_ids]
         totals = [len(found.get((t, t), ())) for t in theme_ids]  # the diagonal: the theme alone
         result = Matrix(rows, cols, count, percent, theme_ids, theme_labels, theme_ids, theme_labels, cells, totals)
@@ -93,10 +98,12 @@ def matrix(corpus: Corpus, rows: str = "themes", cols: str = "groups", count: st
         flag = "participants" in (rows, cols) and count == "participants"  # did this person voice it: 0/1
         found = defaultdict(set)
         everyone: dict[str, set] = defaultdict(set)
+        key = _counted(count)
         for u in units:
-            everyone[column(u)].add(_key(u, count))
+            k, col = key(u), column(u)
+            everyone[col].add(k)
             for t in u.themes:
-                found[(t, column(u))].add(_key(u, count))
+                found[(t, col)].add(k)
         cells = [[min(1, len(found.get((t, c), ()))) if flag else len(found.get((t, c), ())) for c in col_ids]
                  for t in theme_ids]
         totals = [1 if flag else len(everyone.get(c, ())) for c in col_ids]

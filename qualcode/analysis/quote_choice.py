@@ -84,6 +84,31 @@ def typicality(passages: list[Passage]) -> dict[tuple[str, int], float]:
             for p, v in zip(passages, vectors)}
 
 
+TYPICALITY_VERSION = "1"  # bump when typicality's computation changes
+
+
+def remembered_typicality(themes: dict[str, list[Passage]], cache_dir: Path | None) -> dict[str, dict]:
+    """typicality of each theme's passages, kept in the cache by a hash of the passages (where
+    and what): a report is made again and again, in several formats, from unchanged codings,
+    and this was half of a summary of a million coded words (0.5 s). A theme whose codings
+    changed is computed afresh."""
+    from ..cache import Pack, digest
+
+    pack = Pack(cache_dir, "typicality", TYPICALITY_VERSION)
+    out = {}
+    for theme, passages in themes.items():
+        key = digest(*(f"{p.transcript_id}\0{p.start}\0{p.text}" for p in passages))
+        where = [(p.transcript_id, p.start) for p in passages]
+        known = pack.get(key)
+        if isinstance(known, list) and len(known) == len(where):
+            out[theme] = dict(zip(where, known))
+            continue
+        out[theme] = typicality(passages)
+        pack.put(key, [out[theme][w] for w in where])
+    pack.save()
+    return out
+
+
 def choose(candidates: list[Passage], n: int, typical: dict[tuple[str, int], float]) -> list[Passage]:
     """Pinned first; then readable passages (15-90 words once trimmed) before short ones, the
     most typical first; one per participant before anyone is quoted twice. Deterministic: ties

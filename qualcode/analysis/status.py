@@ -62,7 +62,7 @@ def status(corpus: Corpus) -> Status:
     from .. import progress
     from ..model import ACCEPTED, SUGGESTED
     from ..store import coders as store_coders
-    from .passages import overlapped
+    from .passages import Overlaps
 
     segs = corpus.segments()
     files = defaultdict(list)
@@ -76,8 +76,9 @@ def status(corpus: Corpus) -> Status:
         codable = [s for s in segs[t.id] if not s.is_interviewer]
         row = TranscriptStatus(t.id, t.path, t.format, t.group, t.participant, t.role, len(t.turns), len(codable))
         coded_ids: dict[str, set[str]] = {}
+        overlaps = Overlaps(codable)
         for f in files[t.id]:
-            hit = overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == ACCEPTED])
+            hit = overlaps.of([(c.start, c.end) for c in f.anchored if c.status == ACCEPTED])
             row.coded[f.coder] = len(hit)
             coded_ids[f.coder] = {s.id for s in hit}
             open_ = sum(c.status == SUGGESTED for c in f.anchored)

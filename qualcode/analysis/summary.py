@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
 from ..model import Codebook, Coding
-from .passages import Passage, TurnIndex, overlapped, passages
-from .quote_choice import choose, trim, typicality
+from .passages import Overlaps, Passage, TurnIndex, passages
+from .quote_choice import choose, remembered_typicality, trim
 from .rollup import roll_up, rolled_gloss
 
 
@@ -114,13 +114,13 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
     found: dict[tuple[str | None, str], list[Passage]] = defaultdict(list)
     units: dict[tuple[str | None, str], set[str]] = defaultdict(set)  # coding units touched
     segments = corpus.segments([by_id[tid] for tid in sorted({tid for tid, _ in per_theme})])
-    indexes = {}
+    indexes: dict[str, tuple[TurnIndex, Overlaps]] = {}
     for (tid, code), codings in sorted(per_theme.items()):
         t = by_id[tid]
-        index = indexes.setdefault(tid, TurnIndex(t))
-        for p in passages(t, index, codings):
+        turns, overlaps = indexes.get(tid) or indexes.setdefault(tid, (TurnIndex(t), Overlaps(segments[tid])))
+        for p in passages(t, turns, codings):
             found[(p.group, code)].append(p)
-        for seg in overlapped(segments[tid], [(c.start, c.end) for c in codings]):
+        for seg in overlaps.of([(c.start, c.end) for c in codings]):
             units[(seg.group, code)].add(seg.id)
 
     order = list(cb.groups) + sorted({g for g in docs if g is not None and g not in cb.groups})
@@ -135,10 +135,9 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
     alias = pseudonyms(corpus)
     typical: dict[str, dict] = {}
     if quotes:  # how typical each passage is of its theme, across every group's passages of it
-        for theme in cb.themes:
-            every = [p for g in order for p in found.get((g, theme.id), [])] if theme.id not in rolled else []
-            if every:
-                typical[theme.id] = typicality(every)
+        every = {theme.id: [p for g in order for p in found.get((g, theme.id), [])]
+                 for theme in cb.themes if theme.id not in rolled}
+        typical = remembered_typicality({t: ps for t, ps in every.items() if ps}, corpus.project.cache_dir)
     groups = []
     for g in order:
         gs = GroupSummary(g, cb.group_label(g), len(docs.get(g, ())), len(people.get(g, ())))

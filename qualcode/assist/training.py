@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..analysis.passages import overlapped
+from ..analysis.passages import Overlaps
 from ..corpus import Corpus
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Segment
 
@@ -143,10 +143,11 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
             continue
         pos: dict[str, set[str]] = {s.id: set() for s in codable}
         neg: dict[str, set[str]] = {s.id: set() for s in codable}
+        overlaps = Overlaps(codable)
         for c in decided:
-            for seg in overlapped(codable, [(c.start, c.end)]):
+            for seg in overlaps.of([(c.start, c.end)]):
                 (pos if c.status == ACCEPTED else neg)[seg.id].add(c.code)
-        pending = {seg.id for seg in overlapped(codable, [(c.start, c.end) for c in f.anchored if c.status == SUGGESTED])} if f else set()
+        pending = {seg.id for seg in overlaps.of([(c.start, c.end) for c in f.anchored if c.status == SUGGESTED])} if f else set()
         known = [i for i, seg in enumerate(codable) if pos[seg.id] or neg[seg.id] or seg.id in record]
         passed = set()
         for a, b in zip(known, known[1:]):
