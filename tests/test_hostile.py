@@ -61,6 +61,19 @@ def test_out_refuses_project_data_and_foreign_files(example, tmp_path):
 
 # --- 5. a transcript saved while a command works on it ----------------------------------------
 
+def test_a_cache_that_cannot_be_written_leaves_reading_commands_working(example):
+    """`.qualcode` a file, not a folder (a read-only checkout behaves alike for caches): every
+    reading command still answers, uncached; a change is refused, saying why, with no traceback."""
+    (example / ".qualcode").write_text("not a folder", encoding="utf-8")
+    before = tree_digest(example)
+    for args in (["status"], ["summary", "--format", "markdown"], ["matrix"], ["search", "court"], ["check"]):
+        r = run(*args, project=example)
+        assert r.exit_code == 0 and "Traceback" not in r.output, (args, r.output)
+    r = run("tag", "cps-01", "2.1", "--code", "court-procedure", "--coder", "zed", project=example)
+    assert r.exit_code == 2 and "writable project folder" in r.output and "Traceback" not in r.output
+    assert tree_digest(example) == before
+
+
 def test_tag_never_saves_against_a_transcript_that_changed(mini):
     from qualcode.corpus import load_corpus
     from qualcode.errors import QualcodeError
