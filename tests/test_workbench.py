@@ -240,3 +240,72 @@ def test_with_stderr_redirected_the_line_loop_runs_instead_of_a_blank_screen(min
     assert b"\x1b[?1049h" not in log.read_bytes()  # no full-screen app painted into the log
     assert b"code> " in shown and b"Hearings are often adjourned." in shown
     assert proc.returncode == 0
+
+
+def cell_of(app, needle: str) -> tuple[int, int]:
+    """Where the first character of `needle` is drawn in the transcript pane, as an offset in
+    the widget (its one column of padding included): from the lines as wrapped on screen."""
+    view = app.view
+    for i, turn in enumerate(view.turns):
+        for row, (_, line) in enumerate(view.texts[turn]):
+            if needle in line:
+                from rich.cells import cell_len
+
+                return 1 + cell_len(line[:line.index(needle)]), view.starts[i] + row - view.scroll_offset.y
+    raise AssertionError(f"{needle!r} is not on screen")
+
+
+def mouse(root, *gestures, size=(100, 30)):
+    """Open the workbench and click or drag: each gesture is ("click", text, shift), ("drag",
+    from_text, to_text) or ("key", key); returns the app."""
+    session = CodingSession(load_corpus(open_project(root)), "cps-01", "ann")
+    app = CodingApp(session)
+
+    async def go():
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            for kind, *what in gestures:
+                if kind == "key":
+                    await pilot.press(what[0])
+                elif kind == "click":
+                    await pilot.click("#transcript", offset=cell_of(app, what[0]), shift=what[1])
+                elif kind == "theme":  # a click on a theme's row in the panel
+                    row = next(i for i, th in enumerate(app.shown) if th.id == what[0])
+                    await pilot.click("#themes", offset=(4, row))
+                else:
+                    await pilot.mouse_down("#transcript", offset=cell_of(app, what[0]))
+                    await pilot.mouse_up("#transcript", offset=cell_of(app, what[1]))
+                await pilot.pause()
+            app.last_status = str(app.query_one("#status").render())
+    asyncio.run(go())
+    return app
+
+
+def test_the_mouse_selects_a_unit_a_run_and_words(mini):
+    """Click a unit and code it; shift-click to extend a run; drag across two units to select
+    words, whole, then code them: what is saved is what was pointed at."""
+    mouse(mini, ("click", "Nobody pays", False), ("key", "1"))
+    assert [c["text"] for c in codings(mini)] == ["Nobody pays for the mentoring."]
+    app = mouse(mini, ("click", "Hearings are", False), ("click", "The bench", True), ("key", "2"))
+    assert "selection 3 units" in status(app) and "Coded Resource barriers." in status(app)
+    assert [c["text"] for c in codings(mini) if c["code"] == "resource-barriers"] == [
+        "Hearings are often adjourned. Court time is scarce and listing is unpredictable.\nThe bench wants more information."]
+    # From inside "often" to inside "scarce": both words whole, across the two units.
+    mouse(mini, ("drag", "ften adjourned", "arce and"), ("key", "1"))
+    assert "often adjourned. Court time is scarce" in [c["text"] for c in codings(mini)]
+    # A click on a theme in the panel codes the selection with it; again, takes it off.
+    mouse(mini, ("click", "There is no", False), ("theme", "resource-barriers"))
+    assert ("resource-barriers", "There is no funding for the programmes.") in [(c["code"], c["text"]) for c in codings(mini)]
+    mouse(mini, ("click", "There is no", False), ("theme", "resource-barriers"))
+    assert "There is no funding for the programmes." not in [c["text"] for c in codings(mini)]
+
+
+def test_the_mouse_at_80x24_on_the_speaker_and_on_a_label(mini):
+    """The narrow layout (themes under the transcript): a click on a speaker's name goes to the
+    turn's first unit, a drag that ends on a coding's label stops at the coding's end."""
+    mouse(mini, ("key", "1"), size=(80, 24))  # 2.1 coded: its label follows it on screen
+    app = mouse(mini, ("click", "Priya: There", False), ("key", "2"), size=(80, 24))
+    assert ("resource-barriers", "There is no funding for the programmes.") in [(c["code"], c["text"]) for c in codings(mini)]
+    mouse(mini, ("drag", "Hearings", "⟨"), ("key", "2"), size=(80, 24))
+    assert ("resource-barriers", "Hearings are often adjourned.") in [(c["code"], c["text"]) for c in codings(mini)]
+    assert "4.1 · unit 4 of 5" in status(app)  # the click on "Priya:" went to that turn's first unit

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ..model import Theme
 from ..session import CodingSession, matching
+from .pointing import body_offset, unit_at, words_between
 from .transcript_view import TranscriptView
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f",
@@ -36,7 +37,9 @@ KEYS = """Keys
   u                    undo                                  g   go to a unit id
   n                    next undecided unit                   q   quit (all saved)
   +                    a new theme (open coding): type its label, "under PARENT" for a sub-theme
-  ?                    these keys"""
+  ?                    these keys
+The mouse: click a unit to go to it, shift-click to extend the selection to it, drag over
+words to select them (whole, across units); click a theme in the list to code with it."""
 
 
 def colour(theme: Theme) -> str:
@@ -112,6 +115,7 @@ class CodingApp(ThemePicker, App):
         self.session = session
         self.asking: str | None = None
         self.themes = {th.id: th for th in session.corpus.codebook.themes}
+        self.pieces: dict[int, list[tuple[int, int, int]]] = {}  # turn -> where its text shows the body
         self.unit_edges: dict[int, list[int]] = {}  # turn -> its units' start and end offsets
         for u in session.segments:
             self.unit_edges.setdefault(u.turn, []).extend((u.start, u.end))
@@ -121,7 +125,7 @@ class CodingApp(ThemePicker, App):
     def compose(self) -> ComposeResult:
         t = self.session.transcript
         with Horizontal(id="main"):
-            yield TranscriptView([turn.index for turn in t.turns], self._turn_text, id="transcript")
+            yield TranscriptView([turn.index for turn in t.turns], self._turn_text, self._picked, id="transcript")
             with Vertical(id="side"):
                 yield Input(placeholder="filter the codebook", id="filter")
                 yield OptionList(id="themes")
@@ -172,8 +176,10 @@ class CodingApp(ThemePicker, App):
         cuts.update(self.unit_edges.get(turn_index, ()))
         edges = sorted(x for x in cuts if body_start <= x <= turn.end)
         themes = self.themes
+        pieces = self.pieces[turn_index] = []  # (offset in the text, body start, body end)
         for a, b in zip(edges, edges[1:]):
             piece = t.body[a:b]
+            pieces.append((len(text), a, b))
             style = "dim" if turn.is_interviewer else ""
             on = [c for c in codings if c.start <= a and b <= c.end]
             if on:
@@ -190,6 +196,32 @@ class CodingApp(ThemePicker, App):
                 text.append(f" ⟨{th.label if th else c.code}{' ★' if c.pinned else ''}{' ✎' if c.memo else ''}⟩",
                             style=f"bold {colour(th)}" if th else "bold")
         return text
+
+    # --- the mouse (see pointing.py) ------------------------------------------------------------
+    def _picked(self, pressed, released, shift: bool) -> None:
+        """A click goes to its unit; shift-click extends the selection from the unit to the one
+        clicked (as shift+down does); a drag selects the words it covers, whole, across units
+        (as shift+down and the brackets do)."""
+        segs, body = self.session.segments, self.session.transcript.body
+        a, b = (body_offset(self.pieces.get(turn, []), at) for turn, at in (pressed, released))
+        if a is None or b is None or not segs:
+            return
+        words = words_between(body, a, b) if a != b else None
+        old = range(self.lo, self.hi + 1)
+        if words is None:  # a click, or a drag over white space alone
+            target = unit_at(segs, b)
+            if not shift:
+                self.action_move(target - self.session.position)
+                return
+            self.lo, self.hi = sorted((self.session.position, target))
+            self.span = self._run_span()
+        else:
+            start, end = words
+            self.lo, self.hi = unit_at(segs, start), unit_at(segs, end - 1)
+            self.session.position = self.lo
+            self.span = (max(start, segs[self.lo].start), min(end, segs[self.hi].end))
+        self._repaint(*old, self.lo, self.hi)
+        self._status()
 
     def _repaint(self, *unit_indices: int) -> None:
         turns = {self.session.segments[i].turn for i in unit_indices if 0 <= i < len(self.session.segments)}
