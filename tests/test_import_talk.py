@@ -147,3 +147,36 @@ def test_a_lesson_whose_id_another_folder_holds_gets_a_new_id(tmp_path):
     assert run("status", project=root).exit_code == 0
     again = run("import", "talk", xlsx, "--codes", "Teacher Tag", "--coder", "tm", project=root)  # the first folder: same id
     assert again.exit_code == 0 and not (root / "transcripts" / "a" / "a-2.txt").exists()
+
+
+def test_each_turn_keeps_its_first_rows_clock_time(tmp_path):
+    """Times as typed (00:01:05), as Excel's time and date-time cells read, or in a column named
+    with --time: a turn gets its first row's, written as transcripts write it ([00:01:05] T:),
+    so it is the turn's timestamp; a bare number (TalkMoves has 1.0, 2, 3) is no time. The
+    codings still hold exactly their rows' text."""
+    import datetime
+
+    root = tmp_path / "p"
+    assert run("init", str(root)).exit_code == 0
+    for f in (root / "codebooks").glob("*.yaml"):
+        f.unlink()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["TimeStamp", "Turn", "Speaker", "Sentence", "Tag"])
+    for row in [("00:01:05", 1, "T", "Good morning.", "1 - None"), (None, 1, "T", "Ready?", "2 - Launch"),
+                (1.0, 2, "S", "Yes: ready.", "3 - Claim"), (datetime.time(0, 2, 10), 3, "T", "Then begin.", "2 - Launch"),
+                (datetime.datetime(1900, 1, 1, 0, 3, 0), 4, "S", "OK.", None), (7, 5, "T", "Good.", None)]:
+        ws.append(list(row))
+    wb.save(tmp_path / "lesson.xlsx")
+    r = run("import", "talk", tmp_path / "lesson.xlsx", "--codes", "Tag", "--coder", "tm", project=root)
+    assert r.exit_code == 0 and "3 turns with their time" in r.output, r.output
+    body = (root / "transcripts" / "lesson" / "lesson.txt").read_text(encoding="utf-8")
+    assert "[00:01:05] T: Good morning." in body and "\nS: Yes: ready." in body and "[00:02:10] T: Then begin." in body
+    t = load_corpus(open_project(root)).transcripts[0]
+    assert [(x.speaker, x.timestamp) for x in t.turns] == [
+        ("T", "00:01:05"), ("S", None), ("T", "00:02:10"), ("S", "00:03:00"), ("T", None)]
+    rows = [json.loads(line) for line in (root / "codings" / "tm" / "lesson.jsonl").read_text().splitlines()]
+    assert sorted(c["text"] for c in rows) == ["Ready?", "Then begin.", "Yes: ready."]
+    # --time names the column; one that is not there is refused, with the columns.
+    r = run("import", "talk", tmp_path / "lesson.xlsx", "--time", "Clock", "--prefix", "again", project=root)
+    assert r.exit_code == 2 and "Clock" in r.output and "Traceback" not in r.output

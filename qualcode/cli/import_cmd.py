@@ -54,6 +54,7 @@ def talk(
     text: Annotated[Optional[str], typer.Option("--text", help="Column with what was said (default: one named Sentence, Text, Utterance...).")] = None,
     speaker: Annotated[Optional[str], typer.Option("--speaker", help="Column with the speaker (default: Speaker, Name...).")] = None,
     turn: Annotated[Optional[str], typer.Option("--turn", help="Column with the turn number (default: Turn); without one, a turn ends where the speaker changes.")] = None,
+    time: Annotated[Optional[str], typer.Option("--time", help="Column with each row's clock time (default: TimeStamp, Time, Start...); a turn gets its first row's.")] = None,
     codes: Annotated[Optional[list[str]], typer.Option("--codes", help="A column of code labels such as '8 - Press for Accuracy' (repeat for more).")] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Whose codings the code columns are.")] = None,
     group: Annotated[Optional[str], typer.Option("--group", "-g", help="The stakeholder group of every file imported.")] = None,
@@ -68,12 +69,13 @@ def talk(
 
     st = state(ctx)
     p = open_project(project or st.project, encoding=st.encoding)
-    done = import_talk(p, files, coder, codes or [], turn, speaker, text, prefix, group, force, p.encoding)
+    done = import_talk(p, files, coder, codes or [], turn, speaker, text, prefix, group, force, p.encoding, time)
     if as_json:
         typer.echo(json.dumps(done.to_dict(), indent=2))
         return
     out = console()
-    out.print(f"{done.transcripts} transcripts, {done.rows} rows (coding units), in {done.folder}/", markup=False)
+    out.print(f"{done.transcripts} transcripts, {done.rows} rows (coding units), in {done.folder}/"
+              + (f"; {done.timed} turns with their time" if done.timed else ""), markup=False)
     if codes:
         out.print(f"{done.codings} codings by {coder} with {len(done.codes)} themes; {done.no_code} rows labelled "
                   f"'no code' kept as {coder}'s 'no code' decisions", markup=False)

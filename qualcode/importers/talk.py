@@ -32,7 +32,10 @@ GUESS = {
     "turn": ("turn", "turn number", "turn no"),
     "speaker": ("speaker", "name", "who", "participant"),
     "text": ("sentence", "text", "utterance", "transcript", "content", "transcription"),
+    "time": ("timestamp", "time stamp", "time", "start time", "start", "begin"),
 }
+# A clock time, as typed or as Excel's time and date-time cells read (a date before it is dropped).
+CLOCK = re.compile(r"(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)")
 NONE_LABELS = {"none", "no code", "n/a", "na", "-", "no", "nil"}
 LABEL = re.compile(r"\s*(\d+)(?:\s*[^\w\s]+\s*|\s+|$)(.*)", re.S)  # "8 - x", "8: x", "8) x", "7\\"
 
@@ -48,6 +51,7 @@ class TalkImport:
     folder: str = ""
     # "file row N: 'label'" for each label on a row with no text (no unit to code): left out
     ignored: list[str] = field(default_factory=list)
+    timed: int = 0  # turns given their first row's time
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -118,7 +122,7 @@ def _order(code: str):
 def import_talk(project: Project, paths: list[Path], coder: str | None = None, codes: list[str] = (),
                 turn: str | None = None, speaker: str | None = None, text: str | None = None,
                 prefix: str | None = None, group: str | None = None, force: bool = False,
-                encoding: str | None = None) -> TalkImport:
+                encoding: str | None = None, time: str | None = None) -> TalkImport:
     """Reads every file first (nothing is written if one cannot be read), then writes under the
     project lock."""
     from ..locking import command_name, project_lock
@@ -135,10 +139,10 @@ def import_talk(project: Project, paths: list[Path], coder: str | None = None, c
             raise QualcodeError("no column of text found (Sentence, Text, Utterance...)", str(t.path),
                                 "Name it with --text COLUMN. Columns: " + (", ".join(c or "(blank)" for c in t.columns)))
         columns.append((_guess(t, "turn", turn), _guess(t, "speaker", speaker), text_col,
-                        [_column(t, c, "--codes") for c in codes]))
+                        [_column(t, c, "--codes") for c in codes], _guess(t, "time", time)))
     labels: dict[tuple[str, str], Counter] = {}
     ignored = []
-    for t, (_, _, text_col, code_cols) in zip(tables, columns):
+    for t, (_, _, text_col, code_cols, _) in zip(tables, columns):
         for line, row in t.rows:
             spoken = row.get(text_col, "").strip()
             for col in code_cols:
@@ -155,6 +159,13 @@ def import_talk(project: Project, paths: list[Path], coder: str | None = None, c
         result = _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix, group, force)
     result.ignored = ignored
     return result
+
+
+def _clock(cell: str) -> str | None:
+    """The clock time in a cell, or None: a bare number is no time (seconds? minutes? a row
+    count? TalkMoves has all three), nor is text."""
+    m = CLOCK.fullmatch(cell.strip())
+    return m.group(1) if m else None
 
 
 def _default_prefix(paths: list[Path]) -> str:
@@ -176,7 +187,7 @@ def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix
     decided: list[tuple[str, list[tuple[int, int, str]], str]] = []
     taken: set[str] = set()
     elsewhere = existing_ids(project)  # an id another file holds gets "-2", as within one import
-    for t, (turn_col, speaker_col, text_col, code_cols) in zip(tables, columns):
+    for t, (turn_col, speaker_col, text_col, code_cols, time_col) in zip(tables, columns):
         # the time the file was saved, so importing the same file again writes the same bytes
         stamp = datetime.fromtimestamp(t.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         tid = base = slug(t.path.stem) or "transcript"
@@ -208,8 +219,10 @@ def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix
         for i, (who, said_rows) in enumerate(turns):
             if i:
                 body += "\n"
+            clock = next(filter(None, (_clock(row.get(time_col, "")) for _, row in said_rows)), None) if time_col else None
+            result.timed += clock is not None
             for j, (said, row) in enumerate(said_rows):
-                body += f"{who}: " if j == 0 else "\n"
+                body += (f"[{clock}] " if clock else "") + f"{who}: " if j == 0 else "\n"
                 spans.append((len(body), len(body) + len(said), row))
                 body += said + "\n"
         writes.append((folder / f"{tid}.txt", head + body))
