@@ -36,7 +36,8 @@ NASTY = [
     "No final stop",
 ]
 
-POOL = list("abcXYZ019 .!?…,;:'\"“”‘’()[]-–—/\\$£%&*@#_\n\t") + ["can't", "Mr.", "e.g.", "😀", "।", "3.5", "http://a.b/c."]
+POOL = list("abcXYZ019 .!?…,;:'\"“”‘’()[]-–—/\\$£%&*@#_\n\t") + ["can't", "Mr.", "e.g.", "😀", "।", "3.5", "http://a.b/c.",
+                                                            "\r", "\u00a0", "\u3000", "\x0b", "\u2028", "\n\n", "  "]
 
 
 def spacy_starts(texts: list[str]) -> list[list[int]]:
@@ -95,7 +96,7 @@ def test_label_lines_are_the_label_patterns_own_matches():
 
     rng = random.Random(11)
     pieces = ["Interviewer:", "Amy: ", "**Dr. Lee**:", "[00:01:02] Sam:", "Q:", "no colon here", "a: b: c",
-              "\n", "\n\n", " ", "time 10:30 today", "__Bo__ : hi", "x" * 70 + ":", "(aside): no", ":", "\t"]
+              "\n", "\n\n", " ", "time 10:30 today", "__Bo__ : hi", "x" * 70 + ":", "(aside): no", ":", "\t", "::", ":\n"]
     for _ in range(500):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         for pos in (0, rng.randint(0, len(body))):

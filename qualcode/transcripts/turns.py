@@ -19,18 +19,27 @@ _LABEL_LINE = re.compile(
     rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
     re.MULTILINE,
 )
-_HAS_COLON = re.compile(r"^[^:\n]*:", re.MULTILINE)  # a line with a colon: the only kind a label can open
 
 
-def label_lines(body: str, pos: int = 0):
+def label_lines(body: str, pos: int = 0) -> list[re.Match]:
     """_LABEL_LINE's matches, as finditer would give them (a match never leaves its line), tried
-    only on lines holding a colon: on hard-wrapped transcripts most lines hold none, and the
-    label pattern's lazy search costs 60 tries at every line start (0.86 s -> 0.1 s a million words)."""
-    match = _LABEL_LINE.match
-    for line in _HAS_COLON.finditer(body, pos):
-        m = match(body, line.start())
-        if m is not None:
-            yield m
+    only at the start of lines holding a colon, found with str.find: on hard-wrapped transcripts
+    most lines hold none, and the label pattern's lazy search costs 60 tries at every line start
+    (0.86 s -> 0.1 s a million words with a regex for colon lines; 0.05 s with str.find)."""
+    match, find, rfind = _LABEL_LINE.match, body.find, body.rfind
+    out = []
+    i = find(":", pos)
+    while i >= 0:
+        nl = rfind("\n", pos, i)
+        if nl >= 0 or pos == 0 or body[pos - 1] == "\n":  # the line starts at or after pos, as ^ must
+            m = match(body, nl + 1 if nl >= 0 else pos)
+            if m is not None:
+                out.append(m)
+        nl = find("\n", i)
+        if nl < 0:
+            break
+        i = find(":", nl)
+    return out
 
 
 _TS_VALUE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?")
