@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import QualcodeError, did_you_mean, yaml_location
 
 CONFIG_FILE = "qualcode.yaml"
@@ -58,8 +56,38 @@ def find_root(start: Path) -> Path | None:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    """The settings, checked. Remembered under .qualcode/ by the file's bytes once a cache is
+    kept there: importing PyYAML (its reader's Unicode class alone) was 11 ms of a warm `status`."""
+    import json
+
+    from .cache import Pack, digest
+
+    raw = path.read_bytes()
+    cache = path.parent / ".qualcode"
+    pack = Pack(cache if cache.is_dir() else None, "settings", SETTINGS_VERSION)
+    key = digest(raw, repr(CONFIG_KEYS))  # what is checked is part of what is remembered
+    data = pack.get(key)
+    if isinstance(data, dict):
+        return data
+    data = _parse_config(raw)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        exact = json.loads(json.dumps(data)) == data  # plain strings, lists and booleans
+    except (TypeError, ValueError):
+        exact = False
+    if exact:
+        pack.put(key, data)
+        pack.save()
+    return data
+
+
+SETTINGS_VERSION = "1"
+
+
+def _parse_config(raw: bytes) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
     except yaml.YAMLError as exc:
         where, problem = yaml_location(CONFIG_FILE, exc)
         raise QualcodeError(f"not valid YAML: {problem}", where)

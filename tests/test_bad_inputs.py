@@ -99,6 +99,34 @@ def test_bad_project_settings(mini):
     check(mini, "qualcode.yaml: unknown setting 'codebok' (did you mean 'codebook'")
 
 
+def test_settings_are_remembered_by_their_bytes_and_never_stale(mini):
+    """qualcode.yaml is remembered under .qualcode/ (no PyYAML import on a warm run): a change
+    is read at once, a broken file is refused though a good one was remembered, a damaged
+    memory is ignored, and a value JSON cannot hold exactly (a date) is simply not remembered."""
+    import json
+
+    def unit() -> str:
+        r = run("status", "--json", project=mini)
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["unit"]
+
+    (mini / ".qualcode").mkdir(exist_ok=True)
+    (mini / "qualcode.yaml").write_text("unit: turn\n", encoding="utf-8")
+    assert unit() == "turn"
+    memory = mini / ".qualcode" / "settings.json"
+    assert [v["unit"] for v in json.loads(memory.read_text(encoding="utf-8"))["entries"].values()] == ["turn"]
+    (mini / "qualcode.yaml").write_text("unit: paragraph\n", encoding="utf-8")
+    assert unit() == "paragraph"
+    shutil.copy(BAD / "bad-config.yaml", mini / "qualcode.yaml")
+    check(mini, "qualcode.yaml: unknown setting 'codebok'")
+    (mini / "qualcode.yaml").write_text("unit: turn\n", encoding="utf-8")
+    memory.write_text("{damaged", encoding="utf-8")
+    assert unit() == "turn"
+    (mini / "qualcode.yaml").write_text("unit: paragraph\ncoder: 2026-12-05\n", encoding="utf-8")
+    assert unit() == "paragraph"
+    assert len(json.loads(memory.read_text(encoding="utf-8"))["entries"]) == 1  # the turn one only
+
+
 def test_no_project_here(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run("status")

@@ -54,8 +54,9 @@ def test_everyday_commands_load_no_heavy_library_when_warm(warm, argv):
 
 def test_a_remembered_status_reads_no_transcript(warm):
     """status on an unchanged project hashes its files and prints what it stored: it loads no
-    transcript reader, no corpus, and not importlib.metadata (20-35 ms) for the versions."""
-    lean = ("qualcode.corpus", "qualcode.transcripts", "qualcode.segment", "importlib.metadata")
+    transcript reader, no corpus, not importlib.metadata (20-35 ms) for the versions, and not
+    PyYAML (11 ms): the settings are remembered too."""
+    lean = ("qualcode.corpus", "qualcode.transcripts", "qualcode.segment", "importlib.metadata", "yaml")
     loaded(warm, "status", heavy=lean)  # the codings may have changed since the fixture ran it
     assert loaded(warm, "status", heavy=lean) == set()
     (warm / "codings" / "amara" / "cps-01.jsonl").write_text(
