@@ -95,11 +95,28 @@ def _parse_config(raw: bytes) -> dict[str, Any]:
         raise QualcodeError("cannot read the file as UTF-8", CONFIG_FILE, "Save it as UTF-8.")
     if not isinstance(data, dict):
         raise QualcodeError("must be a mapping of settings, e.g. 'unit: sentence'", CONFIG_FILE)
+    _refuse_repeats(raw.decode("utf-8-sig"))
     for key in data:
         if key not in CONFIG_KEYS:
             raise QualcodeError(f"unknown setting '{key}'" + did_you_mean(str(key), CONFIG_KEYS), CONFIG_FILE,
                                 "Settings: " + ", ".join(CONFIG_KEYS))
     return data
+
+
+def _refuse_repeats(text: str) -> None:
+    """A setting given twice: YAML would keep the last silently, and the first is often the one meant."""
+    import yaml
+
+    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    seen: dict[str, int] = {}
+    for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(key, yaml.ScalarNode):
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                raise QualcodeError(f"the setting '{key.value}' is given twice (first on line {seen[key.value]}); "
+                                    "YAML would keep only this one", f"{CONFIG_FILE}:{line}",
+                                    "Keep the one you mean and delete the other.")
+            seen[key.value] = line
 
 
 def check_unit(unit: str) -> str:

@@ -99,6 +99,11 @@ def test_bad_project_settings(mini):
     check(mini, "qualcode.yaml: unknown setting 'codebok' (did you mean 'codebook'")
 
 
+def test_a_setting_given_twice(mini):
+    shutil.copy(BAD / "repeated-setting.yaml", mini / "qualcode.yaml")
+    check(mini, "qualcode.yaml:3: the setting 'unit' is given twice (first on line 1)")
+
+
 def test_settings_are_remembered_by_their_bytes_and_never_stale(mini):
     """qualcode.yaml is remembered under .qualcode/ (no PyYAML import on a warm run): a change
     is read at once, a broken file is refused though a good one was remembered, a damaged
