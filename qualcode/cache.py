@@ -61,9 +61,10 @@ def digest(*parts: str | bytes) -> str:
 
 
 class Pack:
-    def __init__(self, cache_dir: Path | None, name: str, version: str):
+    def __init__(self, cache_dir: Path | None, name: str, version: str, keep: int = KEEP):
         self.path = cache_dir / f"{name}.json" if cache_dir else None
         self.version = version
+        self.keep = keep  # entries at most, the ones used in this run first
         self.entries: dict[str, Any] = self._read()
         self.used: dict[str, Any] = {}
         self.changed = False
@@ -92,7 +93,7 @@ class Pack:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        room = max(0, KEEP - len(self.used))
+        room = max(0, self.keep - len(self.used))
         older = [(k, v) for k, v in self.entries.items() if k not in self.used][-room:] if room else []
         payload = {"version": self.version, "entries": {**dict(older), **self.used}}
         try:

@@ -64,7 +64,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 
     raw = path.read_bytes()
     cache = path.parent / ".qualcode"
-    pack = Pack(cache if cache.is_dir() else None, "settings", SETTINGS_VERSION)
+    pack = Pack(cache if cache.is_dir() else None, "settings", SETTINGS_VERSION, keep=SETTINGS_KEPT)
     key = digest(raw, repr(CONFIG_KEYS))  # what is checked is part of what is remembered
     data = pack.get(key)
     if isinstance(data, dict):
@@ -81,6 +81,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 
 
 SETTINGS_VERSION = "1"
+SETTINGS_KEPT = 8  # versions of qualcode.yaml remembered: it is read on every run, so it stays small
 
 
 def _parse_config(raw: bytes) -> dict[str, Any]:

@@ -130,6 +130,11 @@ def test_settings_are_remembered_by_their_bytes_and_never_stale(mini):
     (mini / "qualcode.yaml").write_text("unit: paragraph\ncoder: 2026-12-05\n", encoding="utf-8")
     assert unit() == "paragraph"
     assert len(json.loads(memory.read_text(encoding="utf-8"))["entries"]) == 1  # the turn one only
+    for n in range(12):  # a script rewriting it on every run: the memory stays small
+        (mini / "qualcode.yaml").write_text(f"unit: turn\ncoder: coder-{n}\n", encoding="utf-8")
+        assert unit() == "turn"
+    kept = json.loads(memory.read_text(encoding="utf-8"))["entries"].values()
+    assert len(kept) == 8 and {"coder": "coder-11", "unit": "turn"} in kept
 
 
 def test_no_project_here(tmp_path, monkeypatch):
