@@ -55,6 +55,10 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+SETTINGS_VERSION = "1"
+SETTINGS_KEPT = 8  # versions of qualcode.yaml remembered: it is read on every run, so it stays small
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     """The settings, checked. Remembered under .qualcode/ by the file's bytes once a cache is
     kept there: importing PyYAML (its reader's Unicode class alone) was 11 ms of a warm `status`."""
@@ -80,15 +84,16 @@ def _read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-SETTINGS_VERSION = "1"
-SETTINGS_KEPT = 8  # versions of qualcode.yaml remembered: it is read on every run, so it stays small
-
-
 def _parse_config(raw: bytes) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
+        loader = yaml.SafeLoader(raw.decode("utf-8-sig"))  # yaml.safe_load's steps, keeping the node
+        try:
+            node = loader.get_single_node()
+            data = (loader.construct_document(node) if node is not None else None) or {}
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         where, problem = yaml_location(CONFIG_FILE, exc)
         raise QualcodeError(f"not valid YAML: {problem}", where)
@@ -96,7 +101,8 @@ def _parse_config(raw: bytes) -> dict[str, Any]:
         raise QualcodeError("cannot read the file as UTF-8", CONFIG_FILE, "Save it as UTF-8.")
     if not isinstance(data, dict):
         raise QualcodeError("must be a mapping of settings, e.g. 'unit: sentence'", CONFIG_FILE)
-    _refuse_repeats(raw.decode("utf-8-sig"))
+    if node is not None:
+        _refuse_repeats(node)
     for key in data:
         if key not in CONFIG_KEYS:
             raise QualcodeError(f"unknown setting '{key}'" + did_you_mean(str(key), CONFIG_KEYS), CONFIG_FILE,
@@ -104,20 +110,18 @@ def _parse_config(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _refuse_repeats(text: str) -> None:
+def _refuse_repeats(node) -> None:
     """A setting given twice: YAML would keep the last silently, and the first is often the one meant."""
-    import yaml
-
-    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     seen: dict[str, int] = {}
-    for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
-        if isinstance(key, yaml.ScalarNode):
-            line = key.start_mark.line + 1
-            if key.value in seen:
-                raise QualcodeError(f"the setting '{key.value}' is given twice (first on line {seen[key.value]}); "
-                                    "YAML would keep only this one", f"{CONFIG_FILE}:{line}",
-                                    "Keep the one you mean and delete the other.")
-            seen[key.value] = line
+    for key, _ in node.value:  # a mapping node: the document was checked to be a mapping
+        if not isinstance(key.value, str):
+            continue  # not a setting's name: refused as unknown below
+        line = key.start_mark.line + 1
+        if key.value in seen:
+            raise QualcodeError(f"the setting '{key.value}' is given twice (first on line {seen[key.value]}); "
+                                "YAML would keep only this one", f"{CONFIG_FILE}:{line}",
+                                "Keep the one you mean and delete the other.")
+        seen[key.value] = line
 
 
 def check_unit(unit: str) -> str:

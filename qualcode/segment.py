@@ -74,14 +74,7 @@ class _Chunks:
         starts in it, and whether a mark is pending after it (for "said.": none, and yes)."""
         done = self.quiets.get(chunk)
         if done is None:
-            cuts, seen = [], False
-            for off, kind in self[chunk]:
-                if kind == 1:
-                    seen = True
-                elif kind == 2 and seen:
-                    cuts.append(off)
-                    seen = False
-            done = self.quiets[chunk] = (tuple(cuts), seen)
+            done = self.quiets[chunk] = _effect(self[chunk], False)
         return done
 
     def marks_in(self, body: str) -> str:
@@ -147,8 +140,8 @@ def _starts_of(body: str, chunks: _Chunks, marks: str) -> list[int]:
             s = max([rfind(c, pos, i) for c in spaces] or [-1]) + 1
         m = match(body, s)
         chunk = m.group()
-        cuts, seen = quiets.get(chunk) or quiet(chunk)
-        for off in cuts:
+        cuts, seen = quiets.get(chunk) or quiet(chunk)  # the dict first: no call for a known chunk
+        for off in cuts:  # usually none: a loop costs less than making a generator
             append(s + off)
         pos = m.end()
         while seen:  # a mark is pending: the next token that is not punctuation starts a sentence
@@ -159,14 +152,23 @@ def _starts_of(body: str, chunks: _Chunks, marks: str) -> list[int]:
                 append(at)
                 break
             m = match(body, at)  # punctuation first: read its tokens
-            for off, kind in chunks[m.group()]:
-                if kind == 1:
-                    seen = True
-                elif kind == 2 and seen:
-                    append(at + off)
-                    seen = False
+            cuts, seen = _effect(chunks[m.group()], True)
+            out.extend(at + off for off in cuts)
             pos = m.end()
     return out
+
+
+def _effect(tokens: tuple, seen: bool) -> tuple[tuple[int, ...], bool]:
+    """The sentencizer's rule over one chunk's tokens (offset, kind), `seen` telling whether a
+    sentence-final mark is pending before it: where sentences start, and whether one is pending after."""
+    cuts = []
+    for off, kind in tokens:
+        if kind == 1:
+            seen = True
+        elif kind == 2 and seen:
+            cuts.append(off)
+            seen = False
+    return tuple(cuts), seen
 
 
 def _spaces_in(body: str) -> list[str]:

@@ -221,8 +221,9 @@ def _write(project, tables, columns, mapping, nones, new_codebook, coder, prefix
                 body += "\n"
             clock = next(filter(None, (_clock(row.get(time_col, "")) for _, row in said_rows)), None) if time_col else None
             result.timed += clock is not None
+            label = (f"[{clock}] " if clock else "") + f"{who}: "
             for j, (said, row) in enumerate(said_rows):
-                body += (f"[{clock}] " if clock else "") + f"{who}: " if j == 0 else "\n"
+                body += label if j == 0 else "\n"
                 spans.append((len(body), len(body) + len(said), row))
                 body += said + "\n"
         writes.append((folder / f"{tid}.txt", head + body))

@@ -35,10 +35,10 @@ def label_lines(body: str, pos: int = 0) -> list[re.Match]:
             m = match(body, nl + 1 if nl >= 0 else pos)
             if m is not None:
                 out.append(m)
-        nl = find("\n", i)
-        if nl < 0:
+        eol = find("\n", i)  # the next line's colon, if any
+        if eol < 0:
             break
-        i = find(":", nl)
+        i = find(":", eol)
     return out
 
 
