@@ -99,6 +99,11 @@ def test_bad_project_settings(mini):
     check(mini, "qualcode.yaml: unknown setting 'codebok' (did you mean 'codebook'")
 
 
+def test_project_settings_that_are_not_yaml(mini):
+    shutil.copy(BAD / "malformed-config.yaml", mini / "qualcode.yaml")
+    check(mini, "qualcode.yaml:1:7: not valid YAML: expected ',' or ']'")
+
+
 def test_a_setting_given_twice(mini):
     shutil.copy(BAD / "repeated-setting.yaml", mini / "qualcode.yaml")
     check(mini, "qualcode.yaml:3: the setting 'unit' is given twice (first on line 1)")
