@@ -4,7 +4,7 @@ spaCy's tokenizer splits text at white space and tokenizes each chunk on its own
 most chunks repeat, yet over whole transcripts it re-tokenizes most of them: its cache holds
 10,000 chunks and stops filling for the rest of a doc after a special case such as "can't" or a
 lone newline (explosion/spaCy#13950). Here each distinct chunk is tokenized once, many to a Doc
-(`batch_rows`), or not at all when it is letters and perhaps one mark (`plain_tokens`). The
+(`batch_rows`), or not at all when it is letters and perhaps one mark (`plain_kind`). The
 segmenter uses both for its sentence marks; the rules gather a text's tokens from them as arrays
 (token_arrays.py). Free of numpy, so a warm run that only reads caches does not import it.
 """
@@ -41,18 +41,18 @@ def batch_rows(tokenizer, batch: list[str], attrs: list) -> list[list[list[int]]
     return out if len(out) == len(batch) else None
 
 
-def plain_tokens(chunk: str, specials) -> tuple | None:
-    """(offset, length) of each token spaCy's English tokenizer makes of a chunk of letters
-    alone (one token), or of letters and one of , ? ! ; : or '.' after a-z (two); None for any
-    other chunk or a special case (`specials`: the tokenizer's rules). No prefix, suffix or infix
-    rule applies to letters alone, and those marks are split off after them (tested against the
-    tokenizer on every word of the lemma table, in three cases). Most chunks of interview text
-    are one of these, and asking the tokenizer costs ten times a lexeme lookup."""
+def plain_kind(chunk: str, specials) -> int | None:
+    """How spaCy's English tokenizer splits a chunk of letters alone (1: one token, all of it),
+    or of letters and one of , ? ! ; : or '.' after a-z (2: the letters, then the mark); None for
+    any other chunk or a special case (`specials`: the tokenizer's rules). No prefix, suffix or
+    infix rule applies to letters alone, and those marks are split off after them (tested against
+    the tokenizer on every word of the lemma table, in three cases). Most chunks of interview
+    text are one of these, and asking the tokenizer costs ten times a lexeme lookup."""
     if chunk in specials:
         return None
     if chunk.isalpha():
-        return ((0, len(chunk)),)
+        return 1
     core, mark = chunk[:-1], chunk[-1]
     if (mark in ",?!;:" or mark == "." and "a" <= core[-1:] <= "z") and core.isalpha() and core not in specials:
-        return ((0, len(core)), (len(core), 1))
+        return 2
     return None

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from .cache import Pack, digest, package_version
-from .chunk_tokens import BATCH, batch_rows, plain_tokens
+from .chunk_tokens import BATCH, batch_rows, plain_kind
 from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
 from .nlp import sentence_pipeline
@@ -83,7 +83,7 @@ class _Chunks:
 
     def learn(self, bodies: list[str], advance=lambda n=1: None) -> None:
         """Learn the distinct chunks of `bodies` that hold a mark: letters then a mark without
-        the tokenizer (plain_tokens: most of them; 0.89 s -> 0.37 s on a million realistic
+        the tokenizer (plain_kind: most of them; 0.89 s -> 0.37 s on a million realistic
         words), the rest tokenized together (batch_rows: per-Doc overhead was most of the cost of
         tokenizing them one by one); a batch whose tokens do not line up with its chunks is left
         to the one-by-one path. `advance` is called once per body (a progress bar's step)."""
@@ -99,11 +99,11 @@ class _Chunks:
         todo, specials = [], self.tokenizer.rules
         for w in words:
             if w not in self.known and has_mark(w):
-                plain = plain_tokens(w, specials)
-                if plain is None:
+                kind = plain_kind(w, specials)
+                if kind is None:
                     todo.append(w)
                 else:  # letters, then perhaps a mark: a word that can start a sentence, then the mark
-                    self.known[w] = ((0, 2),) + tuple((a, 1 if w[a] in self.punct else 0) for a, _ in plain[1:])
+                    self.known[w] = ((0, 2),) if kind == 1 else ((0, 2), (len(w) - 1, 1 if w[-1] in self.punct else 0))
         for i in range(0, len(todo), self.BATCH):
             self._learn_batch(todo[i:i + self.BATCH])
 

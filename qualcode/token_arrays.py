@@ -1,4 +1,4 @@
-"""A text's tokens as arrays, the way spaCy's tokenizer would make them, gathered from one
+"""Texts' words as token arrays, the way spaCy's tokenizer would make them, gathered from one
 tokenization of each distinct chunk (chunk_tokens.py). The rules match keywords and patterns on
 these; tests/test_token_arrays.py checks they equal the tokenizer's own on nasty text.
 """
@@ -9,21 +9,14 @@ from operator import itemgetter
 
 import numpy as np
 
-from .chunk_tokens import BATCH, batch_rows, plain_tokens
-
-# What str.isspace() (and so spaCy's tokenizer, and str.split) takes for white space, by code point.
-_SPACE = np.zeros(0x3002, bool)
-_SPACE[[c for c in range(len(_SPACE)) if chr(c).isspace()]] = True  # none above U+3000
-
+from .chunk_tokens import BATCH, batch_rows, plain_kind
 
 class Streams:
-    """Token arrays of texts, as spaCy's tokenizer would make them, over one shared table of parts.
-
-    A text is split into parts: chunks and the runs of white space between them. spaCy makes a
-    run of white space a token of its own, except one space after a token (its trailing
-    whitespace), so a run is stored by its text and a chunk by its tokens; a text's tokens are the
-    rows of its parts, gathered with numpy. Rows hold each token's offset in its part, length and
-    NORM (a special case's, else its lexeme's); `words` keeps the token texts for making a Doc."""
+    """Token arrays of texts' words, as spaCy's tokenizer would make them, over one shared table
+    of chunks (what str.split() gives; spaCy's tokenizer splits at the same white space and
+    tokenizes each chunk on its own). A text's tokens are the rows of its chunks, gathered with
+    numpy. Rows hold each token's offset in its chunk, length and NORM (a special case's, else
+    its lexeme's); `words` keeps the token texts for making a Doc."""
 
     BATCH = BATCH  # a test makes it small
 
@@ -32,9 +25,11 @@ class Streams:
 
         self.tokenizer = tokenizer
         self.attrs = [IDX, LENGTH, NORM]
-        self.ids = _PartIds()  # part -> id; a run of white space opening a text is a 1-tuple
-        self.first, self.count = [0], [0]  # per part: its first row, how many
-        # Per row: offset in its part, length, NORM, text.
+        self.ids = _PartIds()  # chunk -> id
+        # Per chunk: its first row, how many, its length. Id 1 stands for the separator between
+        # the texts of `collapsed`: one character, no tokens.
+        self.first, self.count, self.size = [0, 0], [0, 0], [0, 1]
+        # Per row: offset in its chunk, length, NORM, text.
         self.offsets: list[int] = []
         self.lengths: list[int] = []
         self.norms: list[int] = []
@@ -48,28 +43,18 @@ class Streams:
         at = self.ids[key]
         self.first[at] = len(self.norms)
         self.count[at] = len(tokens)
+        self.size[at] = len(text)
         for offset, length, norm in tokens:
             self.offsets.append(offset)
             self.lengths.append(length)
             self.norms.append(norm)
             self.words.append(text[offset:offset + length])
 
-    def _learn(self, parts: list) -> None:
-        """The tokens of the parts _PartIds gave ids since the last call."""
-        self.first.extend([0] * len(parts))
-        self.count.extend([0] * len(parts))
-        chunks = []
-        for part in parts:
-            if isinstance(part, tuple):  # white space opening a text: one token, all of it
-                self._add(part, self._alone(part[0]), part[0])
-            elif part[0].isspace():  # one space after a token is its trailing whitespace
-                text = part[1:] if part[0] == " " else part
-                tokens = self._alone(text) if text else []
-                for t in tokens:
-                    t[0] += len(part) - len(text)
-                self._add(part, tokens, part)
-            else:
-                chunks.append(part)
+    def _learn(self, chunks: list[str]) -> None:
+        """The tokens of the chunks _PartIds gave ids since the last call."""
+        self.first.extend([0] * len(chunks))
+        self.count.extend([0] * len(chunks))
+        self.size.extend([0] * len(chunks))
         chunks = self._learn_plain(chunks)
         for i in range(0, len(chunks), self.BATCH):
             batch = chunks[i:i + self.BATCH]
@@ -78,81 +63,88 @@ class Streams:
                 self._add(chunk, tokens, chunk)
 
     def _learn_plain(self, chunks: list[str]) -> list[str]:
-        """Learn the chunks plain_tokens knows (most of them), as _add would, inline: a call per
-        chunk was a third of learning them; the rest are returned for the tokenizer."""
-        specials, norm, memo, rest = self.tokenizer.rules, self._norm, self._word_norms, []
-        ids, first, count = self.ids, self.first, self.count
-        offsets, lengths, norms, words = self.offsets, self.lengths, self.norms, self.words
+        """Learn the chunks plain_kind knows (most of them), a kind at a time with C loops (map,
+        itemgetter, list.extend): a Python loop over each chunk and its tokens was most of the
+        cost of learning them. The rest are returned for the tokenizer."""
+        specials, rest, kinds = self.tokenizer.rules, [], ([], [])
         for chunk in chunks:
-            plain = plain_tokens(chunk, specials)
-            if plain is None:
-                rest.append(chunk)
-                continue
-            at = ids[chunk]
-            first[at] = len(norms)
-            count[at] = len(plain)
-            for a, n in plain:
-                word = chunk[a:a + n]
-                value = memo.get(word)
-                if value is None:
-                    value = memo[word] = norm(word)
-                offsets.append(a)
-                lengths.append(n)
-                norms.append(value)
-                words.append(word)
+            kind = plain_kind(chunk, specials)
+            (rest if kind is None else kinds[kind - 1]).append(chunk)
+        one, two = kinds
+        # A word alone: one token, all of it. A word and a mark: the word, then the mark.
+        cores = [c[:-1] for c in two]
+        marks = [c[-1] for c in two]
+        self._rows(one, [0] * len(one), list(map(len, one)), one, 1)
+        cut = list(map(len, cores))
+        self._rows(two, _interleave([0] * len(two), cut), _interleave(cut, [1] * len(two)),
+                   _interleave(cores, marks), 2)
         return rest
 
-    def _norm(self, word: str) -> int:
-        """The NORM a lexeme of this word has, or would have once made: making one computes a
+    def _rows(self, chunks: list[str], offsets: list[int], lengths: list[int], words: list[str], each: int) -> None:
+        """Add chunks of `each` tokens apiece, their rows given flat, in order."""
+        if not chunks:
+            return
+        at = _ids_of(self.ids, chunks).tolist()
+        base = len(self.norms)
+        first, count, size = self.first, self.count, self.size
+        for a, f, n in zip(at, range(base, base + each * len(chunks), each), map(len, chunks)):
+            first[a], count[a], size[a] = f, each, n
+        memo = self._word_norms
+        norms = list(map(memo.get, words))
+        if None in norms:
+            new = list(dict.fromkeys(w for w, v in zip(words, norms) if v is None))
+            memo.update(zip(new, self._norms(new)))
+            norms = list(map(memo.__getitem__, words))
+        self.offsets += offsets
+        self.lengths += lengths
+        self.norms += norms
+        self.words += words
+
+    def _norms(self, words: list[str]) -> list[int]:
+        """The NORM a lexeme of each word has, or would have once made: making one computes a
         dozen attributes in Python, and most words only need comparing with a keyword."""
-        vocab = self.tokenizer.vocab
-        if word in vocab or self._norm_of is None:
-            return vocab[word].norm
-        return vocab.strings.add(self._norm_of(word))
+        vocab, norm_of = self.tokenizer.vocab, self._norm_of
+        lexeme, add = vocab.__getitem__, vocab.strings.add
+        return [lexeme(w).norm if known or norm_of is None else add(norm_of(w))
+                for w, known in zip(words, map(vocab.__contains__, words))]
 
     def _alone(self, text: str) -> list[list[int]]:
         return self.tokenizer(text).to_array(self.attrs).tolist()
 
-    def of(self, text: str, words_only: bool = False) -> "Stream":
-        """The tokens of one text. Chunks come from str.split() and their offsets from a mask of
-        white space over the text's code points; only runs of white space other than one space
-        between chunks (line breaks, double spaces) are looked at one by one. With `words_only`,
-        without the tokens that are runs of white space: the tokens of the text with its white
-        space collapsed to single spaces, at their offsets in the text as it is; then the white
-        space is not looked at at all (50 ms of the rules' 0.5 s on a million realistic words)."""
-        chunks = text.split()
-        cps = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        space = _SPACE.take(cps, mode="clip")  # above the table: not white space
-        starts = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+    def collapsed(self, texts: list[str]) -> tuple["Stream", np.ndarray, np.ndarray]:
+        """The tokens of the texts with their white space collapsed (what rules match on: a
+        hard-wrapped line's "\n" or a double space is no token), as one stream over one text:
+        each text's chunks one space apart, the texts joined by a separator chunk (a character
+        none of them holds) that has no tokens; and where each text starts and ends in it.
+        A chunk's tokens never depend on the white space around it, so no white space is looked
+        at: each chunk starts one character after the one before it ends (the table knows each
+        chunk's length), and the separators tell where each text's chunks begin. (Offsets from
+        a mask of white space over every code point cost 40 ms of the rules' 0.5 s on a million
+        realistic words.)"""
+        sep, joined = _separated(texts)
+        chunks = joined.split()
         ids = self.ids
-        part = _ids_of(ids, chunks)
-        if words_only:  # a chunk's tokens never depend on the white space around it
-            at = starts
-        else:
-            part, at = self._with_gaps(text, cps, space, starts, part)
+        ids[sep] = 1  # the separator, only for this call: a later text may hold the character
+        try:
+            at = _ids_of(ids, chunks)
+        finally:
+            del ids[sep]
         if ids.new:
             new, ids.new = ids.new, []
             self._learn(new)
-        first, count, offset, length, norms = self._tables()
-        n = count[part]
+        first, count, offset, length, norms, size = self._tables()
+        step = size[at] + 1  # each chunk and the space after it
+        start = np.cumsum(step) - step
+        text = " ".join(chunks)
+        seps = np.flatnonzero(at == 1)
+        text_start = np.concatenate(([0], start[seps] + 2))[:len(texts)]
+        text_end = np.maximum(np.append(start[seps] - 1, len(text)), text_start)[:len(texts)]
+        n = count[at]
         end = np.cumsum(n)
-        # Row of each token: its part's first row plus its place within the part.
-        row = np.repeat(first[part] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
-        return Stream(text, offset[row] + np.repeat(at, n), length[row], norms[row], row, words_only)
-
-    def _with_gaps(self, text: str, cps, space, starts, chunk_ids):
-        """The parts of the text in order, each chunk then the run of white space after it when
-        that is a token (any but one space between two chunks), and where each part starts."""
-        ends = np.flatnonzero(~space & np.concatenate((space[1:], [True]))) + 1
-        gap_start = np.concatenate(([0], ends))
-        gap_end = np.concatenate((starts, [len(text)]))
-        odd = (gap_end - gap_start != 1) | (cps[np.minimum(gap_start, len(cps) - 1)] != 32) if len(cps) else gap_end < 0
-        odd[0] = True  # white space opening the text is always a token
-        odd = np.flatnonzero(odd & (gap_end > gap_start))
-        gaps = [text[a:b] for a, b in zip(gap_start[odd].tolist(), gap_end[odd].tolist())]
-        if len(odd) and odd[0] == 0:  # white space opening the text: one token, all of it
-            gaps[0] = (gaps[0],)
-        return np.insert(chunk_ids, odd, _ids_of(self.ids, gaps)), np.insert(starts, odd, gap_start[odd])
+        # Row of each token: its chunk's first row plus its place within the chunk.
+        row = np.repeat(first[at] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
+        stream = Stream(text, offset[row] + np.repeat(start, n), length[row], norms[row], row)
+        return stream, text_start, text_end
 
     def _tables(self):
         """The table as arrays, extended by what was learned since the last call (a Rules object
@@ -162,7 +154,7 @@ class Streams:
             n_parts, n_rows = (len(done[0]), len(done[2])) if done is not None else (0, 0)
             new = (np.array(self.first[n_parts:], np.int64), np.array(self.count[n_parts:], np.int64),
                    np.array(self.offsets[n_rows:], np.int64), np.array(self.lengths[n_rows:], np.int64),
-                   np.array(self.norms[n_rows:], np.uint64))
+                   np.array(self.norms[n_rows:], np.uint64), np.array(self.size[n_parts:], np.int64))
             self._arrays = new if done is None else tuple(np.concatenate(pair) for pair in zip(done, new))
         return self._arrays
 
@@ -189,16 +181,19 @@ class Streams:
 
 
 class _PartIds(dict):
-    """Part -> id in the table. A part not seen before gets the next id when first looked up
-    and waits in `new` to be learned: no pass over a text's million chunks to find the new ones."""
+    """Chunk -> id in the table. A chunk not seen before gets the next id when first looked up
+    and waits in `new` to be learned: no pass over a text's million chunks to find the new ones.
+    Ids 0 and 1 are the empty chunk and the separator (see Streams.collapsed)."""
 
     def __init__(self):
         super().__init__({"": 0})
         self.new: list = []
+        self.next = 2
 
-    def __missing__(self, part):
-        self[part] = at = len(self)
-        self.new.append(part)
+    def __missing__(self, chunk):
+        self[chunk] = at = self.next
+        self.next += 1
+        self.new.append(chunk)
         return at
 
 
@@ -210,24 +205,39 @@ def _ids_of(ids: dict, keys: list) -> np.ndarray:
     return np.fromiter(itemgetter(*keys)(ids), np.int64, len(keys))
 
 
+def _separated(texts: list[str]) -> tuple[str, str]:
+    """The texts joined by " X ", X a character none of them holds (a separator chunk), and X."""
+    for sep in _SEPARATORS:
+        joined = f" {sep} ".join(texts)
+        if joined.count(sep) == len(texts) - 1 or not texts:
+            return sep, joined
+    raise ValueError("every separator character occurs in the texts")
+
+
+# Characters that are not white space and that interview text hardly ever holds.
+_SEPARATORS = ("\x00", "\x01", "\ufdd0", "\ufdd1", "\ufdd2", "\ufffe") + tuple(map(chr, range(0xF0000, 0xF0100)))
+
+
+def _interleave(a: list, b: list) -> list:
+    """a[0], b[0], a[1], b[1], ... (slice assignment: no Python loop)."""
+    out = [None] * (2 * len(a))
+    out[0::2], out[1::2] = a, b
+    return out
+
+
 class Stream:
-    """One text's tokens: the character offset, length and NORM of each, and its row in the table."""
+    """Texts' words: the character offset, length and NORM of each token, and its row in the
+    table; offsets are in `text`, the texts with their white space collapsed (see Streams.collapsed)."""
 
-    __slots__ = ("text", "idx", "length", "norm", "row", "words_only")
+    __slots__ = ("text", "idx", "length", "norm", "row")
 
-    def __init__(self, text, idx, length, norm, row, words_only: bool = False):
+    def __init__(self, text, idx, length, norm, row):
         self.text, self.idx, self.length, self.norm, self.row = text, idx, length, norm, row
-        self.words_only = words_only  # without white-space tokens: see Streams.of
 
     def __len__(self) -> int:
         return len(self.idx)
 
     def spaces(self, which) -> list[bool]:
-        """Whether each token has a trailing space: white space right after it. Where runs of
-        white space are tokens, only one space can be (a run reaches the next chunk); without
-        them, as though the text's white space were collapsed, any is."""
-        text, ends = self.text, (self.idx[which] + self.length[which]).tolist()
-        if self.words_only:  # white space ending the text would be stripped when collapsed
-            words_end = len(text.rstrip())
-            return [e < words_end and text[e:e + 1].isspace() for e in ends]
-        return [text[e:e + 1] == " " for e in ends]
+        """Whether each token has a trailing space (the one space between two chunks)."""
+        text = self.text
+        return [text[e:e + 1] == " " for e in (self.idx[which] + self.length[which]).tolist()]

@@ -1,15 +1,15 @@
 """Token arrays gathered from each distinct chunk's tokens (qualcode/token_arrays.py) are exactly
-spaCy's tokenizer over the whole text: offsets, lengths, NORMs (special cases' too, e.g. "n't"
--> "not", U+00A0 -> two spaces), trailing spaces, and a Doc made from them."""
+spaCy's tokenizer's words over the whole text: offsets, lengths, ORTHs and NORMs (special cases'
+too, e.g. "n't" -> "not"), and a Doc made from them."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY
 from test_segment_equivalence import NASTY
 
 from qualcode.token_arrays import Streams
@@ -31,39 +31,45 @@ def texts() -> list[str]:
     return out
 
 
-def test_streams_equal_the_tokenizer_over_whole_texts():
+def collapsed_tokens(nlp, text: str, shift: int = 0) -> list[tuple[int, int, int, int]]:
+    """(offset, length, ORTH, NORM) of the tokenizer's tokens of `text` that are not white space,
+    offsets moved into the text with its white space collapsed, plus `shift`. Each chunk is
+    tokenized as in the whole text: spaCy tokenizes "(it's) :)" as "(it's)", ":", ")" but
+    "(it's)\n:)" and ":)" alone with ":)" one token, and qualcode's words are each chunk's
+    tokens, as in the text as it is."""
+    chunks = [(m.start(), shift + sum(len(c) + 1 for c in text[:m.start()].split())) for m in re.finditer(r"\S+", text)]
+    out = []
+    for t in nlp.make_doc(text):
+        if t.is_space:
+            continue
+        at, moved = max(c for c in chunks if c[0] <= t.idx)
+        out.append((moved + t.idx - at, len(t), t.orth, t.norm))
+    return out
+
+
+def test_collapsed_texts_are_the_tokenizer_s_words_with_white_space_collapsed():
+    """What rules match on: a hard-wrapped line's "\n" or a double space is no token, so "stop
+    and\nsearch" reads as "stop and search"; each text's words are where the tokenizer puts them
+    in the texts with their white space collapsed, one after another."""
     nlp = spacy.blank("en")
     streams = Streams(nlp.tokenizer)
     streams.BATCH = 40  # several batches
-    for text in texts() + [p.read_text(encoding="utf-8") for p in sorted((REPO / "transcripts").glob("*"))]:
-        ref = nlp.make_doc(text)
-        stream = streams.of(text)
-        got = np.column_stack((stream.idx, stream.length)).astype(np.uint64)
-        assert got.tolist() == ref.to_array([IDX, LENGTH]).tolist(), repr(text)
-        assert stream.norm.tolist() == ref.to_array([NORM]).tolist(), repr(text)
-        assert stream.spaces(np.arange(len(stream))) == [bool(t.whitespace_) for t in ref], repr(text)
+    pool = texts() + [p.read_text(encoding="utf-8") for p in sorted((REPO / "transcripts").glob("*"))]
+    rng = random.Random(11)
+    groups = [[t] for t in pool] + [rng.sample(pool, rng.randint(2, 6)) for _ in range(60)]
+    groups += [[], [""], ["", "a b", " ", "c"], ["x\x00y", "\x00", "\x01 z"], ["  \n", "end.Next", ""]]
+    for group in groups:
+        stream, starts, ends = streams.collapsed(group)
+        text, words = stream.text, [" ".join(t.split()) for t in group]
+        # Each text's span holds its words, one space apart.
+        assert [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())] == words, repr(group)
+        want = [tok for t, at in zip(group, starts.tolist()) for tok in collapsed_tokens(nlp, t, at)]
+        got = [(i, n, nlp.vocab.strings.add(text[i:i + n]), norm) for i, n, norm
+               in zip(stream.idx.tolist(), stream.length.tolist(), stream.norm.tolist())]
+        assert got == want, repr(group)
         doc = streams.doc(stream, nlp.vocab, np.arange(len(stream)))
-        assert doc.text == ref.text
-        assert doc.to_array([ORTH, NORM, SPACY]).tolist() == ref.to_array([ORTH, NORM, SPACY]).tolist()
-
-
-def test_words_only_are_the_tokens_of_the_text_with_its_white_space_collapsed():
-    """What rules match on: a hard-wrapped line's "\n" or a double space is no token, so "stop
-    and\nsearch" reads as "stop and search"; offsets stay those of the text as it is."""
-    nlp = spacy.blank("en")
-    streams = Streams(nlp.tokenizer)
-    streams.BATCH = 40
-    for text in texts():
-        # Not the tokenizer over the collapsed text: spaCy tokenizes "(it's) :)" as "(it's)", ":",
-        # ")" but "(it's)\n:)" and ":)" alone with ":)" one token; qualcode's words are each
-        # chunk's tokens, as in the text as it is.
-        ref = [t for t in nlp.make_doc(text) if not t.is_space]
-        stream = streams.of(text, words_only=True)
-        assert np.column_stack((stream.idx, stream.length)).tolist() == [[t.idx, len(t)] for t in ref], repr(text)
-        assert stream.norm.tolist() == [t.norm for t in ref], repr(text)
-        doc = streams.doc(stream, nlp.vocab, np.arange(len(stream)))
-        assert doc.text == " ".join(text.split()), repr(text)
-        assert [(t.orth, t.norm) for t in doc] == [(t.orth, t.norm) for t in ref], repr(text)
+        assert doc.text.rstrip() == " ".join(w for w in words if w), repr(group)
+        assert [(t.orth, t.norm) for t in doc] == [(o, n) for _, _, o, n in want], repr(group)
 
 
 def test_words_of_letters_alone_or_before_a_mark_are_tokenized_as_the_tokenizer_says():
@@ -84,7 +90,7 @@ def test_words_of_letters_alone_or_before_a_mark_are_tokenized_as_the_tokenizer_
     reference = spacy.blank("en").tokenizer
     for i in range(0, len(sample), 500):  # a text of 500 words: the table's arrays grow as it learns
         text = " ".join(sample[i:i + 500])
-        stream = streams.of(text)
+        stream, _, _ = streams.collapsed([text])
         ref = [t for word in sample[i:i + 500] for t in reference(word)]  # each word alone
         assert [text[a:a + n] for a, n in zip(stream.idx.tolist(), stream.length.tolist())] == [t.text for t in ref]
         assert [nlp.vocab.strings[n] for n in stream.norm.tolist()] == [t.norm_ for t in ref]

@@ -171,19 +171,22 @@ class Rules:
             return self._hits(segments)
 
     def _hits(self, segments: list[Segment]) -> list[Hit]:
-        # Every offset below is in one text: the segments in order, joined by SEPARATOR.
         texts = list(map(attrgetter("text"), segments))  # one pass per field, in C
-        lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-        seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
-        # (match id, first token, end token) of every match, and each token's (offset, length).
+        # (match id, first token, end token) of every match, each token's offset and length in
+        # one text holding the segments in order, and where each segment starts and ends there.
         if self.lookup and not self.needs_lemmas:
-            m, tok = self._stream_matches(texts, seg_start)
+            m, (idx, length), text, seg_start, seg_end = self._stream_matches(texts)
+            collapsed = True  # that text's white space is
         else:
-            m, tok = self._doc_matches(segments, seg_start)
+            lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+            seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
+            seg_end, text = seg_start + lengths, SEPARATOR.join(texts)
+            m, (idx, length) = self._doc_matches(segments, seg_start)
+            collapsed = False
         if not len(m):
             return []
         first, last = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64) - 1
-        begin, end = tok[first, 0], tok[last, 0] + tok[last, 1]
+        begin, end = idx[first], idx[last] + length[last]
         seg_index = np.searchsorted(seg_start, begin, side="right") - 1
         rule, is_rule = self._rule_index(m[:, 0])
         of_segment = list(map(attrgetter("group"), segments))
@@ -192,7 +195,7 @@ class Rules:
         allowed = np.array([[self.themes[name.partition("/")[0]].applies_to(g) for g in groups]
                             for name in self._sorted_names])
         # Not across into the next segment, and only in the theme's groups.
-        keep = is_rule & (end <= seg_start[seg_index] + lengths[seg_index]) & allowed[rule, seg_group[seg_index]]
+        keep = is_rule & (end <= seg_end[seg_index]) & allowed[rule, seg_group[seg_index]]
         # One hit per segment and rule, its earliest match; in segment order, then rule name.
         n, where = len(self._sorted_names), np.flatnonzero(keep)
         key = seg_index[where] * n + rule[where]
@@ -202,14 +205,13 @@ class Rules:
         key, where = key[first_of], where[first_of]
         names, new = self._sorted_names, tuple.__new__  # the fast NamedTuple constructor
         themes = [name.partition("/")[0] for name in names]
-        out = []
-        for i, r, b, e in zip((key // n).tolist(), (key % n).tolist(), (begin - seg_start[seg_index])[where].tolist(),
-                              (end - seg_start[seg_index])[where].tolist()):
-            seg = segments[i]
-            out.append(new(Hit, (seg, themes[r], names[r], " ".join(seg.text[b:e].split()))))
-        return out
+        matched = [text[b:e] for b, e in zip(begin[where].tolist(), end[where].tolist())]
+        if not collapsed:
+            matched = [" ".join(w.split()) for w in matched]
+        return [new(Hit, (segments[i], themes[r], names[r], w))
+                for i, r, w in zip((key // n).tolist(), (key % n).tolist(), matched)]
 
-    def _stream_matches(self, texts: list[str], seg_start):
+    def _stream_matches(self, texts: list[str]):
         """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
         qualcode/token_arrays.py), keywords, literal patterns and anchor words matched on their
         NORM, LOWER and ORTH arrays (literal patterns through Matchers cost 0.3-0.5 s on a
@@ -218,18 +220,18 @@ class Rules:
         its rarest anchor when its matches are bounded, else the segments holding all its
         anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
         one Matcher for all patterns over every anchored segment cost four times as much."""
-        stream = self._streams.of(SEPARATOR.join(texts), words_only=True)
+        stream, seg_start, seg_end = self._streams.collapsed(texts)
         idx = stream.idx
-        tok = np.column_stack((idx, stream.length))
+        tok = (idx, stream.length)
         columns = {"NORM": stream.norm}
         for attr in self.token_phrases.attrs() - {"NORM"}:  # what literal patterns test
             columns[attr] = self._streams.column(attr)[stream.row]
         found = self.token_phrases.matches(columns)
         if not len(self.matcher):
-            return found, tok
+            return found, tok, stream.text, seg_start, seg_end
         if self.unanchored:  # the Matcher everywhere: one Doc of it all
             doc = self._streams.doc(stream, self.nlp.vocab, np.arange(len(stream)))
-            return np.concatenate((found, as_array(self.matcher(doc)))), tok
+            return np.concatenate((found, as_array(self.matcher(doc)))), tok, stream.text, seg_start, seg_end
         anchors = found[self._anchor_keys.where_in(found[:, 0])]
         at = {}  # anchor key -> (segments holding it; per match: its segment, first and end token)
         key, order = np.unique(anchors[:, 0], return_inverse=True)
@@ -263,7 +265,7 @@ class Rules:
             m = m[ok]
             m[:, 1], m[:, 2] = which[s_[ok]], which[e_[ok] - 1] + 1
             out.append(m)
-        return np.concatenate(out), tok
+        return np.concatenate(out), tok, stream.text, seg_start, seg_end
 
     @cached_property
     def _longest(self) -> dict[str, int | None]:
@@ -310,7 +312,8 @@ class Rules:
             matches.append(as_array(found, shift))
             tokens.append(tok)
             shift += len(doc)
-        return (np.concatenate(matches), np.concatenate(tokens)) if tokens else (as_array([]), np.zeros((0, 2), np.int64))
+        tok = np.concatenate(tokens) if tokens else np.zeros((0, 2), np.int64)
+        return (np.concatenate(matches) if matches else as_array([])), (tok[:, 0], tok[:, 1])
 
     def _words_only(self, text: str):
         """The text's Doc without the tokens that are runs of white space (a hard-wrapped line's
