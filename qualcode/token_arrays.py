@@ -6,10 +6,23 @@ these; tests/test_token_arrays.py checks they equal the tokenizer's own on nasty
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
 from .chunk_tokens import BATCH, batch_rows, plain_kind
+
+
+class Table(NamedTuple):
+    """The table as arrays: per chunk id its first row, how many rows and its length; per row
+    its offset in its chunk, length and NORM."""
+    first: np.ndarray
+    count: np.ndarray
+    offset: np.ndarray
+    length: np.ndarray
+    norm: np.ndarray
+    size: np.ndarray
+
 
 class Streams:
     """Token arrays of texts' words, as spaCy's tokenizer would make them, over one shared table
@@ -25,9 +38,9 @@ class Streams:
 
         self.tokenizer = tokenizer
         self.attrs = [IDX, LENGTH, NORM]
-        self.ids = _PartIds()  # chunk -> id
+        self.ids = _ChunkIds()  # chunk -> id
         # Per chunk: its first row, how many, its length. Id 1 stands for the separator between
-        # the texts of `collapsed`: one character, no tokens.
+        # the texts of `chunked`: one character, no tokens.
         self.first, self.count, self.size = [0, 0], [0, 0], [0, 1]
         # Per row: offset in its chunk, length, NORM, text.
         self.offsets: list[int] = []
@@ -51,7 +64,7 @@ class Streams:
             self.words.append(text[offset:offset + length])
 
     def _learn(self, chunks: list[str]) -> None:
-        """The tokens of the chunks _PartIds gave ids since the last call."""
+        """The tokens of the chunks _ChunkIds gave ids since the last call."""
         self.first.extend([0] * len(chunks))
         self.count.extend([0] * len(chunks))
         self.size.extend([0] * len(chunks))
@@ -111,16 +124,14 @@ class Streams:
     def _alone(self, text: str) -> list[list[int]]:
         return self.tokenizer(text).to_array(self.attrs).tolist()
 
-    def collapsed(self, texts: list[str]) -> tuple["Stream", np.ndarray, np.ndarray]:
-        """The tokens of the texts with their white space collapsed (what rules match on: a
-        hard-wrapped line's "\n" or a double space is no token), as one stream over one text:
-        each text's chunks one space apart, the texts joined by a separator chunk (a character
-        none of them holds) that has no tokens; and where each text starts and ends in it.
-        A chunk's tokens never depend on the white space around it, so no white space is looked
-        at: each chunk starts one character after the one before it ends (the table knows each
-        chunk's length), and the separators tell where each text's chunks begin. (Offsets from
-        a mask of white space over every code point cost 40 ms of the rules' 0.5 s on a million
-        realistic words.)"""
+    def chunked(self, texts: list[str]) -> "Chunked":
+        """The texts with their white space collapsed (what rules match on: a hard-wrapped
+        line's "\n" or a double space is no token), as the chunks of one text: each text's
+        chunks one space apart, the texts joined by a separator chunk (a character none of them
+        holds) that has no tokens. A chunk's tokens never depend on the white space around it,
+        so no white space is looked at: each chunk starts one character after the one before it
+        ends (the table knows each chunk's length). (Offsets from a mask of white space over
+        every code point cost 40 ms of the rules' 0.5 s on a million realistic words.)"""
         sep, joined = _separated(texts)
         chunks = joined.split()
         ids = self.ids
@@ -132,30 +143,18 @@ class Streams:
         if ids.new:
             new, ids.new = ids.new, []
             self._learn(new)
-        first, count, offset, length, norms, size = self._tables()
-        step = size[at] + 1  # each chunk and the space after it
-        start = np.cumsum(step) - step
-        text = " ".join(chunks)
-        seps = np.flatnonzero(at == 1)
-        text_start = np.concatenate(([0], start[seps] + 2))[:len(texts)]
-        text_end = np.maximum(np.append(start[seps] - 1, len(text)), text_start)[:len(texts)]
-        n = count[at]
-        end = np.cumsum(n)
-        # Row of each token: its chunk's first row plus its place within the chunk.
-        row = np.repeat(first[at] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
-        stream = Stream(text, offset[row] + np.repeat(start, n), length[row], norms[row], row)
-        return stream, text_start, text_end
+        return Chunked(self, at, " ".join(chunks), len(texts))
 
-    def _tables(self):
+    def table(self) -> Table:
         """The table as arrays, extended by what was learned since the last call (a Rules object
         lives as long as the workbench: rebuilding it all on every call grew with the corpus)."""
         done = self._arrays
         if done is None or len(done[0]) < len(self.first):
-            n_parts, n_rows = (len(done[0]), len(done[2])) if done is not None else (0, 0)
-            new = (np.array(self.first[n_parts:], np.int64), np.array(self.count[n_parts:], np.int64),
+            n_chunks, n_rows = (len(done[0]), len(done[2])) if done is not None else (0, 0)
+            new = (np.array(self.first[n_chunks:], np.int64), np.array(self.count[n_chunks:], np.int64),
                    np.array(self.offsets[n_rows:], np.int64), np.array(self.lengths[n_rows:], np.int64),
-                   np.array(self.norms[n_rows:], np.uint64), np.array(self.size[n_parts:], np.int64))
-            self._arrays = new if done is None else tuple(np.concatenate(pair) for pair in zip(done, new))
+                   np.array(self.norms[n_rows:], np.uint64), np.array(self.size[n_chunks:], np.int64))
+            self._arrays = Table(*(new if done is None else (np.concatenate(pair) for pair in zip(done, new))))
         return self._arrays
 
     def column(self, attr: str) -> np.ndarray:
@@ -168,22 +167,11 @@ class Streams:
             done = self._columns[attr] = np.concatenate((done, new))
         return done
 
-    def doc(self, stream: "Stream", vocab, which):
-        """A Doc of these tokens of the stream (an index array), with their NORMs and trailing spaces."""
-        from spacy.attrs import NORM
-        from spacy.tokens import Doc
 
-        words = self.words
-        doc = Doc(vocab, words=[words[r] for r in stream.row[which].tolist()], spaces=stream.spaces(which))
-        if len(doc):
-            doc.from_array([NORM], stream.norm[which].reshape(-1, 1))
-        return doc
-
-
-class _PartIds(dict):
+class _ChunkIds(dict):
     """Chunk -> id in the table. A chunk not seen before gets the next id when first looked up
     and waits in `new` to be learned: no pass over a text's million chunks to find the new ones.
-    Ids 0 and 1 are the empty chunk and the separator (see Streams.collapsed)."""
+    Ids 0 and 1 are the empty chunk and the separator (see Streams.chunked)."""
 
     def __init__(self):
         super().__init__({"": 0})
@@ -225,19 +213,58 @@ def _interleave(a: list, b: list) -> list:
     return out
 
 
-class Stream:
-    """Texts' words: the character offset, length and NORM of each token, and its row in the
-    table; offsets are in `text`, the texts with their white space collapsed (see Streams.collapsed)."""
+class Chunked:
+    """Texts as occurrences of chunks of the table (see Streams.chunked), and their tokens by a
+    global index, counted over all of them in order. Nothing is made per token until asked for:
+    the rules ask for the tokens of the few chunks a keyword or pattern can match, and where each
+    match lies."""
 
-    __slots__ = ("text", "idx", "length", "norm", "row")
+    def __init__(self, streams: Streams, at: np.ndarray, text: str, n_texts: int):
+        self.streams, self.at, self.text = streams, at, text
+        table = streams.table()
+        self.first, self.count = first, count = table.first, table.count
+        step = table.size[at] + 1  # each chunk and the space after it
+        self.start = np.cumsum(step) - step  # of each occurrence, in `text`
+        n = count[at]
+        self.tok = np.cumsum(n) - n  # the global index of each occurrence's first token
+        self.total = int(self.tok[-1] + n[-1]) if len(at) else 0
+        seps = np.flatnonzero(at == 1)
+        # Where each text starts and ends, in `text` and in tokens.
+        self.text_start = np.concatenate(([0], self.start[seps] + 2))[:n_texts]
+        self.text_end = np.maximum(np.append(self.start[seps] - 1, len(text)), self.text_start)[:n_texts]
+        self.text_tokens = np.concatenate(([0], self.tok[seps]))[:n_texts]
+        self.text_tokens_end = np.append(self.tok[seps], self.total)[:n_texts]
 
-    def __init__(self, text, idx, length, norm, row):
-        self.text, self.idx, self.length, self.norm, self.row = text, idx, length, norm, row
+    def tokens_of_chunks(self, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The global index and table row of every token of every occurrence of these chunks
+        (a bool per chunk id), in order."""
+        occ = np.flatnonzero(chunks[self.at])
+        n = self.count[self.at[occ]]
+        end = np.cumsum(n)
+        g = np.repeat(self.tok[occ] - end + n, n) + np.arange(int(end[-1]) if len(end) else 0)
+        return g, np.repeat(self.first[self.at[occ]] - self.tok[occ], n) + g
 
-    def __len__(self) -> int:
-        return len(self.idx)
+    def _place(self, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's occurrence (one with no tokens shares its first index with the next) and row."""
+        occ = np.searchsorted(self.tok, g, side="right") - 1
+        return occ, self.first[self.at[occ]] + g - self.tok[occ]
 
-    def spaces(self, which) -> list[bool]:
-        """Whether each token has a trailing space (the one space between two chunks)."""
-        text = self.text
-        return [text[e:e + 1] == " " for e in (self.idx[which] + self.length[which]).tolist()]
+    def locate(self, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's offset in `text` and its length."""
+        occ, row = self._place(g)
+        table = self.streams.table()
+        return self.start[occ] + table.offset[row], table.length[row]
+
+    def doc(self, vocab, g: np.ndarray):
+        """A Doc of these tokens (global indices, ascending), with their NORMs and trailing spaces."""
+        from spacy.attrs import NORM
+        from spacy.tokens import Doc
+
+        occ, row = self._place(g)
+        # A token is followed by a space when it ends its chunk, unless that chunk ends the text.
+        spaces = ((g - self.tok[occ] == self.count[self.at[occ]] - 1) & (occ < len(self.at) - 1)).tolist()
+        words = self.streams.words
+        doc = Doc(vocab, words=[words[r] for r in row.tolist()], spaces=spaces)
+        if len(doc):
+            doc.from_array([NORM], self.streams.table().norm[row].reshape(-1, 1))
+        return doc

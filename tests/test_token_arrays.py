@@ -59,17 +59,42 @@ def test_collapsed_texts_are_the_tokenizer_s_words_with_white_space_collapsed():
     groups = [[t] for t in pool] + [rng.sample(pool, rng.randint(2, 6)) for _ in range(60)]
     groups += [[], [""], ["", "a b", " ", "c"], ["x\x00y", "\x00", "\x01 z"], ["  \n", "end.Next", ""]]
     for group in groups:
-        stream, starts, ends = streams.collapsed(group)
-        text, words = stream.text, [" ".join(t.split()) for t in group]
+        chunked = streams.chunked(group)
+        text, words = chunked.text, [" ".join(t.split()) for t in group]
         # Each text's span holds its words, one space apart.
-        assert [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())] == words, repr(group)
-        want = [tok for t, at in zip(group, starts.tolist()) for tok in collapsed_tokens(nlp, t, at)]
+        spans = zip(chunked.text_start.tolist(), chunked.text_end.tolist())
+        assert [text[a:b] for a, b in spans] == words, repr(group)
+        want = [tok for t, at in zip(group, chunked.text_start.tolist()) for tok in collapsed_tokens(nlp, t, at)]
+        g, rows = chunked.tokens_of_chunks(np.ones(len(streams.table().first), bool))  # every chunk's
+        assert g.tolist() == list(range(chunked.total)) == list(range(len(want))), repr(group)
+        idx, length = chunked.locate(g)
         got = [(i, n, nlp.vocab.strings.add(text[i:i + n]), norm) for i, n, norm
-               in zip(stream.idx.tolist(), stream.length.tolist(), stream.norm.tolist())]
+               in zip(idx.tolist(), length.tolist(), streams.table().norm[rows].tolist())]
         assert got == want, repr(group)
-        doc = streams.doc(stream, nlp.vocab, np.arange(len(stream)))
+        # Each text's tokens, by global index.
+        ends = np.cumsum([len(collapsed_tokens(nlp, t)) for t in group], dtype=int)
+        assert chunked.text_tokens_end.tolist() == ends.tolist()
+        assert chunked.text_tokens.tolist() == (ends - [len(collapsed_tokens(nlp, t)) for t in group]).tolist()
+        doc = chunked.doc(nlp.vocab, g)
         assert doc.text.rstrip() == " ".join(w for w in words if w), repr(group)
+        assert [t.whitespace_ == " " for t in doc] == [text[e:e + 1] == " " for e in (idx + length).tolist()]
         assert [(t.orth, t.norm) for t in doc] == [(o, n) for _, _, o, n in want], repr(group)
+
+
+def test_the_tokens_of_some_chunks_are_those_tokens_of_all():
+    """What rules read: the tokens of the chunks a keyword can match, at their global indices."""
+    nlp = spacy.blank("en")
+    streams = Streams(nlp.tokenizer)
+    rng = random.Random(5)
+    for group in [rng.sample(texts(), 5) for _ in range(40)]:
+        chunked = streams.chunked(group)
+        table = streams.table()
+        everything, all_rows = chunked.tokens_of_chunks(np.ones(len(table.first), bool))
+        some = np.array([rng.random() < 0.3 for _ in range(len(table.first))])
+        g, rows = chunked.tokens_of_chunks(some)
+        mine = some[chunked.at][np.searchsorted(chunked.tok, everything, side="right") - 1]
+        assert g.tolist() == everything[mine].tolist()
+        assert rows.tolist() == all_rows[mine].tolist()
 
 
 def test_words_of_letters_alone_or_before_a_mark_are_tokenized_as_the_tokenizer_says():
@@ -90,7 +115,9 @@ def test_words_of_letters_alone_or_before_a_mark_are_tokenized_as_the_tokenizer_
     reference = spacy.blank("en").tokenizer
     for i in range(0, len(sample), 500):  # a text of 500 words: the table's arrays grow as it learns
         text = " ".join(sample[i:i + 500])
-        stream, _, _ = streams.collapsed([text])
+        chunked = streams.chunked([text])
+        g, rows = chunked.tokens_of_chunks(np.ones(len(streams.table().first), bool))
+        idx, length = chunked.locate(g)
         ref = [t for word in sample[i:i + 500] for t in reference(word)]  # each word alone
-        assert [text[a:a + n] for a, n in zip(stream.idx.tolist(), stream.length.tolist())] == [t.text for t in ref]
-        assert [nlp.vocab.strings[n] for n in stream.norm.tolist()] == [t.norm_ for t in ref]
+        assert [text[a:a + n] for a, n in zip(idx.tolist(), length.tolist())] == [t.text for t in ref]
+        assert [nlp.vocab.strings[n] for n in streams.table().norm[rows].tolist()] == [t.norm_ for t in ref]

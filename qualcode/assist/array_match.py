@@ -29,6 +29,14 @@ class TokenPhrases:
     def attrs(self) -> set[str]:
         return {attr for _, steps in self.phrases for attr, _ in steps}
 
+    def words(self) -> dict[str, "IdSet"]:
+        """Per attribute, every id any step tests: a token without one is in no match."""
+        out = defaultdict(set)
+        for _, steps in self.phrases:
+            for attr, value in steps:
+                out[attr].add(value)
+        return {attr: IdSet(ids) for attr, ids in out.items()}
+
     def table(self) -> dict:
         """Per attribute of a first step: its first ids (an IdSet), and per id, in their sorted
         order, the (key, other steps) pairs."""
@@ -43,8 +51,10 @@ class TokenPhrases:
                 self._table[attr] = ids, [groups[f] for f in ids.ids.tolist()]
         return self._table
 
-    def matches(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """`columns`: per attribute the phrases use, each token's id (all the same length)."""
+    def matches(self, columns: dict[str, np.ndarray], positions: np.ndarray | None = None) -> np.ndarray:
+        """`columns`: per attribute the phrases use, each token's id (all the same length).
+        `positions`: each token's place in the text, when these are only some of its tokens (a
+        run's tokens must then be consecutive there too); matches are given in those places."""
         out = []
         for attr, (first_ids, groups) in self.table().items():
             column, firsts = columns[attr], first_ids.ids
@@ -62,8 +72,10 @@ class TokenPhrases:
                     for j, (step_attr, value) in enumerate(rest, 1):
                         at = at[at + j < n]
                         at = at[columns[step_attr][at + j] == value]
+                        if positions is not None:
+                            at = at[positions[at + j] == positions[at] + j]
                     if len(at):
-                        at = at.astype(np.uint64)
+                        at = (at if positions is None else positions[at]).astype(np.uint64)
                         out.append(np.column_stack((np.full(len(at), key, np.uint64), at,
                                                     at + np.uint64(1 + len(rest)))))
         return np.concatenate(out) if out else as_array([])
@@ -82,6 +94,12 @@ class IdSet:
         self.mask = np.uint64((1 << self.BITS) - 1)
         self.maybe = np.zeros(1 << self.BITS, bool)
         self.maybe[(self.ids & self.mask).astype(np.intp)] = True
+
+    def has(self, values) -> np.ndarray:
+        """Whether each of `values` (uint64) is in the set."""
+        out = np.zeros(len(values), bool)
+        out[self.where_in(values)] = True
+        return out
 
     def where_in(self, values) -> np.ndarray:
         """The positions of `values` (uint64) that are in the set, ascending."""

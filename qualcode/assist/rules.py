@@ -175,18 +175,22 @@ class Rules:
         # (match id, first token, end token) of every match, each token's offset and length in
         # one text holding the segments in order, and where each segment starts and ends there.
         if self.lookup and not self.needs_lemmas:
-            m, (idx, length), text, seg_start, seg_end = self._stream_matches(texts)
+            chunked = self._streams.chunked(texts)
+            m, locate = self._stream_matches(chunked), chunked.locate
+            text, seg_start, seg_end = chunked.text, chunked.text_start, chunked.text_end
             collapsed = True  # that text's white space is
         else:
             lengths = np.fromiter(map(len, texts), np.int64, len(texts))
             seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
             seg_end, text = seg_start + lengths, SEPARATOR.join(texts)
             m, (idx, length) = self._doc_matches(segments, seg_start)
+            locate = lambda g: (idx[g], length[g])  # noqa: E731
             collapsed = False
         if not len(m):
             return []
-        first, last = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64) - 1
-        begin, end = idx[first], idx[last] + length[last]
+        begin, _ = locate(m[:, 1].astype(np.int64))
+        last, length = locate(m[:, 2].astype(np.int64) - 1)
+        end = last + length
         seg_index = np.searchsorted(seg_start, begin, side="right") - 1
         rule, is_rule = self._rule_index(m[:, 0])
         of_segment = list(map(attrgetter("group"), segments))
@@ -211,35 +215,33 @@ class Rules:
         return [new(Hit, (segments[i], themes[r], names[r], w))
                 for i, r, w in zip((key // n).tolist(), (key % n).tolist(), matched)]
 
-    def _stream_matches(self, texts: list[str]):
-        """With lookup lemmas: tokens as arrays from each distinct chunk's tokens (see
-        qualcode/token_arrays.py), keywords, literal patterns and anchor words matched on their
-        NORM, LOWER and ORTH arrays (literal patterns through Matchers cost 0.3-0.5 s on a
-        million realistic words, much of it making lexemes for the windows' Docs), and each
-        other pattern's Matcher run once, over a Doc of only what it must see: windows around
-        its rarest anchor when its matches are bounded, else the segments holding all its
-        anchors. spaCy's token Matcher walks every token in Python trying every pattern there:
-        one Matcher for all patterns over every anchored segment cost four times as much."""
-        stream, seg_start, seg_end = self._streams.collapsed(texts)
-        idx = stream.idx
-        tok = (idx, stream.length)
-        columns = {"NORM": stream.norm}
+    def _stream_matches(self, chunked):
+        """With lookup lemmas: keywords, literal patterns and anchor words matched on the NORM,
+        LOWER and ORTH ids of the tokens of the chunks holding a word one of them names (a few
+        in a hundred; see qualcode/token_arrays.py: literal patterns through Matchers cost
+        0.3-0.5 s on a million realistic words, much of it making lexemes for the windows'
+        Docs); then each other pattern's Matcher run once, over a Doc of only what it must see:
+        windows around its rarest anchor when its matches are bounded, else the segments
+        holding all its anchors. spaCy's token Matcher walks every token in Python trying every
+        pattern there: one Matcher for all patterns over every anchored segment cost four times
+        as much. Returns (match id, first token, end token) rows, in the text's token order."""
+        g, rows = chunked.tokens_of_chunks(self._chunks_named())
+        columns = {"NORM": self._streams.table().norm[rows]}
         for attr in self.token_phrases.attrs() - {"NORM"}:  # what literal patterns test
-            columns[attr] = self._streams.column(attr)[stream.row]
-        found = self.token_phrases.matches(columns)
+            columns[attr] = self._streams.column(attr)[rows]
+        found = self.token_phrases.matches(columns, positions=g)
         if not len(self.matcher):
-            return found, tok, stream.text, seg_start, seg_end
+            return found
         if self.unanchored:  # the Matcher everywhere: one Doc of it all
-            doc = self._streams.doc(stream, self.nlp.vocab, np.arange(len(stream)))
-            return np.concatenate((found, as_array(self.matcher(doc)))), tok, stream.text, seg_start, seg_end
+            doc = chunked.doc(self.nlp.vocab, np.arange(chunked.total))
+            return np.concatenate((found, as_array(self.matcher(doc))))
         anchors = found[self._anchor_keys.where_in(found[:, 0])]
         at = {}  # anchor key -> (segments holding it; per match: its segment, first and end token)
         key, order = np.unique(anchors[:, 0], return_inverse=True)
-        seg = np.searchsorted(seg_start, idx[anchors[:, 1].astype(np.int64)], side="right") - 1
+        seg = np.searchsorted(chunked.text_tokens, anchors[:, 1].astype(np.int64), side="right") - 1
         for i, k in enumerate(key.tolist()):
             mine = order == i
             at[k] = (np.unique(seg[mine]), seg[mine], anchors[mine, 1].astype(np.int64), anchors[mine, 2].astype(np.int64))
-        ends = np.append(seg_start[1:], np.iinfo(np.int64).max)
         out = [found]
         for name, needs in self.needs.items():
             if name in self.literal or not all(k in at for k in needs):
@@ -249,23 +251,38 @@ class Rules:
                 continue
             span = self._longest[name]
             if span is None:  # unbounded ('*', '+'): the whole of each segment
-                lo, hi = np.searchsorted(idx, seg_start[segs]), np.searchsorted(idx, ends[segs])
+                lo, hi = chunked.text_tokens[segs], chunked.text_tokens_end[segs]
             else:  # windows around the rarest anchor, `span` tokens either side (see _longest)
                 _, where, first, last = at[min(needs, key=lambda k: len(at[k][1]))]
                 keep = np.isin(where, segs)
-                lo, hi = np.maximum(first[keep] - span, 0), np.minimum(last[keep] + span, len(stream))
+                lo, hi = np.maximum(first[keep] - span, 0), np.minimum(last[keep] + span, chunked.total)
             n = hi - lo
             which = np.unique(np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum())))  # their tokens
-            m = as_array(self._matcher_of[name](self._streams.doc(stream, self.nlp.vocab, which)))
+            m = as_array(self._matcher_of[name](chunked.doc(self.nlp.vocab, which)))
             s_, e_ = m[:, 1].astype(np.int64), m[:, 2].astype(np.int64)
-            # Back to stream positions, keeping matches whose tokens are contiguous there (not
+            # Back to token indices, keeping matches whose tokens are contiguous there (not
             # across two windows). A match depends on its own tokens only, so one that ends at a
             # window's edge is real; one across two segments is dropped in _hits.
             ok = which[e_ - 1] - which[s_] == e_ - 1 - s_
             m = m[ok]
             m[:, 1], m[:, 2] = which[s_[ok]], which[e_[ok] - 1] + 1
             out.append(m)
-        return np.concatenate(out), tok, stream.text, seg_start, seg_end
+        return np.concatenate(out)
+
+    def _chunks_named(self) -> np.ndarray:
+        """Per chunk of the table, whether one of its tokens has a NORM, LOWER or ORTH that a
+        keyword, literal pattern or anchor names: only those chunks' tokens can be in a match."""
+        streams = self._streams
+        table = streams.table()
+        named = np.zeros(len(table.norm), bool)
+        for attr, ids in self._words.items():
+            named |= ids.has(table.norm if attr == "NORM" else streams.column(attr))
+        upto = np.concatenate(([0], np.cumsum(named)))
+        return upto[table.first + table.count] > upto[table.first]
+
+    @cached_property
+    def _words(self):
+        return self.token_phrases.words()
 
     @cached_property
     def _longest(self) -> dict[str, int | None]:
