@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qualcode.cli import app
+from qualcode.cli import every_command
+
+app = every_command()
 
 REPO = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).resolve().parent / "data" / "bad"

@@ -52,6 +52,15 @@ def test_everyday_commands_load_no_heavy_library_when_warm(warm, argv):
     assert loaded(warm, *argv) == set()
 
 
+def test_a_command_loads_only_its_own_module(warm):
+    """`qualcode status` imports and builds status alone: typer inspects the parameters of each
+    command it builds, and the other command modules import what they need at the top."""
+    others = tuple(f"qualcode.cli.{m}" for m in ("assist_cmd", "coding_cmd", "query_cmd", "team_cmd",
+                                                  "codebook_cmd", "import_cmd", "export_cmd", "interactive"))
+    assert loaded(warm, "status", heavy=others) == set()
+    assert loaded(warm, "codebook", "show", heavy=others) == {"qualcode.cli.codebook_cmd"}
+
+
 def test_a_remembered_status_reads_no_transcript(warm):
     """status on an unchanged project hashes its files and prints what it stored: it loads no
     transcript reader, no corpus, not importlib.metadata (20-35 ms) for the versions, and not

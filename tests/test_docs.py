@@ -7,14 +7,14 @@ import re
 import typer.main
 from conftest import REPO, run
 
-from qualcode.cli import app
+from qualcode.cli import COMMANDS, GROUPS, command_named, every_command
 from qualcode.codebook import validate_text
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def commands():
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(every_command())
     for name, cmd in root.commands.items():
         if hasattr(cmd, "commands"):
             for sub in cmd.commands:
@@ -31,6 +31,22 @@ def test_every_command_has_help_and_a_readme_entry():
         assert f"qualcode {name}" in README, f"README does not mention 'qualcode {name}'"
         r = run(*name.split(), "--help")
         assert r.exit_code == 0 and "Usage" in r.output, name
+
+
+def test_each_command_is_found_in_the_module_a_run_loads_for_it():
+    """`qualcode NAME` imports and builds only NAME's module (qualcode/cli/__init__.py): the map
+    must name every command and group, each where it is defined."""
+    app = every_command()
+    where = {typer.main.get_command_name(c.callback.__name__) if c.name is None else c.name:
+             c.callback.__module__.rsplit(".", 1)[1] for c in app.registered_commands}
+    assert where == COMMANDS
+    assert {g.name: g.typer_instance.registered_commands[0].callback.__module__.rsplit(".", 1)[1]
+            for g in app.registered_groups} == GROUPS
+    assert command_named(["status"]) == "status"
+    assert command_named(["-P", "status", "--debug", "summary", "--json"]) == "summary"  # 'status' is -P's folder
+    assert command_named(["--project=x", "--encoding", "cp1252", "codebook", "show"]) == "codebook"
+    assert command_named(["--help", "status"]) is None and command_named(["statsu"]) is None
+    assert command_named([]) is None and command_named(["--debug"]) is None
 
 
 def test_quick_start_is_exactly_two_commands():

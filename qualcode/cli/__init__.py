@@ -1,77 +1,75 @@
 """qualcode's command line: thin commands over the library. Each parses, calls, renders, exits.
 
 These modules do not use `from __future__ import annotations`: typer evaluates every command's
-annotations on each run, and string ones must be compiled first (45 ms of every command)."""
+annotations on each run, and string ones must be compiled first (45 ms of every command).
 
+A run imports and builds only the command it was asked for (`qualcode status` needs none of the
+other eight modules, and typer inspects each command's parameters when it builds it: 30-40 ms of
+a 0.15 s command); `--help`, no command or one not known load them all.
+"""
+
+import copy
+import importlib
 import sys
-from pathlib import Path
-from typing import Annotated, Optional
 
 import typer
 
-from .common import Group, State
+from .root import app
 
-app = typer.Typer(
-    cls=Group,
-    name="qualcode",
-    help="Code qualitative interviews from the terminal: transcripts, a YAML codebook, codings in plain text.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool):
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"qualcode {version('qualcode')}")
-        raise typer.Exit()
+# The module each command and group is defined in (tests/test_docs.py checks this against them all).
+COMMANDS = {
+    "segments": "coding_cmd", "tag": "coding_cmd", "untag": "coding_cmd", "code": "interactive",
+    "suggest": "assist_cmd", "rules": "assist_cmd", "review": "assist_cmd", "evaluate": "assist_cmd",
+    "next": "assist_cmd", "matrix": "query_cmd", "quotes": "query_cmd", "search": "query_cmd",
+    "saturation": "query_cmd", "plot": "query_cmd", "init": "report_cmd", "status": "report_cmd",
+    "summary": "report_cmd", "agreement": "team_cmd", "disagreements": "team_cmd", "reconcile": "team_cmd",
+    "check": "team_cmd",
+}
+GROUPS = {"codebook": "codebook_cmd", "import": "import_cmd", "export": "export_cmd"}
+# The root's options that take a value (the command's name comes after it).
+_VALUED = ("--project", "-P", "--encoding")
 
 
-@app.callback()
-def root(
-    ctx: typer.Context,
-    project: Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Read transcripts saved in this encoding (e.g. cp1252) instead of UTF-8/UTF-16.")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-):
-    ctx.obj = State(project=project, debug=debug, encoding=encoding)
-    _log_to_stderr()
+def _load(modules) -> None:
+    for name in modules:
+        module = importlib.import_module(f".{name}", __name__)
+        group = next((g for g, m in GROUPS.items() if m == name), None)
+        if group and not any(info.name == group for info in app.registered_groups):
+            app.add_typer(module.app, name=group)
 
 
-def _log_to_stderr() -> None:
-    """The library logs what a person waiting should know (e.g. who holds the project lock)."""
-    import logging
-
-    class Stderr(logging.StreamHandler):
-        stream = property(lambda self: sys.stderr, lambda self, value: None)  # looked up each time
-
-    logger = logging.getLogger("qualcode")
-    if not any(type(h).__name__ == "Stderr" for h in logger.handlers):
-        handler = Stderr()
-        handler.setFormatter(logging.Formatter("note: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
+def every_command() -> typer.Typer:
+    """The app with every command registered (for help pages, tests and the library)."""
+    _load(sorted({*COMMANDS.values(), *GROUPS.values()}))
+    return app
 
 
-from . import (  # noqa: E402, F401  (register commands)
-    assist_cmd,
-    codebook_cmd,
-    coding_cmd,
-    export_cmd,
-    import_cmd,
-    interactive,
-    query_cmd,
-    report_cmd,
-    team_cmd,
-)
+def command_named(argv: list[str]) -> str | None:
+    """The command `argv` asks for, when it is one qualcode has; else None."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-h", "--help", "--version"):
+            return None
+        if arg in _VALUED:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS or arg in GROUPS else None
+    return None
 
-app.add_typer(codebook_cmd.app, name="codebook")
-app.add_typer(import_cmd.app, name="import")
-app.add_typer(export_cmd.app, name="export")
+
+def _only(name: str | None) -> typer.Typer:
+    """The app with only this command (all of them for None); the shared app is left as it is."""
+    if name is None:
+        return every_command()
+    _load([COMMANDS.get(name) or GROUPS[name]])
+    run = copy.copy(app)
+    run.registered_commands = [c for c in app.registered_commands if _name(c) == name]
+    run.registered_groups = [g for g in app.registered_groups if g.name == name]
+    return run
+
+
+def _name(info) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
 
 
 def main() -> None:
@@ -79,8 +77,9 @@ def main() -> None:
 
     perf.FREEZE_LONG_LIVED = True
     busy.enable(busy.wanted_for(sys.argv, sys.stderr))
+    run = _only(command_named(sys.argv[1:]))
     try:
-        app(prog_name="qualcode")
+        run(prog_name="qualcode")
     except BrokenPipeError:  # raised while flushing at the end: the reader closed the pipe
         from .common import _quiet_pipe
 

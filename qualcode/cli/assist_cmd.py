@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 
 from ..display import short
-from . import app
+from .root import app
 from .common import CoderOpt, ProjectOpt, coder_corpus, console, full_screen
 from .interactive import _read_line
 

@@ -5,7 +5,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from . import app
+from .root import app
 from .coding_cmd import TranscriptArg
 from .common import (
     CoderOpt,

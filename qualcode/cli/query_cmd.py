@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from . import app
+from .root import app
 from .common import (
     ReportCoderOpt,
     RollupOpt,

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .root import app
 from .common import (
     ReportCoderOpt,
     RollupOpt,

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .root import app
 from .common import ForceOpt, OutOpt, ProjectOpt, corpus_for, emit, full_screen, pick_format, show, warn
 
 MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
