@@ -264,10 +264,10 @@ def rules_speed(runs: int = 3, size: int = 1_000_000) -> None:
             if words is None:
                 print("rules on the realistic corpus skipped: ../shared/bench/realistic_corpus.py not found")
                 continue
-            rules_on(name, root, words, runs)
+            rules_on(name, root, words, runs, name == "realistic" and size >= 1_000_000)
 
 
-def rules_on(name: str, root: Path, words: int, runs: int) -> None:
+def rules_on(name: str, root: Path, words: int, runs: int, targeted: bool) -> None:
     """One corpus's figure: see rules_speed."""
     os.sync()  # the kernel writing 800 new files back competed with the first run (0.63x vs 0.48x)
     rows = []
@@ -279,9 +279,11 @@ def rules_on(name: str, root: Path, words: int, runs: int) -> None:
     cold = statistics.median(r["cold"] for r in rows)
     rules_s = statistics.median(r["rules"] for r in rows)
     ratio = statistics.median(r["rules"] / r["cold"] for r in rows)
+    # The target is set on the realistic million words; elsewhere the bound is for reference.
+    bound = f"target <= 0.5 {'ok' if ratio <= 0.5 else 'MISSED'}" if targeted else "reference: 0.5"
     print(f"rules, {name} corpus: {rows[0]['rules_count']} rules over {words:,} words ({rows[0]['segments']:,} segments, "
           f"{rows[0]['hits']:,} hits): {rules_s:.2f} s = {ratio:.2f}x cold load+segmentation ({cold:.2f} s; "
-          f"target <= 0.5); median of {runs} fresh processes, ratios "
+          f"{bound}); median of {runs} fresh processes, ratios "
           + ", ".join(f"{r['rules'] / r['cold']:.2f}" for r in rows))
 
 

@@ -7,10 +7,13 @@ Two corpora, each figure labelled with its own:
 Each phase runs in a fresh process; prints:
   - words/s for load+segment, cold (empty cache) and warm (cache filled);
   - cold / a bare spacy.blank("en")+sentencizer pass, one doc per paragraph of the same bodies
-    (target <= 0.5), and / one doc per body (the floor this benchmark used before);
-  - warm / cold (target <= 0.1), for load+segment in the process and for the `qualcode status`
+    (<= 0.5), and / one doc per body (the floor this benchmark used before);
+  - warm / cold (<= 0.1), for load+segment in the process and for the `qualcode status`
     command itself (start-up, codebook and codings included);
   - peak RSS of the cold run (target <= 600 MB);
+  The targets of `status` (cold <= 0.5x spaCy per paragraph, warm <= 0.1x cold) are set on the
+  realistic million words and judged there ("target ... ok | MISSED"); elsewhere, and for the
+  in-process phases, the same bounds are printed for reference.
   - realistic corpus: the log-log slope of cold cost from --words/10 to --words, and up to
     --scale words (5x --words unless told: 5 million; 0 skips it), with the peak RSS there
     (targets: slope <= 1.0, no worse than linear; RSS <= 600 MB);
@@ -149,10 +152,13 @@ def command_time(root: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(root: Path, words: int, label: str, repeat: int) -> dict:
+def measure(root: Path, words: int, label: str, repeat: int, targeted: bool) -> dict:
     """Interleaved runs (paragraph floor, body floor, cold, warm), each in a fresh process; every
     ratio is taken within one run, since this virtual machine's speed wanders between seconds,
-    and pairing cancels most of that. Medians over the repeats; CPU-time ratios beside."""
+    and pairing cancels most of that. Medians over the repeats; CPU-time ratios beside.
+    `targeted`: the corpus the targets are set on (the realistic million words: `status` cold
+    <= 0.5x spaCy, warm <= 0.1x cold, peak RSS <= 600 MB); on the others, and for the
+    in-process phases, the same bounds are printed for reference, with no verdict."""
     runs, commands = [], []
     for _ in range(repeat):
         para, bare = child("paragraphs", root), child("bare", root)
@@ -172,21 +178,27 @@ def measure(root: Path, words: int, label: str, repeat: int) -> dict:
     print(f"  {'qualcode status warm':<34} {med(w for _, w in commands):6.2f} s")
     print(f"  segments: {runs[0][2]['sentences']:,} (bare spaCy found {runs[0][0]['sentences']:,} sentences "
           f"in paragraphs, {runs[0][1]['sentences']:,} in bodies)")
-    rows = [
+    rows = [  # name, wall, cpu, bound, whether the bound is a target here
         ("cold / spaCy per paragraph", med(c["seconds"] / p["seconds"] for p, _, c, _ in runs),
-         med(c["cpu"] / p["cpu"] for p, _, c, _ in runs), 0.5),
+         med(c["cpu"] / p["cpu"] for p, _, c, _ in runs), 0.5, False),
         ("cold / spaCy per body", med(c["seconds"] / b["seconds"] for _, b, c, _ in runs),
-         med(c["cpu"] / b["cpu"] for _, b, c, _ in runs), None),
+         med(c["cpu"] / b["cpu"] for _, b, c, _ in runs), None, False),
         ("warm / cold", med(w["seconds"] / c["seconds"] for _, _, c, w in runs),
-         med(w["cpu"] / c["cpu"] for _, _, c, w in runs), 0.1),
-        ("status command cold / spaCy", med(c / p["seconds"] for (p, *_), (c, _) in zip(runs, commands)), None, 0.5),
-        ("status command warm / cold", med(w / c for c, w in commands), None, 0.1),
-        ("peak RSS cold (MB)", max(c["peak_rss_mb"] for _, _, c, _ in runs), None, 600),
+         med(w["cpu"] / c["cpu"] for _, _, c, w in runs), 0.1, False),
+        ("status command cold / spaCy", med(c / p["seconds"] for (p, *_), (c, _) in zip(runs, commands)), None, 0.5,
+         targeted),
+        ("status command warm / cold", med(w / c for c, w in commands), None, 0.1, targeted),
+        ("peak RSS cold (MB)", max(c["peak_rss_mb"] for _, _, c, _ in runs), None, 600, True),
     ]
     print(f"  {'':<28} {'wall':>8} {'cpu':>8}")
-    for name, value, cpu, target in rows:
+    for name, value, cpu, bound, target in rows:
         cpu_text = f"{cpu:8.3f}" if cpu is not None else " " * 8
-        verdict = "" if target is None else f"   target <= {target}   {'ok' if value <= target else 'MISSED'}"
+        if bound is None:
+            verdict = ""
+        elif target:
+            verdict = f"   target <= {bound}   {'ok' if value <= bound else 'MISSED'}"
+        else:
+            verdict = f"   (reference: {'within' if value <= bound else 'above'} {bound})"
         print(f"  {name:<28} {value:8.3f} {cpu_text}{verdict}")
     return {"cold": med(r[2]["cpu"] for r in runs)}
 
@@ -204,7 +216,7 @@ def scale(root: Path, words: int, smaller: list[tuple[int, float]], repeat: int)
     rss = max(c["peak_rss_mb"] for c, _ in runs)
     print(f"\nrealistic corpus, {large:,} words in {len(list((root / 'transcripts').glob('*.md')))} transcripts "
           f"({repeat} run{'s' if repeat > 1 else ''}, medians): cold {cold:.2f} s CPU ({large / cold:,.0f} words/s), warm {warm:.2f} s "
-          f"(warm / cold {warm / cold:.3f}, target <= 0.1 {'ok' if warm / cold <= 0.1 else 'MISSED'})")
+          f"(warm / cold {warm / cold:.3f} in the process; reference: {'within' if warm / cold <= 0.1 else 'above'} 0.1)")
     print(f"  peak RSS cold (MB) {rss:8.1f}   target <= 600   {'ok' if rss <= 600 else 'MISSED'}")
     for n, cpu in smaller:
         slope = math.log(cold / cpu) / math.log(large / n)
@@ -235,14 +247,15 @@ def main() -> None:
         shutil.rmtree(base)
     try:
         words = build_corpus(base / "recombined", args.words)
-        measure(base / "recombined", words, "recombined corpus (the example's turns, seed 7)", args.repeat)
+        measure(base / "recombined", words, "recombined corpus (the example's turns, seed 7)", args.repeat, False)
         small = build_realistic(base / "realistic-small", args.words // 10)
         if small is None:
             print("\nrealistic corpus skipped: ../shared/bench/realistic_corpus.py not found (it sits beside the repository)")
         else:
-            low = measure(base / "realistic-small", small, "realistic corpus, a tenth", max(1, args.repeat // 2))
+            low = measure(base / "realistic-small", small, "realistic corpus, a tenth", max(1, args.repeat // 2), False)
             big = build_realistic(base / "realistic", args.words)
-            high = measure(base / "realistic", big, "realistic corpus (../shared/bench/realistic_corpus.py)", args.repeat)
+            high = measure(base / "realistic", big, "realistic corpus (../shared/bench/realistic_corpus.py)", args.repeat,
+                           args.words >= 1_000_000)
             slope = math.log(high["cold"] / low["cold"]) / math.log(big / small)
             print(f"\nrealistic corpus: cold CPU cost from {small:,} to {big:,} words grows with slope {slope:.2f} "
                   "on a log-log scale (linear: 1.0; below 1, start-up still counts)")
