@@ -5,6 +5,7 @@ these; tests/test_token_arrays.py checks they equal the tokenizer's own on nasty
 
 from __future__ import annotations
 
+import re
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -40,7 +41,7 @@ class Streams:
         self.attrs = [IDX, LENGTH, NORM]
         self.ids = _ChunkIds()  # chunk -> id
         # Per chunk: its first row, how many, its length. Id 1 stands for the separator between
-        # the texts of `chunked`: one character, no tokens.
+        # the texts of `chunked` (no tokens; its length is set on each call).
         self.first, self.count, self.size = [0, 0], [0, 0], [0, 1]
         # Per row: offset in its chunk, length, NORM, text.
         self.offsets: list[int] = []
@@ -134,6 +135,9 @@ class Streams:
         every code point cost 40 ms of the rules' 0.5 s on a million realistic words.)"""
         sep, joined = _separated(texts)
         chunks = joined.split()
+        self.size[1] = len(sep)
+        if self._arrays is not None:
+            self._arrays.size[1] = len(sep)
         ids = self.ids
         ids[sep] = 1  # the separator, only for this call: a later text may hold the character
         try:
@@ -194,12 +198,15 @@ def _ids_of(ids: dict, keys: list) -> np.ndarray:
 
 
 def _separated(texts: list[str]) -> tuple[str, str]:
-    """The texts joined by " X ", X a character none of them holds (a separator chunk), and X."""
+    """The texts joined by " X ", X a chunk none of them holds (a separator), and X: a character
+    none of them holds, or failing that (a text holding them all) a run of NULs longer than any
+    in the texts."""
     for sep in _SEPARATORS:
         joined = f" {sep} ".join(texts)
         if joined.count(sep) == len(texts) - 1 or not texts:
             return sep, joined
-    raise ValueError("every separator character occurs in the texts")
+    sep = "\x00" * (max((len(run) for t in texts for run in re.findall("\x00+", t)), default=0) + 1)
+    return sep, f" {sep} ".join(texts)
 
 
 # Characters that are not white space and that interview text hardly ever holds.
@@ -230,7 +237,7 @@ class Chunked:
         self.total = int(self.tok[-1] + n[-1]) if len(at) else 0
         seps = np.flatnonzero(at == 1)
         # Where each text starts and ends, in `text` and in tokens.
-        self.text_start = np.concatenate(([0], self.start[seps] + 2))[:n_texts]
+        self.text_start = np.concatenate(([0], self.start[seps] + table.size[1] + 1))[:n_texts]
         self.text_end = np.maximum(np.append(self.start[seps] - 1, len(text)), self.text_start)[:n_texts]
         self.text_tokens = np.concatenate(([0], self.tok[seps]))[:n_texts]
         self.text_tokens_end = np.append(self.tok[seps], self.total)[:n_texts]

@@ -12,7 +12,7 @@ import numpy as np
 import spacy
 from test_segment_equivalence import NASTY
 
-from qualcode.token_arrays import Streams
+from qualcode.token_arrays import _SEPARATORS, Streams
 from qualcode.nlp import lemma_lookup
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,6 +58,8 @@ def test_collapsed_texts_are_the_tokenizer_s_words_with_white_space_collapsed():
     rng = random.Random(11)
     groups = [[t] for t in pool] + [rng.sample(pool, rng.randint(2, 6)) for _ in range(60)]
     groups += [[], [""], ["", "a b", " ", "c"], ["x\x00y", "\x00", "\x01 z"], ["  \n", "end.Next", ""]]
+    every = " ".join(_SEPARATORS)  # a text holding every separator character: a run of NULs then
+    groups += [[every, "a \x00\x00 b", "c"], ["x", every + " \x00\x00\x00"], [every]]
     for group in groups:
         chunked = streams.chunked(group)
         text, words = chunked.text, [" ".join(t.split()) for t in group]
