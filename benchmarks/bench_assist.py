@@ -265,6 +265,31 @@ def rules_speed(runs: int = 3, size: int = 1_000_000) -> None:
                 print("rules on the realistic corpus skipped: ../shared/bench/realistic_corpus.py not found")
                 continue
             rules_on(name, root, words, runs, name == "realistic" and size >= 1_000_000)
+            if name == "realistic":
+                rules_command(root, runs)
+
+
+def rules_command(root: Path, runs: int) -> None:
+    """What a person waits for: the `qualcode rules` command with the segments cached (as after
+    any earlier command), against a cold `qualcode status` of the same project, interleaved in
+    fresh processes. For reference: the issue's target is the in-process figure above."""
+    compiled_as_installed()
+
+    def timed(*argv: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "qualcode", "--project", str(root), *argv], check=True,
+                       capture_output=True, cwd=REPO)
+        return time.perf_counter() - start
+
+    pairs = []
+    for _ in range(runs):
+        shutil.rmtree(root / ".qualcode", ignore_errors=True)
+        cold = timed("status")
+        pairs.append((timed("rules", "--coder", "bench", "--json"), cold))
+    rules_s, cold = statistics.median(r for r, _ in pairs), statistics.median(c for _, c in pairs)
+    print(f"  the `qualcode rules` command there, segments cached: {rules_s:.2f} s = "
+          f"{statistics.median(r / c for r, c in pairs):.2f}x a cold `qualcode status` ({cold:.2f} s); "
+          f"median of {runs}, for reference")
 
 
 def rules_on(name: str, root: Path, words: int, runs: int, targeted: bool) -> None:
