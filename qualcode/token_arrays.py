@@ -77,9 +77,8 @@ class Streams:
                 self._add(chunk, tokens, chunk)
 
     def _learn_plain(self, chunks: list[str]) -> list[str]:
-        """Learn the chunks plain_kind knows (most of them), a kind at a time with C loops (map,
-        itemgetter, list.extend): a Python loop over each chunk and its tokens was most of the
-        cost of learning them. The rest are returned for the tokenizer."""
+        """Learn the chunks plain_kind knows (most of them), a kind at a time; the rest are
+        returned for the tokenizer."""
         specials, rest, kinds = self.tokenizer.rules, [], ([], [])
         for chunk in chunks:
             kind = plain_kind(chunk, specials)
@@ -128,22 +127,24 @@ class Streams:
     def chunked(self, texts: list[str]) -> "Chunked":
         """The texts with their white space collapsed (what rules match on: a hard-wrapped
         line's "\n" or a double space is no token), as the chunks of one text: each text's
-        chunks one space apart, the texts joined by a separator chunk (a character none of them
-        holds) that has no tokens. A chunk's tokens never depend on the white space around it,
-        so no white space is looked at: each chunk starts one character after the one before it
-        ends (the table knows each chunk's length). (Offsets from a mask of white space over
-        every code point cost 40 ms of the rules' 0.5 s on a million realistic words.)"""
+        chunks one space apart, the texts joined by a separator chunk that none of them holds
+        and that has no tokens (see _separated). A chunk's tokens never depend on the white
+        space around it, so no white space is looked at: each chunk starts one character after
+        the one before it ends (the table knows each chunk's length)."""
         sep, joined = _separated(texts)
         chunks = joined.split()
         self.size[1] = len(sep)
         if self._arrays is not None:
             self._arrays.size[1] = len(sep)
         ids = self.ids
-        ids[sep] = 1  # the separator, only for this call: a later text may hold the character
+        held = ids.pop(sep, None)  # a chunk of earlier texts, but of none of these
+        ids[sep] = 1  # the separator, only for this call
         try:
             at = _ids_of(ids, chunks)
         finally:
             del ids[sep]
+            if held is not None:
+                ids[sep] = held
         if ids.new:
             new, ids.new = ids.new, []
             self._learn(new)

@@ -83,6 +83,18 @@ def test_collapsed_texts_are_the_tokenizer_s_words_with_white_space_collapsed():
         assert [(t.orth, t.norm) for t in doc] == [(o, n) for _, _, o, n in want], repr(group)
 
 
+def test_a_chunk_that_was_a_separator_keeps_its_place_in_the_table():
+    """A separator is a character none of one call's texts holds; another call's may hold it."""
+    nlp = spacy.blank("en")
+    streams = Streams(nlp.tokenizer)
+    first = streams.chunked(["a \x00 b", "c"])  # \x00 is a chunk here: \x01 separates
+    before = streams.ids["\x00"]
+    streams.chunked(["d", "e"])  # \x00 separates here
+    assert streams.ids["\x00"] == before and "\x00" not in streams.ids.new
+    again = streams.chunked(["a \x00 b", "c"])
+    assert again.at.tolist() == first.at.tolist() and again.text == first.text
+
+
 def test_the_tokens_of_some_chunks_are_those_tokens_of_all():
     """What rules read: the tokens of the chunks a keyword can match, at their global indices."""
     nlp = spacy.blank("en")

@@ -184,7 +184,9 @@ class Rules:
             seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1]))
             seg_end, text = seg_start + lengths, SEPARATOR.join(texts)
             m, (idx, length) = self._doc_matches(segments, seg_start)
-            locate = lambda g: (idx[g], length[g])  # noqa: E731
+
+            def locate(g):
+                return idx[g], length[g]
             collapsed = False
         if not len(m):
             return []
