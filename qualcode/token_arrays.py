@@ -41,8 +41,8 @@ class Streams:
         self.attrs = [IDX, LENGTH, NORM]
         self.ids = _ChunkIds()  # chunk -> id
         # Per chunk: its first row, how many, its length. Id 1 stands for the separator between
-        # the texts of `chunked` (no tokens; its length is set on each call).
-        self.first, self.count, self.size = [0, 0], [0, 0], [0, 1]
+        # the texts of `chunked` (no tokens; its length is each call's own).
+        self.first, self.count, self.size = [0, 0], [0, 0], [0, 0]
         # Per row: offset in its chunk, length, NORM, text.
         self.offsets: list[int] = []
         self.lengths: list[int] = []
@@ -133,9 +133,6 @@ class Streams:
         the one before it ends (the table knows each chunk's length)."""
         sep, joined = _separated(texts)
         chunks = joined.split()
-        self.size[1] = len(sep)
-        if self._arrays is not None:
-            self._arrays.size[1] = len(sep)
         ids = self.ids
         held = ids.pop(sep, None)  # a chunk of earlier texts, but of none of these
         ids[sep] = 1  # the separator, only for this call
@@ -148,7 +145,7 @@ class Streams:
         if ids.new:
             new, ids.new = ids.new, []
             self._learn(new)
-        return Chunked(self, at, " ".join(chunks), len(texts))
+        return Chunked(self, at, " ".join(chunks), len(texts), len(sep))
 
     def table(self) -> Table:
         """The table as arrays, extended by what was learned since the last call (a Rules object
@@ -227,18 +224,19 @@ class Chunked:
     the rules ask for the tokens of the few chunks a keyword or pattern can match, and where each
     match lies."""
 
-    def __init__(self, streams: Streams, at: np.ndarray, text: str, n_texts: int):
+    def __init__(self, streams: Streams, at: np.ndarray, text: str, n_texts: int, sep_length: int):
         self.streams, self.at, self.text = streams, at, text
         table = streams.table()
         self.first, self.count = first, count = table.first, table.count
+        seps = np.flatnonzero(at == 1)
         step = table.size[at] + 1  # each chunk and the space after it
+        step[seps] = sep_length + 1
         self.start = np.cumsum(step) - step  # of each occurrence, in `text`
         n = count[at]
         self.tok = np.cumsum(n) - n  # the global index of each occurrence's first token
         self.total = int(self.tok[-1] + n[-1]) if len(at) else 0
-        seps = np.flatnonzero(at == 1)
         # Where each text starts and ends, in `text` and in tokens.
-        self.text_start = np.concatenate(([0], self.start[seps] + table.size[1] + 1))[:n_texts]
+        self.text_start = np.concatenate(([0], self.start[seps] + sep_length + 1))[:n_texts]
         self.text_end = np.maximum(np.append(self.start[seps] - 1, len(text)), self.text_start)[:n_texts]
         self.text_tokens = np.concatenate(([0], self.tok[seps]))[:n_texts]
         self.text_tokens_end = np.append(self.tok[seps], self.total)[:n_texts]
