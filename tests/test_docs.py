@@ -7,7 +7,7 @@ import re
 import typer.main
 from conftest import REPO, run
 
-from qualcode.cli import COMMANDS, GROUPS, command_named, every_command
+from qualcode.cli import _VALUED, COMMANDS, GROUPS, command_named, every_command
 from qualcode.codebook import validate_text
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -42,6 +42,9 @@ def test_each_command_is_found_in_the_module_a_run_loads_for_it():
     assert where == COMMANDS
     assert {g.name: g.typer_instance.registered_commands[0].callback.__module__.rsplit(".", 1)[1]
             for g in app.registered_groups} == GROUPS
+    # The root's options that take a value, which command_named skips with their value.
+    root = typer.main.get_command(app)
+    assert set(_VALUED) == {name for p in root.params if not p.is_flag for name in p.opts}
     assert command_named(["status"]) == "status"
     assert command_named(["-P", "status", "--debug", "summary", "--json"]) == "summary"  # 'status' is -P's folder
     assert command_named(["--project=x", "--encoding", "cp1252", "codebook", "show"]) == "codebook"
