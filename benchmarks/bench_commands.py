@@ -107,7 +107,8 @@ def large_project(root: Path, words: int, repeat: int) -> None:
     computing its result, as on the example."""
     coded, theme = code_it(root)
     commands = [("summary --format markdown", ["summary", "--format", "markdown"]), ("matrix", ["matrix"]),
-                ("quotes THEME", ["quotes", theme]), ("search WORD", ["search", "funding"]), ("check", ["check"])]
+                ("quotes THEME", ["quotes", theme]), ("search WORD", ["search", "funding"]), ("check", ["check"]),
+                ("agreement", ["agreement"]), ("disagreements --json", ["disagreements", "--json"])]
     for _, argv in commands:
         subprocess.run(qualcode(root, *argv), check=True, capture_output=True)  # warm
     status, took = [], {label: [] for label, _ in commands}

@@ -113,6 +113,23 @@ def test_disagreements_list_every_differing_unit(coded):
     assert run("disagreements", "--coders", "ann", "bob", project=coded).exit_code == 0
 
 
+def test_a_passage_counts_on_every_unit_it_overlaps(mini):
+    """A quote over the end of 2.1 and the start of 2.2 codes both units; one inside 4.1 codes
+    4.1 alone; nothing reaches the units before, between or after them."""
+    for coder, quotes in (("ann", ["adjourned. Court time", "no funding"]), ("bob", ["Court time is scarce", "no funding"])):
+        for quote in quotes:
+            r = run("tag", "cps-01", "--quote", quote, "--code", "resource-barriers", "--coder", coder, project=mini)
+            assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in run("disagreements", "--coders", "ann,bob", "--json", project=mini).stdout.splitlines()]
+    assert [(r["unit"], r["codes"]) for r in rows] == [("cps-01:2.1", {"ann": ["resource-barriers"], "bob": []})]
+    _, figs = figures(mini, "--coders", "ann,bob")
+    assert figs["resource-barriers"]["positives"] == {"ann": 3, "bob": 2}  # 2.1, 2.2, 4.1; 2.2, 4.1
+    assert figs["resource-barriers"]["units"] == 5  # cps-01's codable units: yos-01 has no coding
+    turns = [json.loads(x) for x in run("disagreements", "--coders", "ann,bob", "--unit", "turn", "--json",
+                                        project=mini).stdout.splitlines()]
+    assert turns == []  # both coded each of Priya's two turns
+
+
 def test_reconcile_writes_a_consensus_coder_and_keeps_the_originals(coded):
     from conftest import tree_digest
 

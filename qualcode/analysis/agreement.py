@@ -2,12 +2,20 @@
 Krippendorff's alpha (two or more; nominal), with the units and positives behind each figure.
 
 Units are the coding units (or turns) of the transcripts that every selected coder has coded;
-in those, a unit a coder gave no code counts as "absent", not as missing."""
+in those, a unit a coder gave no code counts as "absent", not as missing.
+
+Every figure is a function of a few counts per theme (a Tally): how many units, how many each
+coder gave the theme, and per unit how many coders did. Only units someone gave the theme need
+looking at; the rest agree that it is absent. Counting that way instead of writing a 0 or 1 per
+unit, theme and coder took a million coded words from 7 s to well under one.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import bisect
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
@@ -38,47 +46,53 @@ class Agreement:
         return asdict(self)
 
 
-def _observed_and_chance(a: list[int], b: list[int]) -> tuple[float, float]:
-    """Two binary raters' observed agreement and the agreement expected by chance."""
-    n = len(a)
-    po = sum(x == y for x, y in zip(a, b)) / n
-    pa, pb = sum(a) / n, sum(b) / n
-    return po, pa * pb + (1 - pa) * (1 - pb)
+@dataclass
+class Tally:
+    """One theme's binary decisions by m coders over some units, as counts: enough for every figure."""
+    units: int
+    positives: list[int]  # per coder, units given the theme
+    split: list[int]  # per unit someone gave the theme, how many coders did (k of m)
+
+    @property
+    def agree(self) -> int:
+        """Units where every coder decided alike."""
+        m = len(self.positives)
+        return self.units - sum(1 for k in self.split if k != m)
+
+    def observed_and_chance(self) -> tuple[float, float]:
+        """Two coders' observed agreement and the agreement expected by chance."""
+        n = self.units
+        pa, pb = self.positives[0] / n, self.positives[1] / n
+        return self.agree / n, pa * pb + (1 - pa) * (1 - pb)
+
+    def kappa(self) -> float | None:
+        """Cohen's kappa for two coders; None when chance agreement is total (both constant and equal)."""
+        if not self.units:
+            return None
+        po, pe = self.observed_and_chance()
+        return None if pe == 1 else (po - pe) / (1 - pe)
+
+    def alpha(self) -> float | None:
+        """Krippendorff's alpha, nominal, complete data."""
+        m, n = len(self.positives), self.units
+        if m < 2 or not n:
+            return None
+        total = m * n
+        n1 = sum(self.positives)
+        n0 = total - n1
+        # Observed disagreement from the coincidence matrix: pairs of different values within units.
+        observed = sum(2 * k * (m - k) for k in self.split) / (m - 1)
+        expected = 2 * n0 * n1 / (total - 1)
+        return None if expected == 0 else 1 - observed / expected
 
 
-def kappa(a: list[int], b: list[int]) -> float | None:
-    """Cohen's kappa for two binary raters; None when chance agreement is total (both constant and equal)."""
-    if not a:
-        return None
-    po, pe = _observed_and_chance(a, b)
-    return None if pe == 1 else (po - pe) / (1 - pe)
-
-
-def alpha(ratings: list[list[int]]) -> float | None:
-    """Krippendorff's alpha, nominal, complete data: ratings[coder][unit] in {0, 1}."""
-    m, n = len(ratings), len(ratings[0]) if ratings else 0
-    if m < 2 or not n:
-        return None
-    ones = [sum(r[u] for r in ratings) for u in range(n)]  # per unit, how many coders said 1
-    total = m * n
-    n1 = sum(ones)
-    n0 = total - n1
-    # Observed disagreement from the coincidence matrix: pairs of different values within units.
-    observed = sum(2 * k * (m - k) for k in ones) / (m - 1)
-    expected = 2 * n0 * n1 / (total - 1)
-    return None if expected == 0 else 1 - observed / expected
-
-
-def _figure(theme: str, coders: list[str], ratings: dict[str, list[int]]) -> Figure:
-    units = len(next(iter(ratings.values())))
-    rows = [ratings[c] for c in coders]
-    agree = sum(len({r[u] for r in rows}) == 1 for u in range(units)) / units if units else 0.0
-    positives = {c: sum(ratings[c]) for c in coders}
-    fig = Figure(theme, units, positives, round(agree, 4),
-                 None if len(coders) != 2 or not units else _round(kappa(rows[0], rows[1])), _round(alpha(rows)))
-    any_positive = sum(any(r[u] for r in rows) for u in range(units))
-    if any_positive < RARE:
-        fig.warning = f"only {any_positive} unit(s) coded with it: too rare for the figure to mean much"
+def _figure(theme: str, coders: list[str], tally: Tally) -> Figure:
+    units = tally.units
+    agree = tally.agree / units if units else 0.0
+    fig = Figure(theme, units, dict(zip(coders, tally.positives)), round(agree, 4),
+                 None if len(coders) != 2 or not units else _round(tally.kappa()), _round(tally.alpha()))
+    if len(tally.split) < RARE:
+        fig.warning = f"only {len(tally.split)} unit(s) coded with it: too rare for the figure to mean much"
     return fig
 
 
@@ -86,8 +100,7 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):  # one per coding unit of a large project: a tuple is cheap to make
     transcript_id: str
     id: str  # segment id, or "tid:turn" for turn units
     start: int
@@ -96,6 +109,9 @@ class Unit:
     speaker: str | None
     group: str | None
     codes: dict  # coder -> frozenset of theme ids
+
+
+NONE: frozenset[str] = frozenset()
 
 
 def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment") -> tuple[list[str], list[str], list[Unit]]:
@@ -126,37 +142,83 @@ def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment
                           for turn in t.turns if not turn.is_interviewer]
         else:
             spans_here = [(s.id, s.start, s.end, s.speaker, s.group) for s in segments[tid] if not s.is_interviewer]
-        for uid, s, e, speaker, group in spans_here:
-            codes = {c: frozenset(x.code for x in spans[(c, tid)] if x.start < e and s < x.end) for c in coders}
+        found = {c: _themes_per_unit(spans_here, spans[(c, tid)]) for c in coders}
+        for i, (uid, s, e, speaker, group) in enumerate(spans_here):
+            codes = {c: frozenset(found[c][i]) if i in found[c] else NONE for c in coders}
             units.append(Unit(tid, uid, s, e, t.body[s:e], speaker, group, codes))
     return coders, shared, units
 
 
+def _themes_per_unit(spans_here: list[tuple], codings: list) -> dict[int, set[str]]:
+    """Index of each unit a coding overlaps -> its themes. Units in document order do not
+    overlap, so their ends are sorted as their starts are and each coding's units are found by
+    binary search (a scan of every coding per unit was a third of the time on a large project)."""
+    starts = [s for _, s, _, _, _ in spans_here]
+    ends = [e for _, _, e, _, _ in spans_here]
+    out: dict[int, set[str]] = defaultdict(set)
+    if all(e <= s for e, s in zip(ends, starts[1:])):
+        for x in codings:  # ending after the coding starts, starting before it ends
+            for i in range(bisect.bisect_right(ends, x.start), bisect.bisect_left(starts, x.end)):
+                out[i].add(x.code)
+    else:
+        for i, (s, e) in enumerate(zip(starts, ends)):
+            for x in codings:
+                if x.start < e and s < x.end:
+                    out[i].add(x.code)
+    return out
+
+
 def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment", codes: list[str] | None = None,
               by_group: bool = False) -> Agreement:
-    themes = list(codes) if codes else corpus.codebook.ids
+    themes = list(dict.fromkeys(codes)) if codes else corpus.codebook.ids
     for t in themes:
         if corpus.codebook.theme(t) is None:
             raise QualcodeError(f"no theme '{t}'" + did_you_mean(t, corpus.codebook.ids))
     coders, shared, units = coded_by_each(corpus, coders, unit)
     result = Agreement(coders, unit, shared)
-    # ratings[group][theme][coder] -> 0/1 over units
-    ratings: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {t: {c: [] for c in coders} for t in themes})
-    listed = {t: corpus.codebook.theme(t) for t in themes}
-    for u in units:
-        # A theme counts on a unit only where it can apply: coded for the unit's group, or given
-        # there by a coder anyway. Twenty-five themes for other groups all "agreed absent" on a
-        # CPS interview would make agreement look near perfect.
-        here = [t for t in themes if listed[t].applies_to(u.group) or any(t in u.codes[c] for c in coders)]
-        for key in (["all", u.group or "(none)"] if by_group else ["all"]):
-            for theme in here:
-                for coder in coders:
-                    ratings[key][theme][coder].append(int(theme in u.codes[coder]))
-    for key in ["all"] + sorted(k for k in ratings if k != "all"):
+    tallies = _tallies(corpus, coders, units, themes, by_group)
+    for key in ["all"] + sorted(k for k in tallies if k != "all"):
         # a theme that applies to no unit here (another group's) has no figure, not a 0% one
-        figs = [_figure(theme, coders, ratings[key][theme]) for theme in themes if ratings[key][theme][coders[0]]]
-        result.groups[key] = figs + [_pooled(coders, ratings[key], themes)]
+        figs = [_figure(theme, coders, tallies[key][theme]) for theme in themes if tallies[key][theme].units]
+        result.groups[key] = figs + [_pooled(coders, tallies[key], themes)]
     return result
+
+
+def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], themes: list[str],
+             by_group: bool) -> dict[str, dict[str, Tally]]:
+    """Per group of units ("all", and each stakeholder group when `by_group`), per theme, its Tally.
+    A theme counts on a unit only where it can apply: coded for the unit's group, or given there
+    by a coder anyway. Twenty-five themes for other groups all "agreed absent" on a CPS
+    interview would make agreement look near perfect."""
+    listed = {t: corpus.codebook.theme(t) for t in themes}
+    wanted = set(themes)
+    size: Counter = Counter()  # (key, unit group) -> units
+    given: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (key, theme) -> unit index -> coders
+    outside: Counter = Counter()  # (key, theme) -> units it was given on though not coded for their group
+    positives: Counter = Counter()  # (key, theme, coder) -> units
+    for i, u in enumerate(units):
+        keys = ("all", u.group or "(none)") if by_group else ("all",)
+        here: set[str] = set()
+        for c in coders:
+            for theme in u.codes[c] & wanted:
+                here.add(theme)
+                for key in keys:
+                    given[(key, theme)][i] += 1
+                    positives[(key, theme, c)] += 1
+        for key in keys:
+            size[(key, u.group)] += 1
+            for theme in here:
+                if not listed[theme].applies_to(u.group):
+                    outside[(key, theme)] += 1
+    out: dict[str, dict[str, Tally]] = {}
+    for key in dict.fromkeys(k for k, _ in size):
+        groups = [(g, n) for (k, g), n in size.items() if k == key]
+        out[key] = {t: Tally(sum(n for g, n in groups if listed[t].applies_to(g)) + outside[(key, t)],
+                             [positives[(key, t, c)] for c in coders], list(given[(key, t)].values()))
+                    for t in themes}
+    if "all" not in out:  # no unit at all
+        out["all"] = {t: Tally(0, [0] * len(coders), []) for t in themes}
+    return out
 
 
 def disagreements(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment") -> list[Unit]:
@@ -165,14 +227,14 @@ def disagreements(corpus: Corpus, coders: list[str] | None = None, unit: str = "
     return [u for u in units if len(set(u.codes.values())) > 1]
 
 
-def _pooled(coders: list[str], ratings, themes: list[str]) -> Figure:
+def _pooled(coders: list[str], tallies: dict[str, Tally], themes: list[str]) -> Figure:
     """Percent agreement and alpha over every (unit, theme) decision; kappa pooled as de Vries et
     al. (2008): mean observed and mean chance agreement across themes, then one kappa."""
-    rows = {c: [v for t in themes for v in ratings[t][c]] for c in coders}
-    fig = _figure("pooled", coders, rows)
+    used = [tallies[t] for t in themes]
+    fig = _figure("pooled", coders, Tally(sum(x.units for x in used), [sum(col) for col in zip(*(x.positives for x in used))]
+                                          if used else [0] * len(coders), [k for x in used for k in x.split]))
     if len(coders) == 2:
-        pairs = [_observed_and_chance(ratings[t][coders[0]], ratings[t][coders[1]])
-                 for t in themes if ratings[t][coders[0]]]
+        pairs = [x.observed_and_chance() for x in used if x.units]
         po, pe = (sum(p for p, _ in pairs) / len(pairs), sum(e for _, e in pairs) / len(pairs)) if pairs else (0, 1)
         fig.kappa = None if pe == 1 else round((po - pe) / (1 - pe), 4)
     fig.warning = None
