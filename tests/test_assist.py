@@ -364,3 +364,34 @@ def test_thresholds_are_tuned_on_exactly_sklearns_f1():
         theirs = [f1_score(y, scores >= t, zero_division=0) for t in THRESHOLDS]
         assert ours.tolist() == theirs, (scores, y)
         assert int(np.argmax(ours)) == int(np.argmax(theirs))
+
+
+def test_scoring_many_units_gives_the_rows_and_reasons_of_one_at_a_time(example, monkeypatch):
+    """Features read a few units at a time (a progress bar's steps) equal those read at once, and
+    the reasons weighed for many suggestions at once equal each weighed on its own: the features
+    that raised its score most, largest first, ties by name (written out here as the reference)."""
+    from qualcode.assist.learner import Model, Settings, fit
+    from qualcode.assist.training import labelled_segments, unit_contexts
+    from qualcode.corpus import load_corpus
+    from qualcode.project import open_project
+
+    ex, unlabelled = labelled_segments(load_corpus(open_project(example)), "amara")
+    model = fit(ex, Settings())
+    texts, contexts = [s.text for s in unlabelled], unit_contexts(ex, unlabelled)
+    whole = model.features(texts, contexts)
+    monkeypatch.setattr(Model, "SCORE_STEP", 7)
+    stepped = model.features(texts, contexts)
+    assert len(texts) > 3 * 7 and whole.shape == stepped.shape and (whole != stepped).nnz == 0
+
+    def one(row: int, code: str) -> list[str]:
+        coef = model.classifiers[code].coef_[0]
+        x = whole.getrow(row)
+        words, chars = len(model.vectorizers[0].vocabulary_), len(model.vectorizers[1].vocabulary_)
+        scored = [(v * coef[j], model._name(j, words, chars)) for j, v in zip(x.indices, x.data)
+                  if v * coef[j] > 0 and not words <= j < words + chars]
+        return [name for _, name in sorted(scored, reverse=True)[:3]]
+
+    pairs = [(row, code) for row in range(len(texts)) for code in model.codes]
+    got = model.reasons(whole, [r for r, _ in pairs], [c for _, c in pairs])
+    assert got == [one(r, c) for r, c in pairs]
+    assert sum(map(len, got)) > len(pairs)  # most pairs have reasons: the comparison is not of empty lists

@@ -55,22 +55,25 @@ def _refreshable(c: Coding) -> bool:
 def model_proposals(model: Model, segments: list[Segment], contexts, codebook) -> list[Proposal]:
     """The themes the model chooses (at or above a theme's threshold, or a unit's one choice),
     only where the theme applies to the segment's stakeholder group (as for rules)."""
+    import numpy as np
+
     texts = [s.text for s in segments]
     if not texts:
         return []
     X = model.features(texts, contexts)
     probs = model.probabilities(texts, contexts, X)
     chosen = model.predict(probs)
-    out = []
-    for i, seg in enumerate(segments):
-        for j, code in enumerate(model.codes):
-            p = float(probs[i, j])
-            theme = codebook.theme(code)
-            if chosen[i, j] and (theme is None or theme.applies_to(seg.group)):
-                out.append(Proposal(seg, code, "model", round(p, 4),
-                                    {"model": model.key, "threshold": round(model.thresholds[code], 3),
-                                     "features": model.top_features(X, i, code)}))
-    return out
+    themes = [codebook.theme(code) for code in model.codes]
+    groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
+    applies = np.array([[theme is None or theme.applies_to(g) for theme in themes] for g in groups], bool)
+    of_group = np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))
+    rows, cols = np.nonzero(chosen & applies[of_group])  # segment order, then the model's code order
+    codes = [model.codes[j] for j in cols.tolist()]
+    reasons = model.reasons(X, rows.tolist(), codes)
+    thresholds = {code: round(t, 3) for code, t in model.thresholds.items()}
+    return [Proposal(segments[i], code, "model", round(float(probs[i, j]), 4),
+                     {"model": model.key, "threshold": thresholds[code], "features": why})
+            for i, j, code, why in zip(rows.tolist(), cols.tolist(), codes, reasons)]
 
 
 def rule_proposals(corpus: Corpus, coder: str, segments: list[Segment], examples=None) -> list[Proposal]:
