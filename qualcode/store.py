@@ -135,7 +135,7 @@ def sort_key(c: Coding):
     return (c.start, c.end, c.code, c.status, c.source)
 
 
-def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True) -> None:
+def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True, lines: Lines | None = None) -> None:
     """Write sorted, atomically. An empty list removes the file, so untagging everything leaves no stub.
     Bulk writers pass durable=False and call os.sync() once at the end instead of an fsync per file."""
     items = sorted(codings, key=sort_key)
@@ -143,7 +143,21 @@ def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True) -
         if path.exists():
             path.unlink()
         return
-    atomic_write_text(path, "".join(to_json(c) + "\n" for c in items), durable=durable)
+    line = (lines or Lines()).of
+    atomic_write_text(path, "".join(line(c) + "\n" for c in items), durable=durable)
+
+
+class Lines(dict):
+    """Each coding's JSON line, made once however often it is asked for: merge compares codings
+    by their lines and write_codings writes them (a large `suggest` made each of its 200,000
+    lines five times). Keyed by the object, which a coding's immutability makes safe; the
+    object is held so its id is not reused meanwhile."""
+
+    def of(self, c: Coding) -> str:
+        got = self.get(id(c))
+        if got is None:
+            got = self[id(c)] = (c, to_json(c))
+        return got[1]
 
 
 # --- re-anchoring -----------------------------------------------------------------------------
@@ -251,18 +265,19 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
     return cf
 
 
-def merge(base: list[Coding], mine: list[Coding], disk: list[Coding]) -> list[Coding]:
+def merge(base: list[Coding], mine: list[Coding], disk: list[Coding], lines: Lines | None = None) -> list[Coding]:
     """This process's changes (from `base`, what it read, to `mine`) applied to what is on disk now,
     so a coding another process saved meanwhile is kept. Where both put a coding on the same span
     and theme, this one wins, except that a suggestion never displaces another's decision."""
     from collections import Counter
 
-    before, after = Counter(map(to_json, base)), Counter(map(to_json, mine))
+    to_line = (lines if lines is not None else Lines()).of
+    before, after = Counter(map(to_line, base)), Counter(map(to_line, mine))
     removed, wanted = before - after, after - before
-    ours = {to_json(c): c for c in mine}  # unchanged codings keep their objects: callers hold them
+    ours = {to_line(c): c for c in mine}  # unchanged codings keep their objects: callers hold them
     kept = []
     for c in disk:
-        j = to_json(c)
+        j = to_line(c)
         if removed[j] > 0:
             removed[j] -= 1
         else:
@@ -270,7 +285,7 @@ def merge(base: list[Coding], mine: list[Coding], disk: list[Coding]) -> list[Co
     theirs = {c.key: c for c in kept}
     added, replaced = [], set()
     for c in mine:
-        j = to_json(c)
+        j = to_line(c)
         if wanted[j] <= 0:
             continue
         wanted[j] -= 1

@@ -9,7 +9,7 @@ from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
 from .segment import find_segment
-from .store import load_file, loose, merge, now, write_codings
+from .store import Lines, load_file, loose, merge, now, write_codings
 
 
 @dataclass
@@ -180,8 +180,9 @@ def save(corpus: Corpus, cf, durable: bool = True) -> list[Coding]:
         body = _unchanged_body(corpus, cf)
         _codes_still_known(corpus, cf)
         disk = load_file(cf.path, cf.coder, cf.transcript_id, body, corpus.project.rel(cf.path))
-        merged = merge(cf.base, cf.codings, disk.codings)
-        write_codings(cf.path, merged, durable)
+        lines = Lines()  # each coding's JSON line, made once for merging and writing
+        merged = merge(cf.base, cf.codings, disk.codings, lines)
+        write_codings(cf.path, merged, durable, lines)
     cf.codings, cf.base = merged, list(merged)
     if all(f is not cf for f in corpus.files):
         corpus.files.append(cf)
