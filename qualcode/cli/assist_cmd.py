@@ -276,7 +276,7 @@ def next_cmd(
     table.add_column("participant", no_wrap=True)
     table.add_column("uncertainty", justify="right")
     table.add_column("closest theme", max_width=26, overflow="fold")
-    table.add_column("text", ratio=1, min_width=30)
+    table.add_column("text", ratio=1, min_width=16)  # 80 columns hold it with a 12-character id
     for p in picks:
         table.add_row(p.segment.id, Text(p.segment.participant or ""), f"{p.uncertainty:.2f}", Text(p.closest or "-"),
                       Text(short(p.segment.text, 120)))
