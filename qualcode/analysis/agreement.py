@@ -138,14 +138,13 @@ def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment
     for tid in shared:
         t = by_id[tid]
         if unit == "turn":
-            spans_here = [(f"{tid}:{turn.index}", turn.start, turn.end, turn.speaker, turn.group or t.group)
+            spans_here = [(f"{tid}:{turn.index}", turn.start, turn.end, turn.text, turn.speaker, turn.group or t.group)
                           for turn in t.turns if not turn.is_interviewer]
         else:
-            spans_here = [(s.id, s.start, s.end, s.speaker, s.group) for s in segments[tid] if not s.is_interviewer]
+            spans_here = [(s.id, s.start, s.end, s.text, s.speaker, s.group) for s in segments[tid] if not s.is_interviewer]
         found = {c: _themes_per_unit(spans_here, spans[(c, tid)]) for c in coders}
-        for i, (uid, s, e, speaker, group) in enumerate(spans_here):
-            codes = {c: frozenset(found[c][i]) if i in found[c] else NONE for c in coders}
-            units.append(Unit(tid, uid, s, e, t.body[s:e], speaker, group, codes))
+        units += [Unit(tid, *here, {c: frozenset(found[c][i]) if i in found[c] else NONE for c in coders})
+                  for i, here in enumerate(spans_here)]
     return coders, shared, units
 
 
@@ -153,8 +152,8 @@ def _themes_per_unit(spans_here: list[tuple], codings: list) -> dict[int, set[st
     """Index of each unit a coding overlaps -> its themes. Units in document order do not
     overlap, so their ends are sorted as their starts are and each coding's units are found by
     binary search (a scan of every coding per unit was a third of the time on a large project)."""
-    starts = [s for _, s, _, _, _ in spans_here]
-    ends = [e for _, _, e, _, _ in spans_here]
+    starts = [here[1] for here in spans_here]
+    ends = [here[2] for here in spans_here]
     out: dict[int, set[str]] = defaultdict(set)
     if all(e <= s for e, s in zip(ends, starts[1:])):
         for x in codings:  # ending after the coding starts, starting before it ends
