@@ -143,7 +143,7 @@ def write_codings(path: Path, codings: Iterable[Coding], durable: bool = True, l
         if path.exists():
             path.unlink()
         return
-    line = (lines or Lines()).of
+    line = (lines if lines is not None else Lines()).of
     atomic_write_text(path, "".join(line(c) + "\n" for c in items), durable=durable)
 
 
