@@ -91,26 +91,35 @@ class Overlaps:
         self.ordered = all(e <= s for e, s in zip(self.ends, self.starts[1:]))
 
     def of(self, spans: list[tuple[int, int]]) -> list[Segment]:
+        segments = self.segments
+        return [segments[i] for i in self.indices(spans)]
+
+    def indices(self, spans: list[tuple[int, int]]) -> list[int]:
+        """Where, in the list, the segments that overlap at least one span are, in order."""
         if not self.ordered:
-            return _scan(self.segments, spans)
+            return _scan_indices(self.segments, spans)
         hit: set[int] = set()
         for a, b in spans:  # ending after the span starts, starting before it ends
             hit.update(range(bisect.bisect_right(self.ends, a), bisect.bisect_left(self.starts, b)))
-        segments = self.segments
-        return [segments[i] for i in sorted(hit)]
+        return sorted(hit)
 
 
 def _scan(segments: list[Segment], spans: list[tuple[int, int]]) -> list[Segment]:
+    """The segments a scan finds: what tests compare the binary search with."""
+    return [segments[k] for k in _scan_indices(segments, spans)]
+
+
+def _scan_indices(segments: list[Segment], spans: list[tuple[int, int]]) -> list[int]:
     spans = sorted(spans)
     out = []
     i = 0
-    for seg in segments:
+    for k, seg in enumerate(segments):
         while i < len(spans) and spans[i][1] <= seg.start:
             i += 1  # spans ending before this segment cannot reach later ones either
         j = i
         while j < len(spans) and spans[j][0] < seg.end:
             if spans[j][1] > seg.start:
-                out.append(seg)
+                out.append(k)
                 break
             j += 1
     return out
