@@ -32,10 +32,7 @@ def next_segments(corpus: Corpus, coder: str, n: int = 20, settings: Settings | 
         scale = np.where(probs >= thresholds, 1 - thresholds, thresholds)
         closeness = 1 - np.abs(probs - thresholds) / np.maximum(scale, 1e-9)
         # A theme not coded for a segment's stakeholder group is no question to ask about it.
-        themes = [corpus.codebook.theme(c) for c in model.codes]
-        groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in unlabelled))}
-        applies = np.array([[theme is None or theme.applies_to(g) for theme in themes] for g in groups], bool)
-        closeness[~applies[[groups[s.group] for s in unlabelled]]] = 0.0
+        closeness[~model.applies(corpus.codebook, unlabelled)] = 0.0
         best = closeness.argmax(axis=1)
         scored = [Pick(s, round(float(closeness[i, best[i]]), 4), model.codes[best[i]] if closeness[i, best[i]] > 0 else None)
                   for i, s in enumerate(unlabelled)]

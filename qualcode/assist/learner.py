@@ -155,6 +155,15 @@ class Model:
                     chosen[:, codes.index(code)] = got[:, j]
         return probs, chosen
 
+    def applies(self, codebook, segments) -> np.ndarray:
+        """units x codes, in the order of `self.codes`: whether the theme is coded for the unit's
+        stakeholder group (a theme the codebook no longer has: everywhere). Worked out once per
+        group, not per unit."""
+        themes = [codebook.theme(code) for code in self.codes]
+        groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
+        per_group = np.array([[theme is None or theme.applies_to(g) for theme in themes] for g in groups], bool)
+        return per_group[np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))]
+
     def predict(self, probs: np.ndarray) -> np.ndarray:
         """texts x codes, True where the theme is suggested: each theme at or above its threshold;
         for a coder who gives a unit one theme at most, only the likeliest of those."""

@@ -63,11 +63,7 @@ def model_proposals(model: Model, segments: list[Segment], contexts, codebook) -
     X = model.features(texts, contexts)
     probs = model.probabilities(texts, contexts, X)
     chosen = model.predict(probs)
-    themes = [codebook.theme(code) for code in model.codes]
-    groups = {g: i for i, g in enumerate(dict.fromkeys(s.group for s in segments))}
-    applies = np.array([[theme is None or theme.applies_to(g) for theme in themes] for g in groups], bool)
-    of_group = np.fromiter((groups[s.group] for s in segments), np.int64, len(segments))
-    rows, cols = np.nonzero(chosen & applies[of_group])  # segment order, then the model's code order
+    rows, cols = np.nonzero(chosen & model.applies(codebook, segments))  # segment order, then the model's code order
     codes = [model.codes[j] for j in cols.tolist()]
     reasons = model.reasons(X, rows.tolist(), codes)
     thresholds = {code: round(t, 3) for code, t in model.thresholds.items()}
