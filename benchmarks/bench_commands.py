@@ -50,6 +50,15 @@ def qualcode(root: Path, *argv: str) -> list[str]:
     return [sys.executable, "-m", "qualcode", "--project", str(root), *argv]
 
 
+def forget_status(root: Path) -> None:
+    """Make the next `status` compute its result: remove the result it stored and what it
+    printed (qualcode/analysis/status_cache.py)."""
+    from qualcode.analysis.status_cache import FILE, SHOWN
+
+    for name in (FILE, SHOWN):
+        (root / ".qualcode" / name).unlink(missing_ok=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
@@ -70,7 +79,7 @@ def main() -> None:
             for label, argv, _ in commands:
                 # The baseline is status computing its result from the warm caches (what every
                 # command does first), not status printing the result it stored last time.
-                (root / ".qualcode" / "status.json").unlink(missing_ok=True)
+                forget_status(root)
                 base = timed(qualcode(root, "status"))
                 status.append(base)
                 stored.append(timed(qualcode(root, "status")))
@@ -114,7 +123,7 @@ def large_project(root: Path, words: int, repeat: int) -> None:
     status, took = [], {label: [] for label, _ in commands}
     for _ in range(repeat):
         for label, argv in commands:
-            (root / ".qualcode" / "status.json").unlink(missing_ok=True)
+            forget_status(root)
             status.append(timed(qualcode(root, "status")))
             took[label].append(timed(qualcode(root, *argv)) / status[-1])
     med = statistics.median

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..launch import write_out
 from .root import app
 from .common import (
     ReportCoderOpt,
@@ -53,9 +54,6 @@ def status(
     project: ProjectOpt = None,
 ):
     """Transcripts per stakeholder group, segments, and the share coded by each coder."""
-    from rich.table import Table
-    from rich.text import Text
-
     from ..analysis import status_cache
     from ..project import open_project
 
@@ -63,18 +61,44 @@ def status(
     p = open_project(project or st.project, unit, st.encoding)
     key = status_cache.inputs_key(p)  # an unchanged project: the result of the last run
     s, skipped = status_cache.load(p, key) or (None, [])
-    if s is None:
+    fresh = s is None
+    if fresh:
         from ..analysis.status import status as get_status
         from ..corpus import load_corpus
 
         s = get_status(load_corpus(p, skipped=skipped))
-        status_cache.save(p, key, s, skipped)
     warn_skipped(skipped)
-    if as_json:
-        typer.echo(json.dumps(s.to_dict(), indent=2, ensure_ascii=False))
-        return
-    warn(s.warnings)
+    if not as_json:
+        warn(s.warnings)
+    # Printed at once and remembered (launch.py prints it again without typer or rich) unless
+    # warnings went to stderr first.
+    way = status_cache.way_shown(tuple(o for o, on in (("--json", as_json), ("--all", every)) if on))
+    text = json.dumps(s.to_dict(), indent=2, ensure_ascii=False) + "\n" if as_json else _status_text(s, every)
+    shown = (way, text) if not skipped and (as_json or not s.warnings) and text is not None else None
+    if fresh:
+        status_cache.save(p, key, s, skipped, shown)
+    elif shown and status_cache.shown(p, key, shown[0]) != shown[1]:
+        status_cache.remember_shown(p, key, *shown)
+    if text is not None:  # else rich drew it already
+        write_out(text)
+
+
+def _status_text(s, every: bool) -> str | None:
+    """What status prints, as the characters rich writes to this terminal or pipe; None when
+    rich drew it on a legacy Windows console itself (with the console's API: no characters)."""
     out = console()
+    if out.legacy_windows and out.is_terminal:
+        _print_status(out, s, every)
+        return None
+    with out.capture() as captured:
+        _print_status(out, s, every)
+    return captured.get()
+
+
+def _print_status(out, s, every: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out.print(f"[bold]{s.codebook}[/] (version {s.codebook_version}, {s.themes} themes); unit: {s.unit}; "
               f"{len(s.transcripts)} transcripts, {s.segments} codable segments")
     if len(s.transcripts) <= LIST_UP_TO or every:
