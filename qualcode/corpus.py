@@ -72,7 +72,7 @@ class Corpus:
     @property
     def consensus_coders(self) -> list[str]:
         """Coders written by `reconcile` (their codings say which coders they reconcile)."""
-        return sorted({f.coder for f in self.files if any("reconciled" in c.extra for c in f.codings)})
+        return sorted({f.coder for f in self.files if any("reconciled" in c.extra for c in f.held)})
 
     def report_coder(self, coder: str | None) -> str | None:
         """Whose codes a report counts, when --coder does not say: qualcode.yaml's `coder` (if they
@@ -95,7 +95,7 @@ class Corpus:
     def accepted(self, coder: str | None = None) -> list[tuple[str, str, Coding]]:
         """(coder, transcript id, coding) for every accepted, anchored coding."""
         return [(f.coder, f.transcript_id, c) for f in self.files if coder in (None, f.coder)
-                for c in f.anchored if c.status == ACCEPTED]
+                for c in f.decided if c.status == ACCEPTED]
 
 
 def load_corpus(project: Project | None = None, project_dir: Path | None = None,
@@ -164,7 +164,7 @@ def _read_coded(project: Project, transcripts: list[Transcript]) -> Corpus:
             rel = project.rel(path)
             if tid not in bodies:
                 corpus.warnings.append(f"{rel}: no transcript with id '{tid}'; its codings are kept but not used")
-            cf = load_file(path, coder, tid, bodies.get(tid), rel, known)
+            cf = load_file(path, coder, tid, bodies.get(tid), rel, known, defer=True)
             for c in cf.orphaned:
                 corpus.warnings.append(f"{rel}: coding '{c.code}' at {c.start}-{c.end} is orphaned: its text "
                                        f"\"{short(c.text, 50)}\" is no longer in the transcript (kept in the file)")

@@ -7,8 +7,9 @@ again) and reports one it cannot find as orphaned; orphans are kept in the file,
 from __future__ import annotations
 
 import json
+import operator
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -93,6 +94,7 @@ def _from_obj(obj: dict, where: str) -> Coding:
 
 _NEW = object.__new__
 _FIELD_SET = frozenset(FIELDS)
+_STRING = json.decoder.scanstring  # one JSON string, from just after its opening quote (C)
 _SCAN = json.JSONDecoder().scan_once  # json.loads without its Python wrappers: the C scanner, per line
 _JSON_SPACE = " \t\r\n"
 
@@ -109,26 +111,37 @@ def _parse(line: str):
 
 def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | None = None) -> list[Coding]:
     """Read a codings file; with `known_codes`, a coding of an unknown theme is an error at its line."""
-    rel = rel or str(path)
+    return [c for _, c in _coded_lines(path, rel or str(path), known_codes)]
+
+
+def _lines(path: Path, rel: str):
+    """(line number, line) of each line that is not blank."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QualcodeError("cannot read the codings file as UTF-8", rel, "Restore it from git: git checkout -- " + rel)
-    out = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = _parse(line)
-        except json.JSONDecodeError as exc:
-            raise QualcodeError(f"not valid JSON: {exc.msg} (column {exc.colno})", f"{rel}:{number}",
-                                "Fix the line or restore the file from git (a merge conflict marker?).")
-        coding = _from_obj(obj, f"{rel}:{number}")
-        if known_codes is not None and coding.code not in known_codes:
-            raise QualcodeError(f"unknown theme '{coding.code}'" + did_you_mean(coding.code, known_codes),
-                                f"{rel}:{number}", "Add the theme to the codebook, or correct the code on this line.")
-        out.append(coding)
-    return out
+    return [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def _coded_lines(path: Path, rel: str, known_codes: set[str] | None):
+    return [(number, _coding(line, f"{rel}:{number}", known_codes)) for number, line in _lines(path, rel)]
+
+
+def _coding(line: str, where: str, known_codes: set[str] | None) -> Coding:
+    try:
+        obj = _parse(line)
+    except json.JSONDecodeError as exc:
+        raise QualcodeError(f"not valid JSON: {exc.msg} (column {exc.colno})", where,
+                            "Fix the line or restore the file from git (a merge conflict marker?).")
+    coding = _from_obj(obj, where)
+    _check_known(coding.code, where, known_codes)
+    return coding
+
+
+def _check_known(code: str, where: str, known_codes: set[str] | None) -> None:
+    if known_codes is not None and code not in known_codes:
+        raise QualcodeError(f"unknown theme '{code}'" + did_you_mean(code, known_codes),
+                            where, "Add the theme to the codebook, or correct the code on this line.")
 
 
 def sort_key(c: Coding):
@@ -228,18 +241,46 @@ def anchor(c: Coding, body: str) -> tuple[Coding, str]:
     return c.moved(s, e), MOVED
 
 
-@dataclass
 class CodingFile:
-    """One coder's codings of one transcript, re-anchored against its current text."""
+    """One coder's codings of one transcript, re-anchored against its current text.
 
-    coder: str
-    transcript_id: str
-    path: Path
-    codings: list[Coding] = field(default_factory=list)
-    moved: list[Coding] = field(default_factory=list)
-    fuzzy: list[Coding] = field(default_factory=list)  # found again only approximately
-    orphaned: list[Coding] = field(default_factory=list)
-    base: list[Coding] = field(default_factory=list)  # as read: what a save merges this process's changes from
+    A large `suggest` leaves hundreds of thousands of suggestions, which reports, `status` and
+    agreement never look into: read with `defer`, a suggestion line as qualcode writes it whose
+    quote is where it says is kept as its line (its theme checked) and made a Coding only when
+    `codings` or `base` is first asked for; `decided` and `pending` do without them."""
+
+    def __init__(self, coder: str, transcript_id: str, path: Path):
+        self.coder, self.transcript_id, self.path = coder, transcript_id, path
+        self._codings: list[Coding] = []
+        self._base: list[Coding] = []  # as read: what a save merges this process's changes from
+        self.moved: list[Coding] = []
+        self.fuzzy: list[Coding] = []  # found again only approximately
+        self.orphaned: list[Coding] = []
+        # Deferred suggestions: (line number, line) each, and the line number of each of
+        # _codings, to put them back in the file's order; `_rel` names the file in messages.
+        self._deferred: list[tuple[int, str]] = []
+        self._numbers: list[int] = []
+        self._rel = str(path)
+
+    @property
+    def codings(self) -> list[Coding]:
+        self._undefer()
+        return self._codings
+
+    @codings.setter
+    def codings(self, value: list[Coding]) -> None:
+        self._undefer()
+        self._codings = value
+
+    @property
+    def base(self) -> list[Coding]:
+        self._undefer()
+        return self._base
+
+    @base.setter
+    def base(self, value: list[Coding]) -> None:
+        self._undefer()
+        self._base = value
 
     @property
     def anchored(self) -> list[Coding]:
@@ -247,11 +288,49 @@ class CodingFile:
         orphans = {id(c) for c in self.orphaned}
         return [c for c in self.codings if id(c) not in orphans]
 
+    @property
+    def held(self) -> list[Coding]:
+        """Every coding but the deferred suggestions (so every decision, orphaned ones too)."""
+        return self._codings
+
+    @property
+    def decided(self) -> list[Coding]:
+        """The anchored codings that are not suggestions, in the file's order (no deferred line read)."""
+        orphans = {id(c) for c in self.orphaned}
+        return [c for c in self._codings if c.status != SUGGESTED and id(c) not in orphans]
+
+    @property
+    def pending(self) -> int:
+        """How many anchored suggestions wait for a decision."""
+        orphans = {id(c) for c in self.orphaned}
+        return len(self._deferred) + sum(c.status == SUGGESTED and id(c) not in orphans for c in self._codings)
+
+    def _undefer(self) -> None:
+        if not self._deferred:
+            return
+        made = {number: _coding(line, f"{self._rel}:{number}", None) for number, line in self._deferred}
+        at = dict(zip(self._numbers, self._codings))
+        base_is_read = len(self._base) == len(self._codings) and all(map(operator.is_, self._base, self._codings))
+        self._codings = [at.get(n) or made[n] for n in sorted({*at, *made})]
+        if base_is_read:  # as loaded: the same objects
+            self._base = list(self._codings)
+        self._deferred, self._numbers = [], []
+
 
 def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel: str,
-              known_codes: set[str] | None = None) -> CodingFile:
+              known_codes: set[str] | None = None, defer: bool = False) -> CodingFile:
+    """A codings file, re-anchored against `body`. With `defer`, suggestion lines in place are
+    kept unread (see CodingFile)."""
     cf = CodingFile(coder, transcript_id, path)
-    for c in read_codings(path, rel, known_codes) if path.exists() else []:
+    cf._rel = rel
+    numbered = []
+    for number, line in _lines(path, rel) if path.exists() else []:
+        quoted = _suggestion_quote(line) if defer and body is not None else None
+        if quoted is not None and body[quoted[1]:quoted[2]] == quoted[3]:
+            _check_known(quoted[0], f"{rel}:{number}", known_codes)
+            cf._deferred.append((number, line))
+            continue
+        c = _coding(line, f"{rel}:{number}", known_codes)
         if body is not None:
             c, state = anchor(c, body)
             if state == MOVED:
@@ -260,9 +339,36 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
                 cf.fuzzy.append(c)
             elif state == ORPHANED:
                 cf.orphaned.append(c)
-        cf.codings.append(c)
-    cf.base = list(cf.codings)
+        numbered.append(number)
+        cf._codings.append(c)
+    if cf._deferred:
+        cf._numbers = numbered
+    cf._base = list(cf._codings)
     return cf
+
+
+_SUGGESTED = '"status": "suggested"'
+# The start of a line as to_json writes it, up to the quote's opening quotation mark (a theme id
+# with an escape in it is left to the JSON reader).
+_HEAD = re.compile(r'\{"code": "([^"\\\x00-\x1f]*)", "start": (0|[1-9][0-9]*), "end": (0|[1-9][0-9]*), "text": "')
+
+
+def _suggestion_quote(line: str) -> tuple[str, int, int, str] | None:
+    """(code, start, end, text) of a suggestion's line as to_json writes it, read without the rest
+    of it (its reasons, model and so on); None for any other line. A quotation mark inside a JSON
+    string is escaped, so '"status"' is a key, or a value of its own; once in a line with no '{'
+    after the first (no nested object), '"status": "suggested"' is the coding's own status."""
+    if _SUGGESTED not in line or line.count('"status"') != 1 or line.find("{", 1) != -1:
+        return None
+    head = _HEAD.match(line)
+    if head is None:
+        return None
+    try:
+        text, _ = _STRING(line, head.end())
+    except ValueError:  # not JSON
+        return None
+    start, end = int(head[2]), int(head[3])
+    return (head[1], start, end, text) if start < end else None
 
 
 def merge(base: list[Coding], mine: list[Coding], disk: list[Coding], lines: Lines | None = None) -> list[Coding]:

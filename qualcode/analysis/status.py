@@ -60,7 +60,7 @@ class Status:
 def status(corpus: Corpus) -> Status:
     # Imported here: a remembered status (status_cache) needs only the classes above.
     from .. import progress
-    from ..model import ACCEPTED, SUGGESTED
+    from ..model import ACCEPTED
     from ..store import coders as store_coders
     from .passages import Overlaps
 
@@ -78,10 +78,10 @@ def status(corpus: Corpus) -> Status:
         coded_ids: dict[str, set[str]] = {}
         overlaps = Overlaps(codable)
         for f in files[t.id]:
-            hit = overlaps.of([(c.start, c.end) for c in f.anchored if c.status == ACCEPTED])
+            hit = overlaps.of([(c.start, c.end) for c in f.decided if c.status == ACCEPTED])
             row.coded[f.coder] = len(hit)
             coded_ids[f.coder] = {s.id for s in hit}
-            open_ = sum(c.status == SUGGESTED for c in f.anchored)
+            open_ = f.pending
             if open_:
                 row.suggested[f.coder] = open_
         for coder in coders:  # coded units count as decided; the record adds "no code"

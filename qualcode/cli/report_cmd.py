@@ -174,7 +174,7 @@ def report_figures(corpus, m, coder, fmt: str, scrub, heatmap: bool) -> list[tup
     from ..analysis.saturation import saturation
     from ..export import plots
 
-    if not any(f.anchored for f in corpus.files):
+    if not any(f.decided or f.pending for f in corpus.files):
         return []  # nothing coded: no figure to draw
     cache = corpus.project.cache_dir
     figures = [("Heatmap: themes by stakeholder group", plots.figure("heatmap", m, fmt, scrub, cache))] if heatmap else []
