@@ -16,6 +16,7 @@ from typing import Iterable
 
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, SUGGESTED, Coding
+from .perf import paused_gc
 from .storage import atomic_write_text
 
 FIELDS = ("code", "start", "end", "text", "source", "status", "confidence", "codebook_version", "at",
@@ -256,9 +257,9 @@ class CodingFile:
         self.moved: list[Coding] = []
         self.fuzzy: list[Coding] = []  # found again only approximately
         self.orphaned: list[Coding] = []
-        # Deferred suggestions: (line number, line) each, and the line number of each of
-        # _codings, to put them back in the file's order; `_rel` names the file in messages.
-        self._deferred: list[tuple[int, str]] = []
+        # Deferred suggestions: (line number, line, start, end) each, and the line number of each
+        # of _codings, to put them back in the file's order; `_rel` names the file in messages.
+        self._deferred: list[tuple[int, str, int, int]] = []
         self._numbers: list[int] = []
         self._rel = str(path)
 
@@ -302,13 +303,20 @@ class CodingFile:
     @property
     def pending(self) -> int:
         """How many anchored suggestions wait for a decision."""
+        return len(self.pending_spans)
+
+    @property
+    def pending_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each anchored suggestion."""
         orphans = {id(c) for c in self.orphaned}
-        return len(self._deferred) + sum(c.status == SUGGESTED and id(c) not in orphans for c in self._codings)
+        return [(c.start, c.end) for c in self._codings if c.status == SUGGESTED and id(c) not in orphans] + \
+            [(start, end) for _, _, start, end in self._deferred]
 
     def _undefer(self) -> None:
         if not self._deferred:
             return
-        made = {number: _coding(line, f"{self._rel}:{number}", None) for number, line in self._deferred}
+        with paused_gc(long_lived=True):  # as reading them at first would have
+            made = {number: _coding(line, f"{self._rel}:{number}", None) for number, line, _, _ in self._deferred}
         at = dict(zip(self._numbers, self._codings))
         base_is_read = len(self._base) == len(self._codings) and all(map(operator.is_, self._base, self._codings))
         self._codings = [at.get(n) or made[n] for n in sorted({*at, *made})]
@@ -328,7 +336,7 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
         quoted = _suggestion_quote(line) if defer and body is not None else None
         if quoted is not None and body[quoted[1]:quoted[2]] == quoted[3]:
             _check_known(quoted[0], f"{rel}:{number}", known_codes)
-            cf._deferred.append((number, line))
+            cf._deferred.append((number, line, quoted[1], quoted[2]))
             continue
         c = _coding(line, f"{rel}:{number}", known_codes)
         if body is not None:

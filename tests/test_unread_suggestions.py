@@ -84,8 +84,9 @@ def test_suggestions_from_suggest_read_the_same_and_a_tag_keeps_them_all(example
 
 
 def test_reports_do_not_read_a_suggestion_s_reasons_but_check_and_review_do(example):
-    """A suggestion line damaged after its quote (its reasons cut off): status and the reports
-    still run, while `check` and `review`, which read each suggestion whole, say where it is."""
+    """A suggestion line damaged after its quote (its reasons cut off): status, the reports,
+    `rules`, `next` and the REFI export still run, while `check` and `review`, which read each
+    suggestion whole, say where it is."""
     assert run("suggest", "--coder", "amara", "--no-model", project=example).exit_code == 0
     assert run("tag", "cps-01", "1.1", "--code", "real-risk-cases", "--coder", "zoe", project=example).exit_code == 0
     path = example / "codings" / "amara" / "cps-01.jsonl"
@@ -95,7 +96,8 @@ def test_reports_do_not_read_a_suggestion_s_reasons_but_check_and_review_do(exam
     lines[at] = lines[at][:lines[at].index('"status": "suggested"') + len('"status": "suggested"')] + ', "features": ['
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for argv in (("status", "--json"), ("summary", "--format", "markdown"), ("matrix",), ("agreement",),
-                 ("search", "court")):
+                 ("search", "court"), ("segments", "cps-01"), ("rules", "--coder", "amara"),
+                 ("next", "--coder", "amara", "--json"), ("export", "qdpx", str(example / "out.qdpx"))):
         r = run(*argv, project=example)
         assert r.exit_code == 0, (argv, r.output)
     assert json.loads(run("status", "--json", project=example).stdout)["transcripts"] == waiting["transcripts"]

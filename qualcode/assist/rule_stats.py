@@ -49,7 +49,7 @@ def prior_of(rule: str) -> float:
 
 def decisions(corpus, coder: str) -> list[Coding]:
     """The coder's accepted and rejected codings: what the rules' precision is learned from."""
-    return [c for f in corpus.files if f.coder == coder for c in f.codings if c.status in (ACCEPTED, REJECTED)]
+    return [c for f in corpus.files if f.coder == coder for c in f.held if c.status in (ACCEPTED, REJECTED)]
 
 
 def report(corpus, coder: str) -> list[RuleStats]:

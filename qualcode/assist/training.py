@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ..analysis.passages import Overlaps
 from ..corpus import Corpus
-from ..model import ACCEPTED, REJECTED, SUGGESTED, Segment
+from ..model import ACCEPTED, REJECTED, Segment
 
 
 class Context(NamedTuple):
@@ -159,7 +159,7 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
         f = files.get(t.id)
         path = progress.path_for(corpus.project.codings_dir, coder, t.id)
         record = progress.decided(progress.read(path, corpus.project.rel(path)), codable) if path.exists() else {}
-        decided = [c for c in f.anchored if c.status in (ACCEPTED, REJECTED)] if f else []
+        decided = [c for c in f.decided if c.status in (ACCEPTED, REJECTED)] if f else []
         if not decided and not record:
             unlabelled.extend(codable)
             labels.unlabelled += len(codable)
@@ -171,7 +171,7 @@ def labelled_segments(corpus: Corpus, coder: str, labels: Labels | None = None) 
         for c in decided:
             for seg in overlaps.of([(c.start, c.end)]):
                 (pos if c.status == ACCEPTED else neg)[seg.id].add(c.code)
-        pending = {seg.id for seg in overlaps.of([(c.start, c.end) for c in f.anchored if c.status == SUGGESTED])} if f else set()
+        pending = {seg.id for seg in overlaps.of(f.pending_spans)} if f else set()
         known = [i for i, seg in enumerate(codable) if pos[seg.id] or neg[seg.id] or seg.id in record]
         passed = set()
         for a, b in zip(known, known[1:]):

@@ -41,7 +41,7 @@ def segments(
     files = [f for f in corpus.files if f.transcript_id == t.id and coder in (None, f.coder)]
 
     def codes(seg):
-        found = sorted({(c.code, f.coder) for f in files for c in f.anchored
+        found = sorted({(c.code, f.coder) for f in files for c in f.decided
                         if c.status == "accepted" and c.start < seg.end and seg.start < c.end})
         return [{"code": code, "coder": who} for code, who in found]
 

@@ -204,7 +204,7 @@ def project_xml(corpus: Corpus, coders: list[str], codebook_yaml: str, case_code
         if orphans:
             report.skipped.append(f"{orphans} orphaned coding(s) of {f.coder} in {f.transcript_id} (their text is "
                                   "no longer in the transcript; `qualcode check`)")
-        for c in f.anchored:
+        for c in f.decided:
             if c.status == "accepted":
                 accepted.setdefault(f.transcript_id, []).append((f.coder, c))
     memos_dir = corpus.project.root / "memos"
