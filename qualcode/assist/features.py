@@ -5,6 +5,7 @@ vectorizers live in a fitted model (and pickle with it)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,14 +29,17 @@ def lemma_ngrams(text: str) -> list[str]:
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
-def content_lemmas(text: str) -> set[str]:
-    """Lookup lemmas of the words of three letters or more that are not English stop words."""
+@lru_cache(maxsize=1 << 16)
+def content_lemmas(text: str) -> frozenset[str]:
+    """Lookup lemmas of the words of three letters or more that are not English stop words.
+    Remembered: the theme-word and context features ask for each unit's, and again for it as the
+    unit before the next one (a third of reading a large project's units for `next`)."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     from ..nlp import lemma_lookup
 
     form_to_lemma = lemma_lookup()
-    return {form_to_lemma.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in STOP_WORDS}
+    return frozenset({form_to_lemma.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in STOP_WORDS})
 
 
 class ThemeWords:
@@ -110,8 +114,12 @@ class ContextFeatures:
 
         if self.before is None:
             return self._numeric(texts, contexts)
-        return hstack([self.before.transform([c.before for c in contexts]) * self.BEFORE_WEIGHT,
-                       self._numeric(texts, contexts)]).tocsr()
+        # The units of a turn share the turn before it: each is read once (a row's TF-IDF
+        # depends on that row alone once fitted).
+        befores = [c.before for c in contexts]
+        unique = {b: i for i, b in enumerate(dict.fromkeys(befores))}
+        before = self.before.transform(list(unique))[[unique[b] for b in befores]]
+        return hstack([before * self.BEFORE_WEIGHT, self._numeric(texts, contexts)]).tocsr()
 
     def name(self, j: int) -> str:
         words = len(self.before.vocabulary_) if self.before is not None else 0
@@ -126,14 +134,10 @@ class ContextFeatures:
         from scipy.sparse import csr_matrix
 
         out = np.zeros((len(texts), len(self.NUMERIC)))
-        lemmas: dict[str, set[str]] = {}  # every unit of a turn shares its turn before: read it once
         for i, (text, c) in enumerate(zip(texts, contexts)):
             mine = content_lemmas(text)
             if mine and c.before:
-                before = lemmas.get(c.before)
-                if before is None:
-                    before = lemmas[c.before] = content_lemmas(c.before)
-                out[i, 0] = len(mine & before) / len(mine)
+                out[i, 0] = len(mine & content_lemmas(c.before)) / len(mine)
             if mine and c.previous:
                 out[i, 1] = len(mine & content_lemmas(c.previous)) / len(mine)
             out[i, 2] = c.index == 0
