@@ -395,3 +395,32 @@ def test_scoring_many_units_gives_the_rows_and_reasons_of_one_at_a_time(example,
     got = model.reasons(whole, [r for r, _ in pairs], [c for _, c in pairs])
     assert got == [one(r, c) for r, c in pairs]
     assert sum(map(len, got)) > len(pairs)  # most pairs have reasons: the comparison is not of empty lists
+
+
+def test_character_ngrams_are_counted_as_scikit_learn_counts_them():
+    """The model's character n-gram features, counted a word at a time (features.transformed),
+    equal scikit-learn's own transform to the last bit, on hard text, read at once or a few units
+    a call (each word's n-grams learned once), and for words the fitted vocabulary never saw."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from qualcode.assist.features import transformed
+
+    rng = random.Random(4)
+    pieces = ["Waited", "four", "HOURS", "in", "a", "corridor.", "İstanbul", "Straße", "café", "naïve", "東京",
+              "👍🏽", "don't", "can’t", "e-mail", "3.5", "ok", "I", "", "x\u0301y", "ǅemal", "ﬁne", "--", "...",
+              "\u00a0", "\u3000", "\t", "\n\n", "  ", "\u2028", "\x0b"]
+    texts = ["".join(rng.choice(pieces) + rng.choice([" ", "", "\n", "  "]) for _ in range(rng.randint(0, 25)))
+             for _ in range(300)]
+    for min_df in (1, 2):
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=min_df)
+        vec.fit(texts[:200])
+        for step in (100, 7):
+            got = [transformed(vec, texts[i:i + step]) for i in range(0, 300, step)]
+            want = [vec.transform(texts[i:i + step]) for i in range(0, 300, step)]
+            for g, w in zip(got, want):
+                assert g.shape == w.shape and np.array_equal(g.indptr, w.indptr)
+                assert np.array_equal(g.indices, w.indices) and np.array_equal(g.data, w.data)
+    assert sum(x.nnz for x in got) > 1000  # not a comparison of empty matrices

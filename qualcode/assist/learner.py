@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import busy
-from .features import ContextFeatures, vectorizers
+from .features import ContextFeatures, transformed, vectorizers
 from .training import NO_CONTEXT, Context, Examples
 
 MODEL_VERSION = "7"  # bump whenever fitting changes, so cached models are refitted
@@ -75,7 +75,7 @@ class Model:
     def _features(self, texts: list[str], contexts: list[Context]):
         from scipy.sparse import hstack
 
-        parts = [v.transform(texts) for v in self.vectorizers]
+        parts = [transformed(v, texts) for v in self.vectorizers]
         if self.context is not None:
             parts.append(self.context.transform(texts, contexts))
         return hstack(parts).tocsr()
