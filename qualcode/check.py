@@ -19,7 +19,7 @@ from .store import (
     ORPHANED,
     anchor,
     coding_files,
-    read_codings,
+    numbered_codings,
     write_codings,
 )
 from .transcripts import load_transcripts
@@ -72,7 +72,7 @@ def _check(project: Project, fix: bool) -> CheckReport:
     for coder, tid, path in coding_files(project.codings_dir):
         rel = project.rel(path)
         try:
-            codings = read_codings(path, rel)
+            codings = numbered_codings(path, rel)
         except QualcodeError as exc:
             report.findings.append(Finding(exc.location or rel, "problem", exc.message))
             continue
@@ -80,7 +80,7 @@ def _check(project: Project, fix: bool) -> CheckReport:
             report.findings.append(Finding(rel, "problem", f"no transcript with id '{tid}'" + did_you_mean(tid, bodies)))
             continue
         changed, result = False, []
-        for line, c in enumerate(codings, 1):
+        for line, c in codings:
             where = f"{rel}:{line}"
             if known is not None and c.code not in known:
                 report.findings.append(Finding(where, "problem", f"unknown theme '{c.code}'" + did_you_mean(c.code, known)))

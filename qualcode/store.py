@@ -112,7 +112,7 @@ def _parse(line: str):
 
 def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | None = None) -> list[Coding]:
     """Read a codings file; with `known_codes`, a coding of an unknown theme is an error at its line."""
-    return [c for _, c in _coded_lines(path, rel or str(path), known_codes)]
+    return [c for _, c in numbered_codings(path, rel or str(path), known_codes)]
 
 
 def _lines(path: Path, rel: str):
@@ -124,7 +124,8 @@ def _lines(path: Path, rel: str):
     return [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
-def _coded_lines(path: Path, rel: str, known_codes: set[str] | None):
+def numbered_codings(path: Path, rel: str, known_codes: set[str] | None = None) -> list[tuple[int, Coding]]:
+    """(line number in the file, coding) of each coding line: blank lines are skipped, not counted out."""
     return [(number, _coding(line, f"{rel}:{number}", known_codes)) for number, line in _lines(path, rel)]
 
 

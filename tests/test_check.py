@@ -84,3 +84,13 @@ def test_orphans_are_listed_and_kept_and_check_lists_every_problem(mini):
     cb.write_text(cb.read_text().replace("    keywords: [funding]", "    keywords: [funding]\n    patterns: [[{LEMA: x}]]"))
     r = run("check", project=mini)
     assert r.exit_code == 1 and "E009" in r.output and "yos-01.jsonl:1: " in r.output
+
+
+def test_a_problem_is_named_by_its_line_in_the_file_blank_lines_counted(mini):
+    """A hand-edited file with blank lines: the line number is the one an editor shows."""
+    setup(mini)
+    path = mini / "codings" / "ann" / "cps-01.jsonl"
+    good = path.read_text(encoding="utf-8").strip()
+    path.write_text("\n" + good + "\n\n" + good.replace('"court-procedure"', '"court-procedur"') + "\n", encoding="utf-8")
+    r = run("check", project=mini)
+    assert r.exit_code == 1 and "cps-01.jsonl:4: problem: unknown theme 'court-procedur'" in r.output, r.output
