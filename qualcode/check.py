@@ -7,6 +7,8 @@ text moved (found again exactly or approximately) or can no longer be found (orp
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from .codebook import read_codebook_text, validate_text
@@ -69,38 +71,113 @@ def _check(project: Project, fix: bool) -> CheckReport:
     bodies = {t.id: t.body for t in load_transcripts(project.transcripts_dir, project.root, project.interviewers,
                                                       project.encoding, project.cache_dir,
                                                       allow_outside=project.allow_outside_links)}
+    remembered = _Remembered(project, known, bodies) if not fix else None
     for coder, tid, path in coding_files(project.codings_dir):
         rel = project.rel(path)
-        try:
-            codings = numbered_codings(path, rel)
-        except QualcodeError as exc:
-            report.findings.append(Finding(exc.location or rel, "problem", exc.message))
-            continue
-        if tid not in bodies:
-            report.findings.append(Finding(rel, "problem", f"no transcript with id '{tid}'" + did_you_mean(tid, bodies)))
-            continue
-        changed, result = False, []
-        for line, c in codings:
-            where = f"{rel}:{line}"
-            if known is not None and c.code not in known:
-                report.findings.append(Finding(where, "problem", f"unknown theme '{c.code}'" + did_you_mean(c.code, known)))
-            new, state = anchor(c, bodies[tid])
-            if state == MOVED:
-                report.findings.append(Finding(where, "moved", f"'{c.code}' moved from {c.start}-{c.end} to {new.start}-{new.end}"))
-            elif state == FUZZY:
-                report.findings.append(Finding(where, "fuzzy", f"'{c.code}' found again approximately at {new.start}-{new.end}: "
-                                                              f"\"{short(c.text, 50)}\" is now \"{short(new.text, 50)}\""))
-            elif state == ORPHANED:
-                report.findings.append(Finding(where, "orphaned", f"'{c.code}': \"{short(c.text, 50)}\" is no longer in the "
-                                                                 "transcript (kept; delete the line if it should go)"))
-            if fix and state in (MOVED, FUZZY):
-                changed = True
-                report.fixed += 1
-                result.append(new)
-            else:
-                result.append(c)
-        if changed:
-            write_codings(path, result)
+        found, data = remembered.findings(path, rel, tid) if remembered else (None, None)
+        if found is None:
+            found, result = _examine(path, rel, tid, bodies, known, fix, data)
+            if result is not None:
+                report.fixed += sum(f.kind in ("moved", "fuzzy") for f in found)
+                write_codings(path, result)
+            if remembered:
+                remembered.keep(rel, found)
+        report.findings += found
+    if remembered:
+        remembered.save()
     if fix:  # what --fix mended is no longer a finding
         report.findings = [f for f in report.findings if f.kind not in ("moved", "fuzzy")]
     return report
+
+
+def _examine(path, rel: str, tid: str, bodies: dict[str, str], known: set[str] | None, fix: bool,
+             data: bytes | None = None) -> tuple[list[Finding], list | None]:
+    """One codings file's findings (of its bytes `data` when read already), and with `fix` its
+    codings to write when some moved."""
+    findings = []
+    try:
+        codings = numbered_codings(path, rel, data=data)
+    except QualcodeError as exc:
+        return [Finding(exc.location or rel, "problem", exc.message)], None
+    if tid not in bodies:
+        return [Finding(rel, "problem", f"no transcript with id '{tid}'" + did_you_mean(tid, bodies))], None
+    changed, result = False, []
+    for line, c in codings:
+        where = f"{rel}:{line}"
+        if known is not None and c.code not in known:
+            findings.append(Finding(where, "problem", f"unknown theme '{c.code}'" + did_you_mean(c.code, known)))
+        new, state = anchor(c, bodies[tid])
+        if state == MOVED:
+            findings.append(Finding(where, "moved", f"'{c.code}' moved from {c.start}-{c.end} to {new.start}-{new.end}"))
+        elif state == FUZZY:
+            findings.append(Finding(where, "fuzzy", f"'{c.code}' found again approximately at {new.start}-{new.end}: "
+                                                    f"\"{short(c.text, 50)}\" is now \"{short(new.text, 50)}\""))
+        elif state == ORPHANED:
+            findings.append(Finding(where, "orphaned", f"'{c.code}': \"{short(c.text, 50)}\" is no longer in the "
+                                                       "transcript (kept; delete the line if it should go)"))
+        changed |= fix and state in (MOVED, FUZZY)
+        result.append(new if fix and state in (MOVED, FUZZY) else c)
+    return findings, result if changed else None
+
+
+class _Remembered:
+    """Each codings file's findings, kept under .qualcode/ with a hash of all they depend on (the
+    file's bytes, its transcript's text, the themes; the transcript ids when it has none), so a
+    pre-commit hook's `check` parses only the files that changed: after a `suggest` that left
+    218,000 suggestions, reading every line was most of it."""
+
+    VERSION = "1"
+    FILE = "check.json"
+
+    def __init__(self, project: Project, known: set[str] | None, bodies: dict[str, str]):
+        from .cache import package_version
+
+        self.project, self.bodies = project, bodies
+        self.common = "\0".join([self.VERSION, package_version("qualcode"),
+                                  "\n".join(sorted(known)) if known is not None else "\x01no codebook"])
+        self.kept: dict[str, dict] = {}
+        try:
+            data = json.loads((project.cache_dir / self.FILE).read_text(encoding="utf-8"))
+            self.before = data["files"] if data.get("version") == self.VERSION and isinstance(data["files"], dict) else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.before = {}
+        self.keys: dict[str, str] = {}
+
+    def findings(self, path, rel: str, tid: str) -> tuple[list[Finding] | None, bytes | None]:
+        """The file's findings if remembered for exactly these inputs, and its bytes as read."""
+        h = hashlib.sha256(self.common.encode("utf-8", "surrogatepass"))
+        body = self.bodies.get(tid)
+        h.update(b"\0" + (body.encode("utf-8", "surrogatepass") if body is not None
+                           else ("\x01" + "\n".join(sorted(self.bodies))).encode("utf-8", "surrogatepass")))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None, None  # the check itself says why
+        h.update(b"\0" + data)
+        self.keys[rel] = key = h.hexdigest()
+        got = self.before.get(rel)
+        if not isinstance(got, dict) or got.get("key") != key:
+            return None, data
+        try:
+            found = [Finding(*f) for f in got["findings"]]
+        except (TypeError, KeyError):
+            return None, data
+        self.kept[rel] = got
+        return found, data
+
+    def keep(self, rel: str, found: list[Finding]) -> None:
+        if rel in self.keys:
+            self.kept[rel] = {"key": self.keys[rel], "findings": [[f.location, f.kind, f.message] for f in found]}
+
+    def save(self) -> None:
+        from .cache import ensure_cache_dir
+        from .storage import atomic_write_text
+
+        if self.kept == self.before:
+            return
+        try:
+            ensure_cache_dir(self.project.cache_dir)
+            atomic_write_text(self.project.cache_dir / self.FILE, json.dumps({"version": self.VERSION, "files": self.kept}),
+                              durable=False)
+        except OSError:
+            pass  # a read-only project: checked all the same, only not remembered

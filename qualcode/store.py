@@ -115,18 +115,20 @@ def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | Non
     return [c for _, c in numbered_codings(path, rel or str(path), known_codes)]
 
 
-def _lines(path: Path, rel: str):
-    """(line number, line) of each line that is not blank."""
+def _lines(path: Path, rel: str, data: bytes | None = None):
+    """(line number, line) of each line that is not blank, of the file or of its bytes as read."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QualcodeError("cannot read the codings file as UTF-8", rel, "Restore it from git: git checkout -- " + rel)
     return [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
-def numbered_codings(path: Path, rel: str, known_codes: set[str] | None = None) -> list[tuple[int, Coding]]:
-    """(line number in the file, coding) of each coding line: blank lines are skipped, not counted out."""
-    return [(number, _coding(line, f"{rel}:{number}", known_codes)) for number, line in _lines(path, rel)]
+def numbered_codings(path: Path, rel: str, known_codes: set[str] | None = None,
+                     data: bytes | None = None) -> list[tuple[int, Coding]]:
+    """(line number in the file, coding) of each coding line: blank lines are skipped, not counted
+    out. `data`: the file's bytes, already read."""
+    return [(number, _coding(line, f"{rel}:{number}", known_codes)) for number, line in _lines(path, rel, data)]
 
 
 def _coding(line: str, where: str, known_codes: set[str] | None) -> Coding:

@@ -94,3 +94,43 @@ def test_a_problem_is_named_by_its_line_in_the_file_blank_lines_counted(mini):
     path.write_text("\n" + good + "\n\n" + good.replace('"court-procedure"', '"court-procedur"') + "\n", encoding="utf-8")
     r = run("check", project=mini)
     assert r.exit_code == 1 and "cps-01.jsonl:4: problem: unknown theme 'court-procedur'" in r.output, r.output
+
+
+def test_check_remembers_each_file_s_findings_until_what_they_depend_on_changes(mini):
+    """A pre-commit hook runs check again and again: a file whose bytes, transcript and themes
+    are unchanged is not read again (its remembered findings are what is printed, which a
+    tampered store shows); any of those changing, or --fix, reads it afresh."""
+    setup(mini)
+    bob = mini / "codings" / "bob"
+    bob.mkdir()
+    (bob / "cps-01.jsonl").write_text('{"code": "court-procedur", "start": 0, "end": 5, "text": "Priya"}\n')
+    store = mini / ".qualcode" / "check.json"
+
+    def tamper():
+        data = json.loads(store.read_text(encoding="utf-8"))
+        for entry in data["files"].values():
+            entry["findings"] = [[loc, kind, "TAMPERED"] for loc, kind, _ in entry["findings"]]
+        store.write_text(json.dumps(data), encoding="utf-8")
+
+    first = run("check", project=mini).output
+    assert "unknown theme 'court-procedur'" in first
+    tamper()
+    assert "TAMPERED" in run("check", project=mini).output  # remembered, not read again
+    cb = mini / "codebooks" / "mini.yaml"
+    changes = [
+        lambda: (bob / "cps-01.jsonl").write_text((bob / "cps-01.jsonl").read_text() + "\n"),
+        lambda: edit(mini / "transcripts" / "cps-01.md", "Hearings are often", "Hearings are so often"),
+        lambda: cb.write_text(cb.read_text().replace("  - id: resource-barriers", "  - id: court-procedur\n    label: X\n"
+                                                                                  "  - id: resource-barriers")),
+    ]
+    for change in changes:
+        run("check", project=mini)
+        tamper()
+        change()
+        out = run("check", project=mini).output
+        assert "TAMPERED" not in out, change
+    assert "unknown theme" not in out  # the codebook now has the theme
+    tamper()
+    assert "TAMPERED" not in run("check", "--fix", project=mini).output
+    store.write_text("{broken", encoding="utf-8")
+    assert run("check", project=mini).exit_code == 0
