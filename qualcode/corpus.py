@@ -13,7 +13,8 @@ from .model import ACCEPTED, Codebook, Coding, Segment, Transcript
 from .perf import paused_gc
 from .project import Project, open_project
 from .segment import segment_all
-from .store import CodingFile, check_coder, coding_files, coding_path, load_file
+from .coding_file import CodingFile, load_file
+from .store import check_coder, coding_files, coding_path
 from .transcripts import find_transcript, load_transcripts
 
 

@@ -1,13 +1,13 @@
 """Codings on disk: `codings/<coder>/<transcript-id>.jsonl`, one coding per line, sorted.
 
-Writes are atomic. Loading re-anchors a coding whose text moved (its stored quote is found
+Writes are atomic. Re-anchoring finds a coding whose text moved (its stored quote is found
 again) and reports one it cannot find as orphaned; orphans are kept in the file, never dropped.
+A file as loaded for a command is qualcode/coding_file.py.
 """
 
 from __future__ import annotations
 
 import json
-import operator
 import re
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -16,7 +16,6 @@ from typing import Iterable
 
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, SUGGESTED, Coding
-from .perf import paused_gc
 from .storage import atomic_write_text
 
 FIELDS = ("code", "start", "end", "text", "source", "status", "confidence", "codebook_version", "at",
@@ -95,7 +94,6 @@ def _from_obj(obj: dict, where: str) -> Coding:
 
 _NEW = object.__new__
 _FIELD_SET = frozenset(FIELDS)
-_STRING = json.decoder.scanstring  # one JSON string, from just after its opening quote (C)
 _SCAN = json.JSONDecoder().scan_once  # json.loads without its Python wrappers: the C scanner, per line
 _JSON_SPACE = " \t\r\n"
 
@@ -115,7 +113,7 @@ def read_codings(path: Path, rel: str | None = None, known_codes: set[str] | Non
     return [c for _, c in numbered_codings(path, rel or str(path), known_codes)]
 
 
-def _lines(path: Path, rel: str, data: bytes | None = None):
+def file_lines(path: Path, rel: str, data: bytes | None = None):
     """(line number, line) of each line that is not blank, of the file or of its bytes as read."""
     try:
         text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
@@ -128,21 +126,21 @@ def numbered_codings(path: Path, rel: str, known_codes: set[str] | None = None,
                      data: bytes | None = None) -> list[tuple[int, Coding]]:
     """(line number in the file, coding) of each coding line: blank lines are skipped, not counted
     out. `data`: the file's bytes, already read."""
-    return [(number, _coding(line, f"{rel}:{number}", known_codes)) for number, line in _lines(path, rel, data)]
+    return [(number, coding_of_line(line, f"{rel}:{number}", known_codes)) for number, line in file_lines(path, rel, data)]
 
 
-def _coding(line: str, where: str, known_codes: set[str] | None) -> Coding:
+def coding_of_line(line: str, where: str, known_codes: set[str] | None) -> Coding:
     try:
         obj = _parse(line)
     except json.JSONDecodeError as exc:
         raise QualcodeError(f"not valid JSON: {exc.msg} (column {exc.colno})", where,
                             "Fix the line or restore the file from git (a merge conflict marker?).")
     coding = _from_obj(obj, where)
-    _check_known(coding.code, where, known_codes)
+    check_known(coding.code, where, known_codes)
     return coding
 
 
-def _check_known(code: str, where: str, known_codes: set[str] | None) -> None:
+def check_known(code: str, where: str, known_codes: set[str] | None) -> None:
     if known_codes is not None and code not in known_codes:
         raise QualcodeError(f"unknown theme '{code}'" + did_you_mean(code, known_codes),
                             where, "Add the theme to the codebook, or correct the code on this line.")
@@ -243,143 +241,6 @@ def anchor(c: Coding, body: str) -> tuple[Coding, str]:
         return replace(c, start=s, end=e, text=body[s:e], extra=extra), FUZZY
     s, e = min(hits, key=lambda h: (abs(h[0] - c.start), h[0]))
     return c.moved(s, e), MOVED
-
-
-class CodingFile:
-    """One coder's codings of one transcript, re-anchored against its current text.
-
-    A large `suggest` leaves hundreds of thousands of suggestions, which reports, `status` and
-    agreement never look into: read with `defer`, a suggestion line as qualcode writes it whose
-    quote is where it says is kept as its line (its theme checked) and made a Coding only when
-    `codings` or `base` is first asked for; `decided` and `pending` do without them."""
-
-    def __init__(self, coder: str, transcript_id: str, path: Path):
-        self.coder, self.transcript_id, self.path = coder, transcript_id, path
-        self._codings: list[Coding] = []
-        self._base: list[Coding] = []  # as read: what a save merges this process's changes from
-        self.moved: list[Coding] = []
-        self.fuzzy: list[Coding] = []  # found again only approximately
-        self.orphaned: list[Coding] = []
-        # Deferred suggestions: (line number, line, start, end) each, and the line number of each
-        # of _codings, to put them back in the file's order; `_rel` names the file in messages.
-        self._deferred: list[tuple[int, str, int, int]] = []
-        self._numbers: list[int] = []
-        self._rel = str(path)
-
-    @property
-    def codings(self) -> list[Coding]:
-        self._undefer()
-        return self._codings
-
-    @codings.setter
-    def codings(self, value: list[Coding]) -> None:
-        self._undefer()
-        self._codings = value
-
-    @property
-    def base(self) -> list[Coding]:
-        self._undefer()
-        return self._base
-
-    @base.setter
-    def base(self, value: list[Coding]) -> None:
-        self._undefer()
-        self._base = value
-
-    @property
-    def anchored(self) -> list[Coding]:
-        """Codings whose text is where they say: what analysis uses."""
-        orphans = {id(c) for c in self.orphaned}
-        return [c for c in self.codings if id(c) not in orphans]
-
-    @property
-    def held(self) -> list[Coding]:
-        """Every coding but the deferred suggestions (so every decision, orphaned ones too)."""
-        return self._codings
-
-    @property
-    def decided(self) -> list[Coding]:
-        """The anchored codings that are not suggestions, in the file's order (no deferred line read)."""
-        orphans = {id(c) for c in self.orphaned}
-        return [c for c in self._codings if c.status != SUGGESTED and id(c) not in orphans]
-
-    @property
-    def pending(self) -> int:
-        """How many anchored suggestions wait for a decision."""
-        return len(self.pending_spans)
-
-    @property
-    def pending_spans(self) -> list[tuple[int, int]]:
-        """(start, end) of each anchored suggestion."""
-        orphans = {id(c) for c in self.orphaned}
-        return [(c.start, c.end) for c in self._codings if c.status == SUGGESTED and id(c) not in orphans] + \
-            [(start, end) for _, _, start, end in self._deferred]
-
-    def _undefer(self) -> None:
-        if not self._deferred:
-            return
-        with paused_gc(long_lived=True):  # as reading them at first would have
-            made = {number: _coding(line, f"{self._rel}:{number}", None) for number, line, _, _ in self._deferred}
-        at = dict(zip(self._numbers, self._codings))
-        base_is_read = len(self._base) == len(self._codings) and all(map(operator.is_, self._base, self._codings))
-        self._codings = [at.get(n) or made[n] for n in sorted({*at, *made})]
-        if base_is_read:  # as loaded: the same objects
-            self._base = list(self._codings)
-        self._deferred, self._numbers = [], []
-
-
-def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel: str,
-              known_codes: set[str] | None = None, defer: bool = False) -> CodingFile:
-    """A codings file, re-anchored against `body`. With `defer`, suggestion lines in place are
-    kept unread (see CodingFile)."""
-    cf = CodingFile(coder, transcript_id, path)
-    cf._rel = rel
-    numbered = []
-    for number, line in _lines(path, rel) if path.exists() else []:
-        quoted = _suggestion_quote(line) if defer and body is not None else None
-        if quoted is not None and body[quoted[1]:quoted[2]] == quoted[3]:
-            _check_known(quoted[0], f"{rel}:{number}", known_codes)
-            cf._deferred.append((number, line, quoted[1], quoted[2]))
-            continue
-        c = _coding(line, f"{rel}:{number}", known_codes)
-        if body is not None:
-            c, state = anchor(c, body)
-            if state == MOVED:
-                cf.moved.append(c)
-            elif state == FUZZY:
-                cf.fuzzy.append(c)
-            elif state == ORPHANED:
-                cf.orphaned.append(c)
-        numbered.append(number)
-        cf._codings.append(c)
-    if cf._deferred:
-        cf._numbers = numbered
-    cf._base = list(cf._codings)
-    return cf
-
-
-_SUGGESTED = '"status": "suggested"'
-# The start of a line as to_json writes it, up to the quote's opening quotation mark (a theme id
-# with an escape in it is left to the JSON reader).
-_HEAD = re.compile(r'\{"code": "([^"\\\x00-\x1f]*)", "start": (0|[1-9][0-9]*), "end": (0|[1-9][0-9]*), "text": "')
-
-
-def _suggestion_quote(line: str) -> tuple[str, int, int, str] | None:
-    """(code, start, end, text) of a suggestion's line as to_json writes it, read without the rest
-    of it (its reasons, model and so on); None for any other line. A quotation mark inside a JSON
-    string is escaped, so '"status"' is a key, or a value of its own; once in a line with no '{'
-    after the first (no nested object), '"status": "suggested"' is the coding's own status."""
-    if _SUGGESTED not in line or line.count('"status"') != 1 or line.find("{", 1) != -1:
-        return None
-    head = _HEAD.match(line)
-    if head is None:
-        return None
-    try:
-        text, _ = _STRING(line, head.end())
-    except ValueError:  # not JSON
-        return None
-    start, end = int(head[2]), int(head[3])
-    return (head[1], start, end, text) if start < end else None
 
 
 def merge(base: list[Coding], mine: list[Coding], disk: list[Coding], lines: Lines | None = None) -> list[Coding]:

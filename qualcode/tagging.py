@@ -9,7 +9,8 @@ from .display import short
 from .errors import QualcodeError, did_you_mean
 from .model import ACCEPTED, MANUAL, Coding, Segment, Theme, Transcript
 from .segment import find_segment
-from .store import Lines, load_file, loose, merge, now, write_codings
+from .coding_file import load_file
+from .store import Lines, loose, merge, now, write_codings
 
 
 @dataclass

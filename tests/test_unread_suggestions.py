@@ -1,4 +1,4 @@
-"""Suggestions left unread until asked for (qualcode/store.py, CodingFile): a large `suggest`
+"""Suggestions left unread until asked for (qualcode/coding_file.py): a large `suggest`
 leaves hundreds of thousands of them, which status, reports and agreement never look into.
 Reading a file that way gives exactly the codings of reading it whole, in the same order; what
 is left unread is only ever a suggestion whose quote is where it says; and a save keeps every
@@ -15,7 +15,8 @@ from qualcode.corpus import load_corpus
 from qualcode.errors import QualcodeError
 from qualcode.model import Coding
 from qualcode.project import open_project
-from qualcode.store import load_file, to_json
+from qualcode.coding_file import load_file
+from qualcode.store import to_json
 
 
 def read_both(path, body, rel="f.jsonl", known=None):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from ..corpus import Corpus
 from ..errors import QualcodeError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding
-from ..store import CodingFile, now
+from ..coding_file import CodingFile
+from ..store import now
 from ..tagging import save
 
 ORDERS = ("uncertain", "confident", "document")
