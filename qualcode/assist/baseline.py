@@ -16,6 +16,8 @@ def fit_predict(train_texts: list[str], train_positives: list[set[str]], test_te
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from .features import transformed
+
     chosen = np.zeros((len(test_texts), len(codes)), dtype=bool)
     probs = np.zeros((len(test_texts), len(codes)))
     vecs = [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
@@ -24,7 +26,7 @@ def fit_predict(train_texts: list[str], train_positives: list[set[str]], test_te
         X = hstack([v.fit_transform(train_texts) for v in vecs]).tocsr()
     except ValueError:  # too little text for any n-gram to occur twice: nothing to learn
         return chosen, probs
-    T = hstack([v.transform(test_texts) for v in vecs]).tocsr()
+    T = hstack([transformed(v, test_texts) for v in vecs]).tocsr()
     if one_per_unit:
         y = [next((c for c in sorted(p) if c in codes), "") for p in train_positives]
         if len(set(y)) < 2:
