@@ -4,7 +4,8 @@ same run, each a fresh process, interleaved, medians of --repeat runs. Targets: 
 (every text format), matrix, quotes, search, codebook validate, check and tag <= 1.5x status;
 the .docx and .html reports and plot <= 3x. Also `search` over the realistic million-word corpus
 against grep over the same files (target <= 3x), and the everyday commands on that corpus coded
-by two coders against status there (skipped without ../shared).
+by two coders against status there, then once one coder's `suggest` has filled the codings
+files with suggestions (skipped without ../shared).
 Run:  python benchmarks/bench_commands.py [--repeat 5]
 """
 
@@ -132,6 +133,33 @@ def large_project(root: Path, words: int, repeat: int) -> None:
     for label, _ in commands:
         r = med(took[label])
         print(f"  {label:<28} {r:5.2f}x status   target <= 1.5 (as on the example)   {'ok' if r <= 1.5 else 'MISSED'}")
+    after_suggest(root, repeat, med(status))
+
+
+def after_suggest(root: Path, repeat: int, before: float) -> None:
+    """The same project once `suggest` has stored a suggestion for most undecided units of one
+    coder (with its reasons): the everyday commands never read those reasons, so they should
+    cost about what reading the larger codings files costs. For reference, against status before."""
+    import json
+
+    start = time.perf_counter()
+    made = json.loads(subprocess.run(qualcode(root, "suggest", "--coder", "ana", "--json"), check=True,
+                                     capture_output=True, text=True).stdout)["added"]
+    took = time.perf_counter() - start
+    commands = [("status", ["status"]), ("summary --format markdown", ["summary", "--format", "markdown"]),
+                ("matrix", ["matrix"]), ("search WORD", ["search", "funding"]), ("agreement", ["agreement"]),
+                ("check (again)", ["check"])]
+    subprocess.run(qualcode(root, "check"), check=True, capture_output=True)  # what a hook ran last time
+    times: dict[str, list[float]] = {label: [] for label, _ in commands}
+    for _ in range(repeat):
+        for label, argv in commands:
+            forget_status(root)
+            times[label].append(timed(qualcode(root, *argv)))
+    med = statistics.median
+    print(f"after `suggest --coder ana` stored {made:,} suggestions ({took:.1f} s, model trained): each command "
+          f"against status before them ({before:.2f} s); medians of {repeat}, for reference")
+    for label, _ in commands:
+        print(f"  {label:<28} {med(times[label]):5.2f} s   {med(times[label]) / before:5.2f}x")
 
 
 def code_it(root: Path) -> tuple[int, str]:

@@ -114,8 +114,11 @@ class Unit(NamedTuple):  # one per coding unit of a large project: a tuple is ch
 NONE: frozenset[str] = frozenset()
 
 
-def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment") -> tuple[list[str], list[str], list[Unit]]:
-    """(coders, transcripts every coder coded, units of those transcripts with each coder's themes)."""
+def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment",
+                  sizes: Counter | None = None) -> tuple[list[str], list[str], list[Unit]]:
+    """(coders, transcripts every coder coded, units of those transcripts with each coder's themes).
+    With `sizes`, only the units some coder coded (one nobody coded agrees on every theme; most
+    units of a large project), while `sizes` counts every unit by its stakeholder group."""
     if unit not in UNITS:
         raise QualcodeError(f"unknown unit '{unit}'" + did_you_mean(unit, UNITS), hint="Use segment or turn.")
     # by default every coder but the consensus ones `reconcile` wrote: agreement is between
@@ -146,8 +149,11 @@ def coded_by_each(corpus: Corpus, coders: list[str] | None, unit: str = "segment
             spans_here = [(s.id, s.start, s.end, s.text, s.speaker, s.group) for s in here]
         overlaps = Overlaps(here)  # each coding's units by binary search: a scan per unit was a third of the time
         found = {c: _themes_per_unit(overlaps, spans[(c, tid)]) for c in coders}
-        units += [Unit(tid, *span, {c: frozenset(found[c][i]) if i in found[c] else NONE for c in coders})
-                  for i, span in enumerate(spans_here)]
+        if sizes is not None:
+            sizes.update(span[-1] for span in spans_here)
+        listed = range(len(spans_here)) if sizes is None else sorted(set().union(*found.values()))
+        units += [Unit(tid, *spans_here[i], {c: frozenset(found[c][i]) if i in found[c] else NONE for c in coders})
+                  for i in listed]
     return coders, shared, units
 
 
@@ -169,9 +175,10 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
     for t in themes:
         if corpus.codebook.theme(t) is None:
             raise QualcodeError(f"no theme '{t}'" + did_you_mean(t, corpus.codebook.ids))
-    coders, shared, units = coded_by_each(corpus, coders, unit)
+    sizes: Counter = Counter()  # units per group; `units`, only those someone coded
+    coders, shared, units = coded_by_each(corpus, coders, unit, sizes)
     result = Agreement(coders, unit, shared)
-    tallies = _tallies(corpus, coders, units, themes, by_group)
+    tallies = _tallies(corpus, coders, units, sizes, themes, by_group)
     for key in ["all"] + sorted(k for k in tallies if k != "all"):
         # a theme that applies to no unit here (another group's) has no figure, not a 0% one
         figs = [_figure(theme, coders, tallies[key][theme]) for theme in themes if tallies[key][theme].units]
@@ -179,7 +186,7 @@ def agreement(corpus: Corpus, coders: list[str] | None = None, unit: str = "segm
     return result
 
 
-def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], themes: list[str],
+def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], sizes: Counter, themes: list[str],
              by_group: bool) -> dict[str, dict[str, Tally]]:
     """Per group of units ("all", and each stakeholder group when `by_group`), per theme, its Tally.
     A theme counts on a unit only where it can apply: coded for the unit's group, or given there
@@ -188,6 +195,9 @@ def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], themes: list[
     listed = {t: corpus.codebook.theme(t) for t in themes}
     wanted = set(themes)
     size: Counter = Counter()  # (key, unit group) -> units
+    for group, n in sizes.items():
+        for key in ("all", group or "(none)") if by_group else ("all",):
+            size[(key, group)] += n
     given: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (key, theme) -> unit index -> coders
     outside: Counter = Counter()  # (key, theme) -> units it was given on though not coded for their group
     positives: Counter = Counter()  # (key, theme, coder) -> units
@@ -201,7 +211,6 @@ def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], themes: list[
                     given[(key, theme)][i] += 1
                     positives[(key, theme, c)] += 1
         for key in keys:
-            size[(key, u.group)] += 1
             for theme in here:
                 if not listed[theme].applies_to(u.group):
                     outside[(key, theme)] += 1
@@ -218,7 +227,7 @@ def _tallies(corpus: Corpus, coders: list[str], units: list[Unit], themes: list[
 
 def disagreements(corpus: Corpus, coders: list[str] | None = None, unit: str = "segment") -> list[Unit]:
     """Every unit where the coders' themes differ, in document order."""
-    _, _, units = coded_by_each(corpus, coders, unit)
+    _, _, units = coded_by_each(corpus, coders, unit, Counter())
     return [u for u in units if len(set(u.codes.values())) > 1]
 
 
