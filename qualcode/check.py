@@ -142,19 +142,15 @@ class _Remembered:
         except (OSError, ValueError, KeyError, TypeError):
             self.before = {}
         self.keys: dict[str, str] = {}
+        self.digests: dict[str, bytes] = {}
 
     def findings(self, path, rel: str, tid: str) -> tuple[list[Finding] | None, bytes | None]:
         """The file's findings if remembered for exactly these inputs, and its bytes as read."""
-        h = hashlib.sha256(self.common.encode("utf-8", "surrogatepass"))
-        body = self.bodies.get(tid)
-        h.update(b"\0" + (body.encode("utf-8", "surrogatepass") if body is not None
-                           else ("\x01" + "\n".join(sorted(self.bodies))).encode("utf-8", "surrogatepass")))
         try:
             data = path.read_bytes()
         except OSError:
             return None, None  # the check itself says why
-        h.update(b"\0" + data)
-        self.keys[rel] = key = h.hexdigest()
+        self.keys[rel] = key = hashlib.sha256(self._of_transcript(tid) + data).hexdigest()
         got = self.before.get(rel)
         if not isinstance(got, dict) or got.get("key") != key:
             return None, data
@@ -164,6 +160,16 @@ class _Remembered:
             return None, data
         self.kept[rel] = got
         return found, data
+
+    def _of_transcript(self, tid: str) -> bytes:
+        """A digest of the themes and the transcript's text (the ids of all when there is no
+        such transcript), once per transcript: each coder's file of it shares it."""
+        got = self.digests.get(tid)
+        if got is None:
+            body = self.bodies.get(tid)
+            text = body if body is not None else "\x01" + "\n".join(sorted(self.bodies))
+            got = self.digests[tid] = hashlib.sha256(f"{self.common}\0{text}".encode("utf-8", "surrogatepass")).digest()
+        return got
 
     def keep(self, rel: str, found: list[Finding]) -> None:
         if rel in self.keys:

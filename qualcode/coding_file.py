@@ -4,13 +4,30 @@ text, with the suggestions no command has asked about yet left unread (see Codin
 from __future__ import annotations
 
 import json
-import operator
 import re
 from pathlib import Path
 
 from .model import SUGGESTED, Coding
 from .perf import paused_gc
 from .store import FUZZY, MOVED, ORPHANED, anchor, check_known, coding_of_line, file_lines
+
+
+class _Undeferred:
+    """A CodingFile list (`codings`, `base`) whose deferred suggestions are made Codings before it
+    is read or replaced."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, cf, owner=None):
+        if cf is None:
+            return self
+        cf._undefer()
+        return getattr(cf, self.slot)
+
+    def __set__(self, cf, value: list[Coding]) -> None:
+        cf._undefer()
+        setattr(cf, self.slot, value)
 
 
 class CodingFile:
@@ -21,7 +38,7 @@ class CodingFile:
     quote is where it says is kept as its line (its theme checked) and made a Coding only when
     `codings` or `base` is first asked for; `decided` and `pending` do without them."""
 
-    def __init__(self, coder: str, transcript_id: str, path: Path):
+    def __init__(self, coder: str, transcript_id: str, path: Path, rel: str | None = None):
         self.coder, self.transcript_id, self.path = coder, transcript_id, path
         self._codings: list[Coding] = []
         self._base: list[Coding] = []  # as read: what a save merges this process's changes from
@@ -32,27 +49,10 @@ class CodingFile:
         # of _codings, to put them back in the file's order; `_rel` names the file in messages.
         self._deferred: list[tuple[int, str, int, int]] = []
         self._numbers: list[int] = []
-        self._rel = str(path)
+        self._rel = rel or str(path)
 
-    @property
-    def codings(self) -> list[Coding]:
-        self._undefer()
-        return self._codings
-
-    @codings.setter
-    def codings(self, value: list[Coding]) -> None:
-        self._undefer()
-        self._codings = value
-
-    @property
-    def base(self) -> list[Coding]:
-        self._undefer()
-        return self._base
-
-    @base.setter
-    def base(self, value: list[Coding]) -> None:
-        self._undefer()
-        self._base = value
+    codings = _Undeferred()
+    base = _Undeferred()
 
     @property
     def anchored(self) -> list[Coding]:
@@ -88,11 +88,11 @@ class CodingFile:
             return
         with paused_gc(long_lived=True):  # as reading them at first would have
             made = {number: coding_of_line(line, f"{self._rel}:{number}", None) for number, line, _, _ in self._deferred}
-        at = dict(zip(self._numbers, self._codings))
-        base_is_read = len(self._base) == len(self._codings) and all(map(operator.is_, self._base, self._codings))
-        self._codings = [at.get(n) or made[n] for n in sorted({*at, *made})]
-        if base_is_read:  # as loaded: the same objects
-            self._base = list(self._codings)
+        made.update(zip(self._numbers, self._codings))
+        # Nothing changed either list while lines were deferred (codings and base make them
+        # first): both are still what was read, the same objects.
+        self._codings = [made[n] for n in sorted(made)]
+        self._base = list(self._codings)
         self._deferred, self._numbers = [], []
 
 
@@ -100,8 +100,7 @@ def load_file(path: Path, coder: str, transcript_id: str, body: str | None, rel:
               known_codes: set[str] | None = None, defer: bool = False) -> CodingFile:
     """A codings file, re-anchored against `body`. With `defer`, suggestion lines in place are
     kept unread (see CodingFile)."""
-    cf = CodingFile(coder, transcript_id, path)
-    cf._rel = rel
+    cf = CodingFile(coder, transcript_id, path, rel)
     numbered = []
     for number, line in file_lines(path, rel) if path.exists() else []:
         quoted = _suggestion_quote(line) if defer and body is not None else None

@@ -37,13 +37,20 @@ def write_out(text: str) -> None:
             sys.stdout.write(text[i:i + 8192])
         sys.stdout.flush()
     except BrokenPipeError:
-        import os
-
-        try:  # the interpreter's last flush must not fail again
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        quiet_pipe()
         sys.exit(0)
+
+
+def quiet_pipe() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again (after the
+    reader closed the pipe). Here, not in cli/, so a remembered status needs no typer for it."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def status_asked(argv: list[str]) -> dict | None:

@@ -81,9 +81,9 @@ def main() -> None:
     try:
         run(prog_name="qualcode")
     except BrokenPipeError:  # raised while flushing at the end: the reader closed the pipe
-        from .common import _quiet_pipe
+        from ..launch import quiet_pipe
 
-        _quiet_pipe()
+        quiet_pipe()
         sys.exit(0)
 
 

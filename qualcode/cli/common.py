@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from ..errors import QualcodeError
+from ..launch import quiet_pipe
 
 ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-P", help="Project folder (default: found from the current folder upwards).", file_okay=False)]
 CoderOpt = Annotated[Optional[str], typer.Option("--coder", "-c", metavar="NAME", help="Coder name (default: 'coder' in qualcode.yaml, or the only coder).")]
@@ -88,7 +89,7 @@ def _quiet_console():
 
     class Quiet(Console):
         def on_broken_pipe(self) -> None:
-            _quiet_pipe()
+            quiet_pipe()
             raise SystemExit(0)
 
         def rule(self, title="", **kw):
@@ -207,17 +208,6 @@ def emit(text: str, out: Path | None, ctx: typer.Context | None = None) -> None:
     emit_bytes(text.encode("utf-8"), out, ctx)
 
 
-def _quiet_pipe() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
 SECTIONS = (  # `qualcode --help` lists the commands by what a person is doing
     ("Project", ("init", "status", "check", "segments", "codebook")),
     ("Coding", ("code", "tag", "untag")),
@@ -294,7 +284,7 @@ class Group(TyperGroup):
         except KeyboardInterrupt:
             self._fail(ctx, "interrupted; everything saved so far is kept", 130, None)
         except BrokenPipeError:  # `qualcode ... | head`: the reader has all it wanted
-            _quiet_pipe()
+            quiet_pipe()
             ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
