@@ -1,8 +1,8 @@
 """The workbench's speed, measured in one run:
 
   - launch to the first screen of `qualcode code` on the bundled example (a fresh process, the
-    app run headless and closed once its first screen is drawn), beside `qualcode status` in
-    the same run (target <= 1.0 s);
+    app run headless and closed once its first screen is drawn), beside `qualcode status`
+    computing its result from warm caches in the same run (target <= 1.0 s);
   - from a key to the updated screen on a 15,000-word transcript with a 40-theme codebook:
     moving to the next unit, and coding it (which saves), medians (target <= 50 ms).
 Run:  python benchmarks/bench_workbench.py [--keys 40]
@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_commands import forget_status
 from bench_foundation import compiled_as_installed
 from bench_safety import command, copy_example  # a copy of the bundled example; a timed CLI run
 
@@ -127,7 +128,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         example = copy_example(Path(tmp) / "example")
         command(example, "status")  # warm the cache, as a project in use has it
-        status = statistics.median(command(example, "status") for _ in range(3))
+        status = []
+        for _ in range(3):  # status loading the project from the caches, as the workbench must,
+            forget_status(example)  # not printing the result it remembered
+            status.append(command(example, "status"))
+        status = statistics.median(status)
         first = statistics.median(timed([sys.executable, "-c", FIRST_SCREEN], example) for _ in range(3))
         print(f"launch to first screen {first:.2f} s (target <= 1.0); qualcode status {status:.2f} s; "
               f"ratio {first / status:.2f}")
