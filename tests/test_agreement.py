@@ -223,7 +223,7 @@ def test_agreement_as_markdown_for_a_methods_section(coded, tmp_path):
     r = run("agreement", "--coders", "ann", "bob", "--by", "group", "--out", str(out), project=coded)
     assert r.exit_code == 0, r.output
     text = out.read_text()
-    assert text.startswith("Agreement between ann, bob on 2 transcript(s), unit: segment.")
+    assert text.startswith("Agreement between ann, bob on 2 transcripts, unit: segment.")
     assert "### All groups" in text and "### CPS" in text and "| pooled |" in text
     cps = text.split("### CPS", 1)[1].split("###", 1)[0]
     assert "| court-procedure | 5 |" in cps and "exploitation" not in cps  # a YOS theme has no CPS figure

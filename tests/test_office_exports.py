@@ -108,7 +108,7 @@ def test_empty_projects_and_groups_give_sensible_reports_in_every_format(mini, t
         assert run("saturation", project=mini).exit_code == 0
         assert run("quotes", "safeguarding", project=mini).exit_code == 0
     first = tmp_path / "nothing-coded-for-YOS"
-    assert "No themes coded yet in 1 transcript(s)." in (first / "summary.md").read_text()
+    assert "No themes coded yet in 1 transcript." in (first / "summary.md").read_text()
     assert "No themes coded yet" in (first / "summary.html").read_text()
     assert "No themes coded yet." in [p.text for p in docx.Document(first / "summary.docx").paragraphs]
     assert "Quotes YOS" in openpyxl.load_workbook(first / "summary.xlsx").sheetnames

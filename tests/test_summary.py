@@ -116,7 +116,7 @@ def test_adjacent_coded_sentences_are_quoted_as_one_passage(mini):
 def test_nothing_coded_and_empty_groups_give_a_sensible_report(mini):
     r = run("summary", "--format", "markdown", project=mini)
     assert r.exit_code == 0
-    assert "No themes coded yet in 1 transcript(s)." in r.stdout
+    assert "No themes coded yet in 1 transcript." in r.stdout
     (mini / "transcripts" / "yos-01.md").unlink()
     r = run("summary", "--format", "markdown", project=mini)
     assert "No transcripts from this group yet." in r.stdout

@@ -65,7 +65,9 @@ def agreement(
     elif fmt == "markdown":  # for a methods section: one table per group, the figures and their basis
         def cell(x):
             return "" if x is None else str(x)
-        lines = [f"Agreement between {', '.join(result.coders)} on {len(result.transcripts)} transcript(s), "
+        from ..export.summary import counted
+
+        lines = [f"Agreement between {', '.join(result.coders)} on {counted(len(result.transcripts), 'transcript')}, "
                  f"unit: {result.unit}.", ""]
         for group, figs in result.groups.items():
             lines += [f"### {'All groups' if group == 'all' else group}", "",

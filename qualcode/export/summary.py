@@ -14,6 +14,11 @@ def group_title(label: str) -> str:
     return f"Key themes: {label}"
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 theme', '3 themes': report prose is pasted into papers, where '1 themes' or 'theme(s)' jars."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def to_markdown(s: Summary) -> str:
     lines = ["# Key themes by stakeholder group", "",
              f"*Codebook: {s.codebook} (version {s.codebook_version}); coded by {s.coded_by}; "
@@ -24,13 +29,14 @@ def to_markdown(s: Summary) -> str:
             lines += ["No transcripts from this group yet.", ""]
             continue
         if not g.themes:
-            lines += [f"No themes coded yet in {g.transcripts} transcript(s).", ""]
+            lines += [f"No themes coded yet in {counted(g.transcripts, 'transcript')}.", ""]
             continue
-        lines += [f"{sum(not r.rolled_up for r in g.themes)} themes, from {g.participants} participant(s) in {g.transcripts} transcript(s).", ""]
+        lines += [f"{counted(sum(not r.rolled_up for r in g.themes), 'theme')}, from "
+                  f"{counted(g.participants, 'participant')} in {counted(g.transcripts, 'transcript')}.", ""]
         for row in g.themes:
             gloss = f" {row.gloss}" if row.gloss else ""
             lines.append(f"- **{row.label}**.{gloss} Raised by {row.participants} of {row.participants_in_group} "
-                         f"participants ({row.segments} coded segment{'s' if row.segments != 1 else ''}).")
+                         f"participants ({counted(row.segments, 'coded segment')}).")
             for q in row.quotes:
                 text = q.text.replace("*", "\\*")
                 lines.append(f"  - *“{text}”* ({q.attribution})")
