@@ -143,6 +143,32 @@ def test_zoom_vtt_name_prefix_and_srt(tmp_path):
     spans_ok(t)
 
 
+def test_name_and_time_lines_open_turns(tmp_path):
+    """Otter's and Teams' exports put the name and a time on a line of their own, the words below
+    (no colon after the name); Word's Transcribe puts the time first."""
+    otter = read_transcript(write(tmp_path / "otter.txt", "Speaker 1  0:03\nSo how long have you worked here?\n\n"
+                                                          "Priya Shah  1:00:07\nAbout six years.\nIt was at 10:30\n"
+                                                          "that it changed.\n\nSpeaker 1  1:00:15\nOkay.\n"))
+    assert [(x.speaker, x.timestamp, x.text) for x in otter.turns] == [
+        ("Speaker 1", "0:03", "So how long have you worked here?"),
+        ("Priya Shah", "1:00:07", "About six years.\nIt was at 10:30\nthat it changed."),
+        ("Speaker 1", "1:00:15", "Okay."),
+    ]
+    spans_ok(otter)
+    word = read_transcript(write(tmp_path / "word.txt", "Interview with a nurse\n\n00:00:00 Speaker 1\nHello.\n\n"
+                                                        "00:00:05 Speaker 2\nWe are understaffed.\n"))
+    assert [(x.speaker, x.text) for x in word.turns] == [
+        (None, "Interview with a nurse"), ("Speaker 1", "Hello."), ("Speaker 2", "We are understaffed.")]
+    teams = word_document(tmp_path / "teams.docx", "Ready?", "Lee, Amy   0:03", "Thanks for joining.",
+                          "Kofi Mensah   0:07", "No problem.", "Lee, Amy   0:12", "Good.")
+    assert [(x.speaker, x.text) for x in read_transcript(teams).turns] == [
+        ("Interviewer", "Ready?"), ("Lee, Amy", "Thanks for joining."), ("Kofi Mensah", "No problem."),
+        ("Lee, Amy", "Good.")]
+    # One such line is not the format: a note of a time stays words.
+    t = read_transcript(write(tmp_path / "notes.txt", "Observed the panel.\nMonday 10:30\nIt ran late.\n"))
+    assert len(t.turns) == 1 and t.turns[0].speaker is None
+
+
 def test_docx_bold_and_plain_labels_and_tables(tmp_path):
     path = word_document(tmp_path / "charity.docx", "How did it start?", "Robin: Slowly. We had no referrals.",
                          "Then they came all at once.", "", table=[("Interviewer", "And now?"), ("Robin:", "Better.")])

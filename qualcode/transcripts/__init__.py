@@ -122,7 +122,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-READER_VERSION = "2"  # 2: a header block of `Key: value` lines is metadata, not turns
+READER_VERSION = "3"  # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open turns
 
 
 def _to_cache(t: Transcript) -> list:

@@ -20,19 +20,41 @@ _LABEL_LINE = re.compile(
     re.MULTILINE,
 )
 
+# A line that is only a name and a time, the words on the lines below it: Otter's and Teams'
+# "Priya Shah  0:07", Word's Transcribe "00:00:07 Speaker 2". The same groups as _LABEL_LINE
+# (ts3 never matches); a match needs a time on one side (see _heading).
+_TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"
+_HEADING_LINE = re.compile(
+    rf"^(?:(?P<ts1>{_TS_OPEN})[ \t]+)?(?P<label>[^\s:\[(\d][^:\n]{{0,59}}?)(?:[ \t]+(?P<ts2>{_TS_OPEN}))?"
+    r"(?P<ts3>(?!))?[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _heading(body: str, at: int) -> re.Match | None:
+    m = _HEADING_LINE.match(body, at)
+    return m if m is not None and (m.group("ts1") or m.group("ts2")) else None
+
+
+def is_heading(m: re.Match) -> bool:
+    """Whether a label_lines match is a name-and-time line (the words follow on the next line)."""
+    return m.re is _HEADING_LINE
+
 
 def label_lines(body: str, pos: int = 0) -> list[re.Match]:
     """_LABEL_LINE's matches, as finditer would give them (a match never leaves its line), tried
     only at the start of lines holding a colon, found with str.find: on hard-wrapped transcripts
     most lines hold none, and the label pattern's lazy search costs 60 tries at every line start
-    (0.86 s -> 0.1 s a million words with a regex for colon lines; 0.05 s with str.find)."""
+    (0.86 s -> 0.1 s a million words with a regex for colon lines; 0.05 s with str.find). A line
+    with no `Label:` may be a name-and-time line (_HEADING_LINE: its colon is the time's)."""
     match, find, rfind = _LABEL_LINE.match, body.find, body.rfind
     out = []
     i = find(":", pos)
     while i >= 0:
         nl = rfind("\n", pos, i)
         if nl >= 0 or pos == 0 or body[pos - 1] == "\n":  # the line starts at or after pos, as ^ must
-            m = match(body, nl + 1 if nl >= 0 else pos)
+            at = nl + 1 if nl >= 0 else pos
+            m = match(body, at) or _heading(body, at)
             if m is not None:
                 out.append(m)
         eol = find("\n", i)  # the next line's colon, if any
@@ -120,6 +142,8 @@ def parse_turns(
     """
     # One C-level scan for lines that could open a turn (a label and a colon).
     labelled = [(m, m.group("label").strip()) for m in label_lines(body, skip_to)]  # after any header
+    if sum(is_heading(m) for m, _ in labelled) < 2:  # one "Monday 10:30" line is not the format
+        labelled = [(m, label) for m, label in labelled if not is_heading(m)]
     known = ({s.casefold() for s in speakers} if speakers is not None
              else find_speakers(label for _, label in labelled))
     interviewer_names = {s.casefold() for s in interviewers}
