@@ -164,6 +164,14 @@ def test_name_and_time_lines_open_turns(tmp_path):
     assert [(x.speaker, x.text) for x in read_transcript(teams).turns] == [
         ("Interviewer", "Ready?"), ("Lee, Amy", "Thanks for joining."), ("Kofi Mensah", "No problem."),
         ("Lee, Amy", "Good.")]
+    tldv = read_transcript(write(tmp_path / "tldv.md", "## Meeting\n\n**Priya Shah** (00:00:07)\nHello there.\n\n"
+                                                       "**Sam** (00:00:12)\nHi. We waited.\n"))
+    assert [(x.speaker, x.timestamp, x.text) for x in tldv.turns] == [
+        ("Priya Shah", "00:00:07", "Hello there."), ("Sam", "00:00:12", "Hi. We waited.")]
+    # A bare time before `Name:` (Zoom's chat and caption text) is the turn's time, not its name.
+    zoom = read_transcript(write(tmp_path / "zoom.txt", "00:00:05 Jo Bloggs: Hello.\n00:00:09 Sam: Hi.\n"))
+    assert [(x.speaker, x.timestamp, x.text) for x in zoom.turns] == [("Jo Bloggs", "00:00:05", "Hello."),
+                                                                       ("Sam", "00:00:09", "Hi.")]
     # One such line is not the format: a note of a time stays words.
     t = read_transcript(write(tmp_path / "notes.txt", "Observed the panel.\nMonday 10:30\nIt ran late.\n"))
     assert len(t.turns) == 1 and t.turns[0].speaker is None

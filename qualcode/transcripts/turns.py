@@ -14,8 +14,10 @@ from ..model import Turn
 from ..project import DEFAULT_INTERVIEWERS
 
 _TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
+_TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"  # brackets optional
+# A time before the name may be bare ("00:00:05 Jo Bloggs: Hello", Zoom's chat and captions).
 _LABEL_LINE = re.compile(
-    rf"^(?P<ts1>{_TS}[ \t]*)?(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
+    rf"^(?P<ts1>(?:{_TS}[ \t]*|{_TS_OPEN}[ \t]+))?(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
     rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
     re.MULTILINE,
 )
@@ -23,10 +25,10 @@ _LABEL_LINE = re.compile(
 # A line that is only a name and a time, the words on the lines below it: Otter's and Teams'
 # "Priya Shah  0:07", Word's Transcribe "00:00:07 Speaker 2". The same groups as _LABEL_LINE
 # (ts3 never matches); a match needs a time on one side (see _heading).
-_TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"
+# tl;dv's "**Priya Shah** (00:00:07)" likewise.
 _HEADING_LINE = re.compile(
-    rf"^(?:(?P<ts1>{_TS_OPEN})[ \t]+)?(?P<label>[^\s:\[(\d][^:\n]{{0,59}}?)(?:[ \t]+(?P<ts2>{_TS_OPEN}))?"
-    r"(?P<ts3>(?!))?[ \t]*$",
+    rf"^(?:(?P<ts1>{_TS_OPEN})[ \t]+)?(?:\*\*|__)?(?P<label>[^\s:*_\[(\d][^:\n]{{0,59}}?)(?:\*\*|__)?"
+    rf"(?:[ \t]+(?P<ts2>{_TS_OPEN}))?(?P<ts3>(?!))?[ \t]*$",
     re.MULTILINE,
 )
 
