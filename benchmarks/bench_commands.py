@@ -133,7 +133,26 @@ def large_project(root: Path, words: int, repeat: int) -> None:
     for label, _ in commands:
         r = med(took[label])
         print(f"  {label:<28} {r:5.2f}x status   target <= 1.5 (as on the example)   {'ok' if r <= 1.5 else 'MISSED'}")
+    long_table(root, repeat)
     after_suggest(root, repeat, med(status))
+
+
+def long_table(root: Path, repeat: int) -> None:
+    """`disagreements` as a table of thousands of rows: the whole of it redirected, and its first
+    lines piped into `head` (drawn a batch of rows at a time: qualcode/cli/tables.py). For reference."""
+    rows = subprocess.run(qualcode(root, "disagreements", "--json"), check=True, capture_output=True).stdout.count(b"\n")
+    whole, head = [], []
+    for _ in range(repeat):
+        whole.append(timed(qualcode(root, "disagreements")))
+        start = time.perf_counter()
+        p = subprocess.Popen(qualcode(root, "disagreements"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        subprocess.run(["head", "-5"], stdin=p.stdout, check=True, capture_output=True)
+        p.stdout.close()
+        p.wait()
+        head.append(time.perf_counter() - start)
+    med = statistics.median
+    print(f"  disagreements as a table of {rows:,} rows: {med(whole):.2f} s the whole; {med(head):.2f} s its first "
+          f"lines piped into head -5 (for reference)")
 
 
 def after_suggest(root: Path, repeat: int, before: float) -> None:

@@ -4,6 +4,7 @@ redirected output is never cut to 80 columns. Real processes, real pipes."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -49,3 +50,70 @@ def test_anonymous_tables_keep_their_borders(example, monkeypatch):
         widths = {len(x) for x in rows}
         assert len(widths) <= 1, (args, widths)  # every row of a table as wide as its border
         assert "P06" not in out and "cps-01" not in out
+
+
+def test_a_closed_pipe_ends_a_long_table_quietly(example):
+    """`search the` finds ~600 hits: a table printed in batches (cli/tables.py), cut by head."""
+    head = subprocess.Popen(["head", "-3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    p = cli(example, "search", "the", stdout=head.stdin, stderr=subprocess.PIPE)
+    head.stdin.close()
+    first = head.stdout.read().decode()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 0, err
+    assert err == "" and first.startswith("'the': ") and len(first.splitlines()) == 3
+
+
+@pytest.mark.parametrize("columns", [None, "80", "52"])
+def test_long_tables_in_batches_print_the_same_characters(example, monkeypatch, columns):
+    """Batches of 7 rows against one batch: byte for byte the same, wrapped or not, anonymous or not."""
+    from qualcode.cli import tables
+
+    shutil.copytree(example / "codings" / "amara", example / "codings" / "ben")
+    for f in (example / "codings" / "ben").glob("*.jsonl"):  # ben kept every other coding: disagreements
+        f.write_text("".join(f.read_text().splitlines(keepends=True)[::2]))
+    if columns:
+        monkeypatch.setenv("COLUMNS", columns)
+    commands = [["search", "the"], ["segments", "cps-01"], ["disagreements"], ["status", "--all"], ["next", "--n", "30"]]
+    for anonymous in (False, True):
+        if anonymous:
+            (example / "qualcode.yaml").write_text((example / "qualcode.yaml").read_text() + "anonymous: true\n")
+        for args in commands:
+            monkeypatch.setattr(tables, "BATCH", 10_000)
+            whole = run(*args, project=example)
+            monkeypatch.setattr(tables, "BATCH", 7)
+            batched = run(*args, project=example)
+            assert whole.exit_code == batched.exit_code == 0, (args, whole.output)
+            assert whole.stdout.count("\n") > 12, (args, whole.stdout)  # more rows than a batch
+            assert batched.stdout == whole.stdout, args
+
+
+def test_batched_tables_match_rich_on_hard_cells():
+    """The same characters as rich printing the table whole, in colour too: wide characters,
+    emoji, cells that wrap, a title and a caption, at several widths."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from qualcode.cli import tables
+
+    words = ["café", "line\u2028separator", "東京の会議", "👩‍⚕️ nurse", "a" * 40, "short", "non-breaking\u00a0space", "tab\there"]
+
+    def table():
+        t = Table(title="[bold]hard[/] cells", title_justify="left", caption="the end")
+        t.add_column("id", no_wrap=True, style="cyan")
+        t.add_column("text", ratio=2)
+        t.add_column("codes", ratio=1, justify="right")
+        for i in range(3 * tables.BATCH + 5):
+            t.add_row(f"t{i}", Text(" ".join(words[i % len(words):] + words[:i % 3])), words[i % len(words)])
+        return t
+
+    for width in (200, 80, 33):
+        for colour in (False, True):
+            kw = dict(width=width, soft_wrap=True, highlight=False, force_terminal=colour,
+                      color_system="truecolor" if colour else None)
+            whole, batched = Console(file=io.StringIO(), **kw), Console(file=io.StringIO(), **kw)
+            whole.print(table())
+            tables.print_table(batched, table())
+            assert batched.file.getvalue() == whole.file.getvalue(), (width, colour)

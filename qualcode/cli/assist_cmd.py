@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from ..display import short
 from .root import app
+from .tables import print_table
 from .common import CoderOpt, ProjectOpt, coder_corpus, console, full_screen
 from .interactive import _read_line
 
@@ -80,7 +81,7 @@ def rules_cmd(
     for s in stats:
         table.add_row(Text(s.rule), str(s.hits), str(s.accepted), str(s.rejected),
                       f"{s.on_coded}/{s.on_coded + s.on_other}", f"{s.prior:.1f}", f"{s.precision:.2f}")
-    console().print(table)
+    print_table(console(), table)
 
 
 @app.command()
@@ -239,7 +240,7 @@ def evaluate(
         for c in s.codes:
             table.add_row(Text(c.code), str(c.support), str(c.predicted), f"{c.precision:.2f}", f"{c.recall:.2f}",
                           f"{c.f1:.2f}", f"{c.kappa:.2f}")
-        out.print(table)
+        print_table(out, table)
     if ev.curve:
         out.print("learning curve (model):", markup=False)
         for point in ev.curve:
@@ -280,4 +281,4 @@ def next_cmd(
     for p in picks:
         table.add_row(p.segment.id, Text(p.segment.participant or ""), f"{p.uncertainty:.2f}", Text(p.closest or "-"),
                       Text(short(p.segment.text, 120)))
-    console().print(table)
+    print_table(console(), table)

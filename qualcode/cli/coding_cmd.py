@@ -7,6 +7,7 @@ import typer
 
 from ..display import short
 from .root import app
+from .tables import print_table
 from .common import (
     CoderOpt,
     ProjectOpt,
@@ -70,7 +71,7 @@ def segments(
         shown = ", ".join(c["code"] + (f" ({c['coder']})" if many else "") for c in codes(s))
         style = "dim" if s.is_interviewer else None
         table.add_row(s.local_id, Text(s.speaker or ""), Text(s.text), Text(shown), style=style)
-    console().print(table)
+    print_table(console(), table)
 
 
 def _report(change, verb: str, transcript: str) -> None:

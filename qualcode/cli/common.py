@@ -158,6 +158,9 @@ def show(corpus, render) -> None:
         def print(self, *objects, **kw):
             super().print(*(scrub_renderable(o, scrub) for o in objects), **kw)
 
+        def scrubbed(self, obj):  # for what measures a table before printing it (tables.print_table)
+            return scrub_renderable(obj, scrub)
+
         def rule(self, title="", **kw):
             super().rule(scrub_renderable(title, scrub), **kw)
 

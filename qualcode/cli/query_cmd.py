@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from .root import app
+from .tables import print_table
 from .common import (
     ReportCoderOpt,
     RollupOpt,
@@ -143,7 +144,7 @@ def search(
     table.add_column("themes", ratio=1)
     for h in hits:
         table.add_row(h.segment_id, Text(h.left), Text(h.match), Text(h.right), Text(", ".join(h.themes) or "-"))
-    show(corpus, lambda out: out.print(table))
+    show(corpus, lambda out: print_table(out, table))
 
 
 @app.command()
@@ -202,7 +203,7 @@ def saturation(
             table.add_column(col, justify="right" if col in ("#", "themes", "new", "cumulative") else "left")
         for r in rows:
             table.add_row(*(Text(c) for c in r))
-        show(corpus, lambda o: o.print(table))
+        show(corpus, lambda o: print_table(o, table))
 
 
 @app.command()

@@ -8,6 +8,7 @@ import typer
 
 from ..launch import write_out
 from .root import app
+from .tables import print_table
 from .common import (
     ReportCoderOpt,
     RollupOpt,
@@ -117,7 +118,7 @@ def _print_status(out, s, every: bool) -> None:
             total = sum(t.segments for t in rows)
             shares = [f"{sum(t.coded.get(c, 0) for t in rows) / total:.0%}" if total else "-" for c in s.coders]
             table.add_row(Text(g or "(none)"), str(len(rows)), str(total), *shares)
-    out.print(table)
+    print_table(out, table)
     out.print("groups: " + ", ".join(f"{g} {n}" for g, n in s.groups.items()))
     for c in s.coders:
         waiting = sum(t.suggested.get(c, 0) for t in s.transcripts)
@@ -207,4 +208,4 @@ def _table(s, out) -> None:
                           str(row.segments), quotes)
         if not g.themes:
             table.add_row(Text("no transcripts yet" if not g.transcripts else "nothing coded yet", style="dim"), "", "", "")
-        out.print(table)
+        print_table(out, table)

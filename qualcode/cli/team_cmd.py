@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from .root import app
+from .tables import print_table
 from .common import ForceOpt, OutOpt, ProjectOpt, corpus_for, emit, full_screen, pick_format, show, warn
 
 MoreCoders = Annotated[Optional[list[str]], typer.Argument(help="More coder names (so `--coders alice bob` works).",
@@ -105,7 +106,7 @@ def _tables(out, result) -> None:
             table.add_row(Text(f.theme, style="bold" if f.theme == "pooled" else ""), str(f.units),
                           *(str(f.positives[c]) for c in result.coders), f"{f.percent_agreement:.1%}", fmt(f.kappa),
                           fmt(f.alpha), Text("rare" if f.warning else "", style="yellow"))
-        out.print(table)
+        print_table(out, table)
     out.print("rare: fewer than 5 units carry the theme, so its figures say little. kappa 0.61-0.80 is "
               "'substantial'; alpha >= 0.80 'reliable', >= 0.667 'tentative'.", markup=False)
 
@@ -144,7 +145,7 @@ def disagreements(
             table.add_column(c, ratio=1)
         for u in found:
             table.add_row(u.id, Text(u.text), *(Text(", ".join(sorted(u.codes[c])) or "-") for c in coder_names))
-        out.print(table)
+        print_table(out, table)
 
     show(corpus, render)
 

@@ -1,0 +1,79 @@
+"""Long tables printed a batch of rows at a time.
+
+rich measures and draws every row of a table before it writes a character: 5 s for the 10,000
+rows of `disagreements` on a large project, so `qualcode disagreements | head` waited 5 s for
+five lines. Here the column widths are worked out once over the whole table (rich's own
+computation), then each batch of rows is drawn at those widths and written, the edges between
+batches left out: the same characters as printing the table whole (tests/test_output.py checks
+it), the first rows on screen after the measuring, and a reader that stops early ends it.
+"""
+
+import copy
+
+from ..launch import quiet_pipe
+
+BATCH = 200  # rows drawn and written at a time
+
+
+def print_table(out, table) -> None:
+    """Print a rich Table on the console `out`, in batches when it is long (see above)."""
+    if table.row_count <= BATCH or not _batchable(out, table):
+        out.print(table)
+        return
+    if hasattr(out, "scrubbed"):  # an anonymous project's console: measure the pseudonyms
+        table = out.scrubbed(table)
+    try:
+        room = out.options.max_width - table._extra_width
+        widths = table._calculate_column_widths(out, out.options.update_width(room))
+        fixed = [w - table._get_padding_width(i) for i, w in enumerate(widths)]
+    except (AttributeError, TypeError):  # a rich whose internals moved: print it whole
+        out.print(table)
+        return
+    if sum(widths) > room or min(fixed) < 0:  # a column's min_width overflowed the console: rich
+        out.print(table)                       # would squeeze each batch again, differently
+        return
+    n = table.row_count
+    for start in range(0, n, BATCH):
+        first, last = start == 0, start + BATCH >= n
+        part = _rows(table, start, start + BATCH, fixed)
+        part.title = table.title if first else None
+        part.show_header = table.show_header and first
+        part.caption = table.caption if last else None
+        with out.capture() as captured:
+            out.print(part)
+        text = captured.get()
+        # The box's top edge opens every batch and its bottom edge closes it; the whole table
+        # has them once. Without a title or header the top edge is the first line. (By "\n"
+        # only: a cell may hold other line separators, such as Word's U+2028.)
+        if not first:
+            text = text[text.index("\n") + 1:]
+        if not last:
+            text = text[:text.rindex("\n", 0, len(text) - 1) + 1]
+        try:
+            out.file.write(text)
+            out.file.flush()
+        except BrokenPipeError:  # `| head` has read enough
+            quiet_pipe()
+            raise SystemExit(0)
+
+
+def _batchable(out, table) -> bool:
+    """Tables whose batches join into the whole: one box with edges, no lines or sections
+    between rows, no footer or alternating row styles, and a console that writes text (not
+    the legacy Windows console API)."""
+    return (table.box is not None and table.show_edge and not table.show_lines and not table.show_footer
+            and not table.row_styles and table.width is None and not table.expand
+            and not any(row.end_section for row in table.rows) and not getattr(out, "legacy_windows", False))
+
+
+def _rows(table, start: int, end: int, fixed: list[int]):
+    """A copy of the table holding rows start..end, each column at its fixed width."""
+    part = copy.copy(table)
+    part.columns = []
+    for column, width in zip(table.columns, fixed):
+        col = copy.copy(column)
+        col._cells = column._cells[start:end]
+        col.width = width
+        part.columns.append(col)
+    part.rows = table.rows[start:end]
+    return part
