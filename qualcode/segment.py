@@ -20,7 +20,7 @@ from .nlp import sentence_pipeline
 from .perf import paused_gc
 from .transcripts.turns import paragraphs
 
-SEGMENTER_VERSION = "2"  # 2: an entry is one flat list, 4 items per unit
+SEGMENTER_VERSION = "3"  # 2: an entry is one flat list, 4 items per unit; 3: time stamps are no unit's edge
 
 
 def _cache_key(t: Transcript, unit: str) -> str:
@@ -215,38 +215,108 @@ def _sentence_starts(bodies: list[str]) -> list[list[int]]:
     return out
 
 
+# A transcriber's time stamp in the text: f4transkript's "#00:01:23-4#" (MAXQDA's companion),
+# "[00:01:23]", "(01:23)". Never what anyone said: no unit starts or ends with one, and a unit
+# that is only stamps is none. (A stamp inside a sentence stays there.)
+STAMP = re.compile(r"#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d+)?#|[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]")
+
+
 def _spans(t: Transcript, unit: str, starts: list[int] | None) -> list:
     """Turn index, local id, start and end of every unit of the transcript, one after another in
     one flat list (as cached: a million words' nested lists took 40% more time to read and make
-    segments of). Sentences never cross a paragraph or turn boundary; white space is trimmed from each."""
+    segments of). Sentences never cross a paragraph or turn boundary; white space and time stamps
+    are trimmed from each."""
     out = []
     body = t.body
+    stamps = _stamps(body, t.turns)
+    trim = _trimmer(body, stamps)
+    if stamps and starts:  # spaCy starts a sentence inside "once. [00:00:20] We": start after it
+        starts = _past_stamps(starts, stamps)
     for turn in t.turns:
         index = turn.index
         if unit == "turn":
-            out += (index, str(index), turn.start, turn.end)
+            s, e = trim(turn.start, turn.end)
+            if e > s:
+                out += (index, str(index), s, e)
             continue
         paras = paragraphs(turn.text, turn.start)
         if unit == "paragraph":
-            for k, (s, e) in enumerate(paras, 1):
-                out += (index, f"{index}.p{k}", s, e)
+            k = 0
+            for s, e in paras:
+                s, e = trim(s, e)
+                if e > s:
+                    k += 1
+                    out += (index, f"{index}.p{k}", s, e)
             continue
         k = 0
         for lo, hi in paras:
             cuts = starts[bisect_right(starts, lo):bisect_left(starts, hi)]
             cuts.append(hi)
             a = lo
-            for b in cuts:
+            for b in cuts:  # white space trimmed here, not in trim(): a call per unit cost 10% of a cold run
                 s, e = a, b
                 while s < e and body[s].isspace():
                     s += 1
                 while e > s and body[e - 1].isspace():
                     e -= 1
+                if stamps:
+                    s, e = trim(s, e)
                 if e > s:
                     k += 1
                     out += (index, f"{index}.{k}", s, e)
                 a = b
     return out
+
+
+def _stamps(body: str, turns) -> dict[int, int]:
+    """Where each time stamp in what the turns say starts, and its end (those before a speaker's
+    name are in no turn). Found from each '#', '[' and '(' with str.find (few in a transcript):
+    the regex's own scan cost 0.06 s a million words."""
+    out = {}
+    match, find = STAMP.match, body.find
+    firsts = [turn.start for turn in turns]
+    for c in "#[(":
+        i = find(c)
+        while i >= 0:
+            m = match(body, i)
+            k = bisect_right(firsts, i) - 1
+            if m is not None and k >= 0 and m.end() <= turns[k].end:
+                out[i] = m.end()
+            i = find(c, i + 1)
+    return out
+
+
+def _trimmer(body: str, stamps: dict[int, int]):
+    """(s, e) -> the span without the white space, and the time stamps, at its edges."""
+    def trim(s: int, e: int) -> tuple[int, int]:
+        while s < e and body[s].isspace():
+            s += 1
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    if not stamps:
+        return trim
+    ends = {b: a for a, b in stamps.items()}
+
+    def trim_stamps(s: int, e: int) -> tuple[int, int]:
+        s, e = trim(s, e)
+        while stamps.get(s, e + 1) <= e:
+            s, e = trim(stamps[s], e)
+        while ends.get(e, s - 1) >= s:
+            s, e = trim(s, ends[e])
+        return s, e
+    return trim_stamps
+
+
+def _past_stamps(starts: list[int], stamps: dict[int, int]) -> list[int]:
+    """Sentence starts at or inside a stamp moved to its end (the stamp then ends the sentence
+    before, and is trimmed from it)."""
+    moved = list(starts)
+    for a, b in stamps.items():
+        for i in range(bisect_left(moved, a), bisect_left(moved, b)):
+            moved[i] = b
+    return sorted(set(moved))
 
 
 def _make(t: Transcript, spans) -> list[Segment]:

@@ -51,6 +51,32 @@ def test_turn_and_paragraph_units(mini):
     assert paras["yos-01"][-1].text == "Second paragraph here."
 
 
+def test_time_stamps_in_the_text_are_no_unit_s_edge(tmp_path):
+    """f4transkript's "#00:00:03-2#" and bracketed times between sentences: spaCy makes "[" end
+    one sentence and "00:00:20]" open the next; no unit starts or ends with a stamp, a paragraph of
+    stamps alone is no unit, and a stamp inside a sentence stays."""
+    root = tmp_path / "p"
+    (root / "transcripts").mkdir(parents=True)
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "c.yaml").write_text("name: c\nversion: 1\nthemes:\n  - id: a\n    label: A\n")
+    (root / "transcripts" / "f4.txt").write_text(
+        "I: How did it start? #00:00:03-2#\n\nB: Slowly. We had no referrals. #00:00:09-5#\n\n"
+        "I: And then?#00:00:12#\n\nB: Then they came at once. [00:00:20] We were short-staffed.\n"
+        "Nobody expected it. (00:31)\n\n[01:02:03]\n\nWe were [00:00:40] tired.\n")
+    ts, segs = load(root)
+    units = segs["f4"]
+    assert [u.text for u in units] == ["How did it start?", "Slowly.", "We had no referrals.", "And then?",
+                                       "Then they came at once.", "We were short-staffed.", "Nobody expected it.",
+                                       "We were [00:00:40] tired."]
+    assert [u.local_id for u in units] == ["1.1", "2.1", "2.2", "3.1", "4.1", "4.2", "4.3", "4.4"]
+    assert all(ts[0].body[u.start:u.end] == u.text for u in units)
+    _, turns = load(root, "turn")
+    assert [u.text for u in turns["f4"]][:3] == ["How did it start?", "Slowly. We had no referrals.", "And then?"]
+    _, paras = load(root, "paragraph")
+    assert [u.local_id for u in paras["f4"]][-3:] == ["3.p1", "4.p1", "4.p2"]  # the stamps' paragraph is none
+    assert paras["f4"][-1].text == "We were [00:00:40] tired."
+
+
 def test_second_run_reads_the_cache_not_spacy(mini, monkeypatch):
     _, first = load(mini)
     pack = json.loads((mini / ".qualcode" / "segments.json").read_text())
