@@ -210,6 +210,20 @@ def test_participants_csv_and_focus_group_speakers(tmp_path):
     assert fg.turns[0].is_interviewer
 
 
+def test_participants_csv_as_a_spreadsheet_saves_it(tmp_path):
+    """Excel's way: a BOM, capitalised headers, 'Transcript' for the file, ';' between cells
+    (where ',' is the decimal mark) or tabs; other columns keep their names as attributes."""
+    folder = tmp_path / "transcripts"
+    write(folder / "staff-01.txt", "Interviewer: Hi.\nJo: Hello.\n")
+    write(folder / "user-01.txt", "Interviewer: Hi.\nSam: Hello.\n")
+    for header, sep in (("\ufeffTranscript;Participant;Group;Age band", ";"), ("File name\tPARTICIPANT\tGroup\tAge band", "\t")):
+        write(folder / "participants.csv", f"{header}\nstaff-01{sep}Jo{sep}STAFF{sep}40-49\n"
+                                           f"user-01.txt{sep}Sam{sep}USERS{sep}20-29\n")
+        ts = {t.id: t for t in load_transcripts(folder)}
+        assert (ts["staff-01"].group, ts["staff-01"].participant) == ("STAFF", "Jo")
+        assert ts["user-01"].group == "USERS" and ts["user-01"].metadata["Age band"] == "20-29"
+
+
 def test_participants_yaml(tmp_path):
     folder = tmp_path / "t"
     write(folder / "participants.yaml", "call.srt: {participant: P3, group: HO, role: analyst}\n")

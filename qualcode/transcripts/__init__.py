@@ -122,7 +122,9 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-READER_VERSION = "3"  # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open turns
+# 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open
+# turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too
+READER_VERSION = "4"
 
 
 def _to_cache(t: Transcript) -> list:

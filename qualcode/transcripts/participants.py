@@ -19,6 +19,8 @@ from ..errors import QualcodeError, did_you_mean, yaml_location
 from .decode import decode
 
 KNOWN_COLUMNS = ("file", "id", "speaker", "participant", "group", "role", "date")
+# Headers as a spreadsheet user writes them ("File", "Transcript", "File name") -> ours.
+_ALIASES = {"transcript": "file", "filename": "file", "file name": "file", "file_name": "file"}
 
 
 @dataclass
@@ -58,13 +60,25 @@ def _add(result: Participants, row: dict[str, Any], where: str) -> None:
         result.by_key[key] = row
 
 
+def _column(name: str) -> str:
+    """A header cell as the column it names: known ones whatever their case ("Group" is group)."""
+    name = name.strip()
+    low = " ".join(name.lower().split())
+    low = _ALIASES.get(low, low)
+    return low if low in KNOWN_COLUMNS else name
+
+
 def load_participants(folder: Path, encoding: str | None = None) -> Participants:
     result = Participants()
     csv_path, yaml_path = folder / "participants.csv", folder / "participants.yaml"
     if csv_path.exists():
         text = decode(csv_path.read_bytes(), str(csv_path), encoding)
-        reader = csv.DictReader(io.StringIO(text))
-        columns = [c.strip() for c in reader.fieldnames or []]
+        header = text.split("\n", 1)[0]
+        # Excel saves ';'-separated CSV where ',' is the decimal mark; a tab-separated export too.
+        delimiter = next((d for d in ";\t" if "," not in header and d in header), ",")
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        reader.fieldnames = [_column(c) for c in reader.fieldnames or []]
+        columns = reader.fieldnames
         if "file" not in columns and "id" not in columns:
             raise QualcodeError("participants.csv needs a 'file' or 'id' column" +
                                 did_you_mean(columns[0] if columns else "", ["file", "id"]),
