@@ -190,6 +190,43 @@ def test_docx_bold_and_plain_labels_and_tables(tmp_path):
     spans_ok(t)
 
 
+def test_docx_reads_as_word_shows_it_with_changes_accepted(tmp_path):
+    """A transcript corrected with Track Changes on: insertions in, deletions and moved-away
+    text out, in paragraphs, table cells and content controls; a style's tab stops are no tab."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    stamp = 'w:author="Transcriber" w:date="2024-01-01T00:00:00Z"'
+
+    def runs(*xml):  # each element with the namespace declared on its opening tag
+        return [parse_xml(x.replace(">", f" {w}>", 1)) for x in xml]
+
+    d = docx.Document()
+    p = d.add_paragraph("Interviewer: We ")
+    for el in runs(f'<w:ins w:id="1" {stamp}><w:r><w:t xml:space="preserve">really </w:t></w:r></w:ins>',
+                   f'<w:del w:id="2" {stamp}><w:r><w:delText xml:space="preserve">never </w:delText></w:r></w:del>',
+                   '<w:r><w:t>waited.</w:t></w:r>',
+                   f'<w:moveFrom w:id="3" {stamp}><w:r><w:t xml:space="preserve"> Moved away.</w:t></w:r></w:moveFrom>'):
+        p._p.append(el)
+    p._p.insert(0, parse_xml(f'<w:pPr {w}><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'))
+    d.add_paragraph("Sam: Yes")._p.append(runs('<w:r><w:br/><w:t>on a new line.</w:t></w:r>')[0])
+    d.add_paragraph().add_run("Interviewer: Then?")
+    body = d.element.body
+    body.insert(len(body) - 1, parse_xml(  # before the section properties, as Word puts it
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Sam: Inside a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Interviewer"
+    table.cell(0, 1).paragraphs[0]._p.append(
+        runs(f'<w:ins w:id="4" {stamp}><w:r><w:t>Anything else?</w:t></w:r></w:ins>')[0])
+    d.save(tmp_path / "tracked.docx")
+    t = read_transcript(tmp_path / "tracked.docx")
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("Interviewer", "We really waited."), ("Sam", "Yes\non a new line."), ("Interviewer", "Then?"),
+        ("Sam", "Inside a content control."), ("Interviewer", "Anything else?")]
+    spans_ok(t)
+
+
 def test_participants_csv_and_focus_group_speakers(tmp_path):
     folder = tmp_path / "transcripts"
     write(folder / "fg.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Moderator>Hello all.</v>\n\n"

@@ -123,7 +123,8 @@ def _plain(value: Any) -> Any:
 
 
 # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open
-# turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too
+# turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too, and
+# Word's tracked insertions and content controls read
 READER_VERSION = "4"
 
 
