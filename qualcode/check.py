@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .codebook import read_codebook_text, validate_text
 from .display import short
 from .errors import QualcodeError, did_you_mean
+from .file_digests import FileDigests
 from .project import Project
 from .store import (
     FUZZY,
@@ -126,7 +127,7 @@ class _Remembered:
     pre-commit hook's `check` parses only the files that changed: after a `suggest` that left
     218,000 suggestions, reading every line was most of it."""
 
-    VERSION = "1"
+    VERSION = "2"  # 2: keyed by the file's digest (file_digests.py), not its bytes
     FILE = "check.json"
 
     def __init__(self, project: Project, known: set[str] | None, bodies: dict[str, str]):
@@ -143,14 +144,15 @@ class _Remembered:
             self.before = {}
         self.keys: dict[str, str] = {}
         self.digests: dict[str, bytes] = {}
+        self.files = FileDigests(project.cache_dir)  # a file stat says is unchanged is not read
 
     def findings(self, path, rel: str, tid: str) -> tuple[list[Finding] | None, bytes | None]:
-        """The file's findings if remembered for exactly these inputs, and its bytes as read."""
+        """The file's findings if remembered for exactly these inputs, and its bytes if read."""
         try:
-            data = path.read_bytes()
+            digest, data = self.files.read(path)
         except OSError:
             return None, None  # the check itself says why
-        self.keys[rel] = key = hashlib.sha256(self._of_transcript(tid) + data).hexdigest()
+        self.keys[rel] = key = hashlib.sha256(self._of_transcript(tid) + digest).hexdigest()
         got = self.before.get(rel)
         if not isinstance(got, dict) or got.get("key") != key:
             return None, data
@@ -179,6 +181,7 @@ class _Remembered:
         from .cache import ensure_cache_dir
         from .storage import atomic_write_text
 
+        self.files.save()
         if self.kept == self.before:
             return
         try:

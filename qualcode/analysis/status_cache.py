@@ -1,13 +1,13 @@
 """`status` remembered: its result kept under `.qualcode/` with a hash of everything it was
-computed from, so running it again on an unchanged project reads the files once to hash them
-instead of loading and segmenting every transcript (a shell prompt or a pre-commit hook runs it
-again and again).
+computed from, so running it again on an unchanged project hashes the files instead of loading
+and segmenting every transcript (a shell prompt or a pre-commit hook runs it again and again);
+a file that `stat` says is unchanged is not even read again (qualcode/file_digests.py).
 
-The hash covers the bytes and path of every file under the transcripts, codings and codebooks
-folders and the settings file, the settings as resolved (command-line overrides included), and
-the versions of qualcode and spaCy (which decide the segments). Any change, even a byte of a
-file that status does not read, means the result is computed again; a file that cannot be read
-means no cache at all, so the real error is what the user sees.
+The hash covers the contents and path of every file under the transcripts, codings and
+codebooks folders and the settings file, the settings as resolved (command-line overrides
+included), and the versions of qualcode and spaCy (which decide the segments). Any change, even
+a byte of a file that status does not read, means the result is computed again; a file that
+cannot be read means no cache at all, so the real error is what the user sees.
 
 What `status` printed is remembered too (`shown`), per way of printing it: a run whose project,
 options and terminal are all the same prints those characters from qualcode/launch.py without
@@ -24,11 +24,12 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..cache import ensure_cache_dir, package_version
+from ..file_digests import FileDigests
 from ..project import CONFIG_FILE, Project
 from ..storage import atomic_write_text
 from .status import Status, TranscriptStatus
 
-VERSION = "1"  # what a stored result holds; bump when Status or its computation changes
+VERSION = "2"  # what a stored result holds; bump when Status or its computation changes (2: key of digests)
 FILE = "status.json"
 SHOWN = "status-shown.json"  # what was printed, apart: launch.py reads it on every warm run
 SHOWN_KEPT = 8  # ways of printing remembered (a terminal's sizes, a pipe, --json)
@@ -46,11 +47,13 @@ def inputs_key(project: Project) -> str | None:
     folders = dict.fromkeys([project.transcripts_dir, project.codings_dir, project.root / "codebooks"])
     paths = [p for folder in folders for p in _files(folder)]
     paths += [p for p in (project.codebook_path, project.root / CONFIG_FILE) if p is not None and p.is_file()]
+    digests = FileDigests(project.cache_dir)  # a file stat says is unchanged is not read again
     try:
-        for path in dict.fromkeys(paths):  # the codebook is most often in codebooks/ too: read once
-            h.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes() + b"\0")
+        for path in dict.fromkeys(paths):  # the codebook is most often in codebooks/ too: once
+            h.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + digests.of(path) + b"\0")
     except OSError:
         return None
+    digests.save()
     return h.hexdigest()
 
 
