@@ -156,25 +156,32 @@ def test_name_and_time_lines_open_turns(tmp_path):
     ]
     spans_ok(otter)
     word = read_transcript(write(tmp_path / "word.txt", "Interview with a nurse\n\n00:00:00 Speaker 1\nHello.\n\n"
-                                                        "00:00:05 Speaker 2\nWe are understaffed.\n"))
+                                                        "00:00:05 Speaker 2\nWe are understaffed.\n\n"
+                                                        "00:00:09 Speaker 1\nSince when?\n"))
     assert [(x.speaker, x.text) for x in word.turns] == [
-        (None, "Interview with a nurse"), ("Speaker 1", "Hello."), ("Speaker 2", "We are understaffed.")]
+        (None, "Interview with a nurse"), ("Speaker 1", "Hello."), ("Speaker 2", "We are understaffed."),
+        ("Speaker 1", "Since when?")]
     teams = word_document(tmp_path / "teams.docx", "Ready?", "Lee, Amy   0:03", "Thanks for joining.",
                           "Kofi Mensah   0:07", "No problem.", "Lee, Amy   0:12", "Good.")
     assert [(x.speaker, x.text) for x in read_transcript(teams).turns] == [
         ("Interviewer", "Ready?"), ("Lee, Amy", "Thanks for joining."), ("Kofi Mensah", "No problem."),
         ("Lee, Amy", "Good.")]
     tldv = read_transcript(write(tmp_path / "tldv.md", "## Meeting\n\n**Priya Shah** (00:00:07)\nHello there.\n\n"
-                                                       "**Sam** (00:00:12)\nHi. We waited.\n"))
+                                                       "**Sam** (00:00:12)\nHi. We waited.\n\n**Priya Shah** (00:00:15)\nOh?\n"))
     assert [(x.speaker, x.timestamp, x.text) for x in tldv.turns] == [
-        ("Priya Shah", "00:00:07", "Hello there."), ("Sam", "00:00:12", "Hi. We waited.")]
+        ("Priya Shah", "00:00:07", "Hello there."), ("Sam", "00:00:12", "Hi. We waited."), ("Priya Shah", "00:00:15", "Oh?")]
     # A bare time before `Name:` (Zoom's chat and caption text) is the turn's time, not its name.
-    zoom = read_transcript(write(tmp_path / "zoom.txt", "00:00:05 Jo Bloggs: Hello.\n00:00:09 Sam: Hi.\n"))
+    zoom = read_transcript(write(tmp_path / "zoom.txt", "00:00:05 Jo Bloggs: Hello.\n00:00:09 Sam: Hi.\n"
+                                                        "00:00:12 Jo Bloggs: Good.\n"))
     assert [(x.speaker, x.timestamp, x.text) for x in zoom.turns] == [("Jo Bloggs", "00:00:05", "Hello."),
-                                                                       ("Sam", "00:00:09", "Hi.")]
-    # One such line is not the format: a note of a time stays words.
-    t = read_transcript(write(tmp_path / "notes.txt", "Observed the panel.\nMonday 10:30\nIt ran late.\n"))
-    assert len(t.turns) == 1 and t.turns[0].speaker is None
+                                                                       ("Sam", "00:00:09", "Hi."),
+                                                                       ("Jo Bloggs", "00:00:12", "Good.")]
+    # A name opens two such lines in a conversation; field notes' time log is words.
+    for notes in ("Observed the panel.\nMonday 10:30\nIt ran late.\n",
+                  "Monday 10:30\nObserved the panel.\n\nTuesday 09:00\nIt ran late.\n",
+                  "10:30 Arrival: the panel was late.\n10:45 Break: tea.\n"):
+        t = read_transcript(write(tmp_path / "notes.txt", notes))
+        assert len(t.turns) == 1 and t.turns[0].speaker is None, notes
 
 
 def test_docx_bold_and_plain_labels_and_tables(tmp_path):

@@ -130,6 +130,24 @@ def header_block(body: str, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS) 
     return (meta, at) if meta else ({}, 0)
 
 
+def _timed(m: re.Match) -> bool:
+    """A name-and-time line, or `TIME Name:` with a bare time: forms a time log in field notes
+    ("10:30 Arrival: ...", "Monday 10:30") shares."""
+    if is_heading(m):
+        return True
+    ts1 = m.group("ts1")
+    return bool(ts1) and ts1[0] not in "[("
+
+
+def _timed_format_kept(labelled: list) -> list:
+    """Those lines open turns only where some name opens two of them, as speakers' names do in
+    a conversation; a log of times and headings does not (each heading once)."""
+    timed = Counter(label.casefold() for m, label in labelled if _timed(m))
+    if timed and max(timed.values()) >= 2:
+        return labelled
+    return [(m, label) for m, label in labelled if not _timed(m)] if timed else labelled
+
+
 def parse_turns(
     body: str,
     speakers: Iterable[str] | None = None,
@@ -144,8 +162,8 @@ def parse_turns(
     """
     # One C-level scan for lines that could open a turn (a label and a colon).
     labelled = [(m, m.group("label").strip()) for m in label_lines(body, skip_to)]  # after any header
-    if sum(is_heading(m) for m, _ in labelled) < 2:  # one "Monday 10:30" line is not the format
-        labelled = [(m, label) for m, label in labelled if not is_heading(m)]
+    if speakers is None:
+        labelled = _timed_format_kept(labelled)
     known = ({s.casefold() for s in speakers} if speakers is not None
              else find_speakers(label for _, label in labelled))
     interviewer_names = {s.casefold() for s in interviewers}
