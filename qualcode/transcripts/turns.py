@@ -17,15 +17,15 @@ _TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
 _TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"  # brackets optional
 # A time before the name may be bare ("00:00:05 Jo Bloggs: Hello", Zoom's chat and captions).
 _LABEL_LINE = re.compile(
-    rf"^(?P<ts1>(?:{_TS}[ \t]*|{_TS_OPEN}[ \t]+))?(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
+    rf"^(?P<ts1>(?:{_TS}[ \t]*|{_TS_OPEN}[ \t]+))?"
+    rf"(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
     rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
     re.MULTILINE,
 )
 
 # A line that is only a name and a time, the words on the lines below it: Otter's and Teams'
-# "Priya Shah  0:07", Word's Transcribe "00:00:07 Speaker 2". The same groups as _LABEL_LINE
-# (ts3 never matches); a match needs a time on one side (see _heading).
-# tl;dv's "**Priya Shah** (00:00:07)" likewise.
+# "Priya Shah  0:07", tl;dv's "**Priya Shah** (00:00:07)", Word's Transcribe "00:00:07 Speaker 2".
+# The same groups as _LABEL_LINE (ts3 never matches); a match needs a time on one side (_heading).
 _HEADING_LINE = re.compile(
     rf"^(?:(?P<ts1>{_TS_OPEN})[ \t]+)?(?:\*\*|__)?(?P<label>[^\s:*_\[(\d][^:\n]{{0,59}}?)(?:\*\*|__)?"
     rf"(?:[ \t]+(?P<ts2>{_TS_OPEN}))?(?P<ts3>(?!))?[ \t]*$",
