@@ -19,6 +19,7 @@ _STATUS_FLAGS = ("--json", "--all")
 
 
 def main() -> None:
+    replace_unencodable()
     try:
         if _remembered_status(sys.argv[1:]):
             return
@@ -27,6 +28,20 @@ def main() -> None:
     from .cli import main as cli_main
 
     cli_main()
+
+
+def replace_unencodable() -> None:
+    """On a stdout whose encoding is not UTF-8 (PYTHONIOENCODING=ascii, a Windows redirect in
+    cp1252), a character it cannot hold ("…", "東") becomes "?" instead of stopping the command
+    halfway with a UnicodeEncodeError; rich then draws tables with ASCII borders. Files that
+    qualcode writes itself (--out) are always UTF-8."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" and hasattr(stream, "reconfigure"):
+        try:
+            stream.reconfigure(errors="replace")
+        except (ValueError, OSError):  # a stream that cannot change: leave it
+            pass
 
 
 def write_out(text: str) -> None:

@@ -117,3 +117,18 @@ def test_batched_tables_match_rich_on_hard_cells():
             whole.print(table())
             tables.print_table(batched, table())
             assert batched.file.getvalue() == whole.file.getvalue(), (width, colour)
+
+
+def test_a_stdout_that_cannot_hold_a_character_gets_a_question_mark_not_a_crash(example):
+    """PYTHONIOENCODING=ascii (or a Windows redirect in cp1252): '…' and curly quotes become '?',
+    tables get ASCII borders, and the command finishes with 0 (it stopped halfway with an
+    'internal error' before). The remembered status (qualcode/launch.py) too."""
+    env = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, "PYTHONIOENCODING": "ascii"}
+    for args in (["search", "the"], ["status"], ["status"], ["summary", "--format", "json"], ["segments", "cps-01"]):
+        p = subprocess.run([sys.executable, "-m", "qualcode", "--project", str(example), *args], env=env,
+                           capture_output=True, timeout=120)
+        assert p.returncode == 0, (args, p.stderr.decode(errors="replace"))
+        out = p.stdout.decode("ascii")  # nothing it cannot hold
+        assert out.strip() and "internal error" not in p.stderr.decode(errors="replace")
+        if args[0] in ("search", "segments"):
+            assert "?" in out and "+--" in out  # a replaced character, an ASCII border
