@@ -272,6 +272,8 @@ def test_participants_yaml(tmp_path):
     folder = tmp_path / "t"
     write(folder / "participants.yaml", "call.srt: {participant: P3, group: HO, role: analyst}\n")
     assert load_participants(folder).lookup("call.srt")[0] == {"participant": "P3", "group": "HO", "role": "analyst"}
+    write(folder / "participants.yaml", "- {File: call.srt, Participant: P3, Group: HO, Age band: 30-39}\n")
+    assert load_participants(folder).lookup("call.srt")[0] == {"participant": "P3", "group": "HO", "Age band": "30-39"}
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path):

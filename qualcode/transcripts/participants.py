@@ -40,7 +40,7 @@ class Participants:
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {str(k).strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()
+    return {_column(str(k)): (v.strip() if isinstance(v, str) else v) for k, v in row.items()
             if k is not None and v not in (None, "")}
 
 
@@ -104,8 +104,9 @@ def load_participants(folder: Path, encoding: str | None = None) -> Participants
             if not isinstance(entry, dict):
                 raise QualcodeError("each entry must be a mapping of attributes", str(yaml_path))
             speakers = entry.pop("speakers", None) or {}
-            _add(result, _clean(entry), str(yaml_path))
-            key = str(entry.get("file") or entry.get("id"))
+            cleaned = _clean(entry)
+            key = str(cleaned.get("file") or cleaned.get("id"))
+            _add(result, cleaned, str(yaml_path))
             for name, attrs in speakers.items():
                 result.speakers.setdefault(key, {})[str(name)] = _clean(attrs or {})
     return result
