@@ -3,7 +3,8 @@
   - launch to the first screen of `qualcode code` on the bundled example (a fresh process, the
     app run headless and closed once its first screen is drawn), beside `qualcode status`
     computing its result from warm caches in the same run (target <= 1.0 s);
-  - from a key to the updated screen on a 15,000-word transcript with a 40-theme codebook:
+  - from a key to the updated screen on a 15,000-word transcript with a 40-theme codebook, and on
+    a transcript that is one turn of 100,000 words:
     moving to the next unit, and coding it (which saves), medians (target <= 50 ms).
 Run:  python benchmarks/bench_workbench.py [--keys 40]
 """
@@ -44,7 +45,9 @@ def timed(args: list[str], cwd: Path) -> float:
     return time.perf_counter() - t
 
 
-def big_project(root: Path, words: int = 15_000, themes: int = 40) -> None:
+def big_project(root: Path, words: int = 15_000, themes: int = 40, one_turn: bool = False) -> None:
+    """An interview of `words` words, a 12-word question and 2-6 sentences of answer a turn; with
+    `one_turn`, one turn of no speaker instead (a speech-to-text file)."""
     rng = random.Random(3)
     vocab = (REPO / "transcripts" / "cps-01.md").read_text(encoding="utf-8").split()
     (root / "codebooks").mkdir(parents=True)
@@ -58,6 +61,8 @@ def big_project(root: Path, words: int = 15_000, themes: int = 40) -> None:
                      for _ in range(rng.randint(2, 6))]
         turns += [q, "Sam: " + " ".join(sentences)]
         n += 12 + sum(len(s.split()) for s in sentences)
+    if one_turn:
+        turns = [" ".join(t.split(": ", 1)[1] for t in turns)]
     (root / "transcripts" / "long.md").write_text("---\nid: long\ngroup: X\n---\n" + "\n\n".join(turns) + "\n")
 
 
@@ -147,6 +152,14 @@ def main() -> None:
               f"  code the unit (saved): CPU {k['code_cpu']:.1f} ms; wall through the pilot {k['code']:.1f} ms, "
               f"{k['code'] - floor:+.1f} ms over the pilot's own floor\n"
               f"  (the floor: {floor:.1f} ms a key for a one-widget app in the same run)")
+        one = Path(tmp) / "one-turn"
+        big_project(one, words=100_000, one_turn=True)
+        command(one, "status")
+        k = key_latency(one, args.keys)
+        print(f"one turn of 100,000 words (a speech-to-text file, no speakers), medians of {args.keys} "
+              f"(target <= 50 ms, as above):\n"
+              f"  next unit:             CPU {k['move_cpu']:.1f} ms; wall through the pilot {k['move']:.1f} ms\n"
+              f"  code the unit (saved): CPU {k['code_cpu']:.1f} ms; wall through the pilot {k['code']:.1f} ms")
 
 
 if __name__ == "__main__":

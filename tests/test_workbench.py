@@ -105,7 +105,7 @@ def test_the_unit_and_five_themes_fit_at_80x24_with_thirty_themes(tmp_path):
     seen = {}
 
     def look(app):
-        seen["unit whole"] = app.view.visible(app.unit.turn)
+        seen["unit whole"] = app.selection_in_view()
         seen["theme rows"] = app.query_one("#themes").region.height
         seen["themes"] = len(app.shown)
     drive(root, "down", "down", "down", size=(80, 24), check=look)
@@ -309,3 +309,63 @@ def test_the_mouse_at_80x24_on_the_speaker_and_on_a_label(mini):
     mouse(mini, ("drag", "Hearings", "⟨"), ("key", "2"), size=(80, 24))
     assert ("resource-barriers", "Hearings are often adjourned.") in [(c["code"], c["text"]) for c in codings(mini)]
     assert "4.1 · unit 4 of 5" in status(app)  # the click on "Priya:" went to that turn's first unit
+
+
+def long_answer_project(root, sentences: int):
+    """One interview whose second turn is a long answer: `sentences` numbered sentences."""
+    from conftest import mini_project
+
+    mini_project(root)
+    answer = " ".join(f"Sentence {i} says the hearing was adjourned again." for i in range(1, sentences + 1))
+    (root / "transcripts" / "cps-01.md").write_text(
+        "---\nid: cps-01\ngroup: CPS\nparticipant: P1\n---\nInterviewer: Tell me all of it.\n"
+        f"P1: {answer}\nInterviewer: Thank you.\n", encoding="utf-8")
+    return root
+
+
+def test_a_long_answer_keeps_the_selected_unit_in_view_at_80x24(tmp_path):
+    """A turn taller than the screen: moving down it scrolls so the selected sentence stays on
+    screen (it stayed at the turn's top), and a long turn is drawn as blocks of whole units."""
+    root = long_answer_project(tmp_path / "p", 120)
+    seen = []
+    app = drive(root, *["down"] * 60, size=(80, 24), check=lambda app: seen.append(app.selection_in_view()))
+    assert app.unit.text.startswith("Sentence 61 ") and seen == [True]  # it opens on sentence 1
+    assert len({b[0] for b in app.blocks}) == 3 < len(app.blocks)  # three turns, the answer in several blocks
+    answer = [b for b in app.blocks if b[0] == 2]
+    assert answer[0][1] < answer[-1][2] and all(a[2] == b[1] for a, b in zip(answer, answer[1:]))  # contiguous
+    app = drive(root, *["down"] * 60, "up", "up", "1", size=(80, 24))
+    assert [c["text"] for c in codings(root)] == ["Sentence 59 says the hearing was adjourned again."]
+
+
+def test_blocks_cut_a_long_turn_at_unit_edges_and_leave_short_ones_whole(tmp_path):
+    from qualcode.workbench.blocks import BLOCK, blocks_of, ends_turn
+
+    root = long_answer_project(tmp_path / "p", 400)
+    corpus = load_corpus(open_project(root))
+    t = corpus.transcript("cps-01")
+    segs = corpus.segments([t])[t.id]
+    blocks, of_unit = blocks_of(t, segs)
+    starts = {u.start for u in segs}
+    assert [b[0] for b in blocks if b[0] != 2] == [1, 3]  # the short turns: one block each
+    for turn, a, b in blocks:
+        if turn == 2 and (turn, a) != blocks[1][:2]:
+            assert a in starts  # a block after the first starts at a unit
+        assert b - a <= BLOCK + max(u.end - u.start for u in segs) + 1
+    assert all(blocks[of_unit[i]][1] <= u.start < blocks[of_unit[i]][2] for i, u in enumerate(segs))
+    assert [ends_turn(blocks, k) for k in range(len(blocks))].count(True) == 3
+
+
+def test_review_shows_a_suggestion_deep_in_a_long_answer(tmp_path):
+    root = long_answer_project(tmp_path / "p", 120)
+    cb = root / "codebooks" / "mini.yaml"
+    cb.write_text(cb.read_text().replace("keywords: [court, hearing]", "keywords: [court, Sentence 90 says]"))
+    assert run("suggest", "--coder", "ann", "--no-model", project=root).exit_code == 0
+    seen = []
+    app = drive_app(review_app(root), size=(80, 24), check=lambda app: seen.append((app.span, app.view.shows(*_place(app)))))
+    span, shown = seen[0]
+    assert app.corpus.transcript("cps-01").body[span[0]:span[1]].startswith("Sentence 90 ") and shown
+
+
+def _place(app):
+    key = next(k for k, (_, a, b) in enumerate(app.blocks) if a <= app.span[0] < b)
+    return (key, *app.places[key])

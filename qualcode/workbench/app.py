@@ -7,6 +7,7 @@ never loses work, and the app holds no state the library cannot rebuild from dis
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -17,7 +18,8 @@ from textual.widgets.option_list import Option
 
 from ..model import Theme
 from ..session import CodingSession, matching
-from .pointing import body_offset, unit_at, words_between
+from .blocks import blocks_of, ends_turn, text_start
+from .pointing import body_offset, text_offset, unit_at, words_between
 from .transcript_view import TranscriptView
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f",
@@ -47,19 +49,6 @@ def colour(theme: Theme) -> str:
     if theme.color:
         return theme.color
     return PALETTE[int(hashlib.sha1(theme.id.encode()).hexdigest(), 16) % len(PALETTE)]
-
-
-def text_start(t, turn) -> int:
-    """Where a turn's words begin: after its 'Speaker:' label when the body carries one (the
-    pane prints the speaker itself, in bold)."""
-    start = turn.start
-    if turn.speaker and t.body.startswith(turn.speaker, start):
-        start += len(turn.speaker)
-        if t.body.startswith(":", start):
-            start += 1
-    while start < turn.end and t.body[start].isspace():
-        start += 1
-    return start
 
 
 def _words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -115,17 +104,21 @@ class CodingApp(ThemePicker, App):
         self.session = session
         self.asking: str | None = None
         self.themes = {th.id: th for th in session.corpus.codebook.themes}
-        self.pieces: dict[int, list[tuple[int, int, int]]] = {}  # turn -> where its text shows the body
+        self.pieces: dict[int, list[tuple[int, int, int]]] = {}  # block -> where its text shows the body
         self.unit_edges: dict[int, list[int]] = {}  # turn -> its units' start and end offsets
         for u in session.segments:
             self.unit_edges.setdefault(u.turn, []).extend((u.start, u.end))
+        self.blocks, self.block_of_unit = blocks_of(session.transcript, session.segments)
+        self.turn_of = {turn.index: turn for turn in session.transcript.turns}
         self._reset_selection()
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         t = self.session.transcript
         with Horizontal(id="main"):
-            yield TranscriptView([turn.index for turn in t.turns], self._turn_text, self._picked, id="transcript")
+            yield TranscriptView(list(range(len(self.blocks))), self._block_text, self._picked,
+                                 gap_after=lambda k: ends_turn(self.blocks, k),
+                                 id="transcript")
             with Vertical(id="side"):
                 yield Input(placeholder="filter the codebook", id="filter")
                 yield OptionList(id="themes")
@@ -161,22 +154,24 @@ class CodingApp(ThemePicker, App):
     def view(self) -> TranscriptView:
         return self.query_one("#transcript", TranscriptView)
 
-    def _turn_text(self, turn_index: int) -> Text:
-        """One turn: speaker, text (interviewer dimmed), the selection reversed, every coded span
-        in its theme's colour (underlined where several codes overlap) and closed by a label."""
+    def _block_text(self, key: int) -> Text:
+        """One block (a turn, or a piece of a long one): the speaker if it opens the turn, text
+        (interviewer dimmed), the selection reversed, every coded span in its theme's colour
+        (underlined where several codes overlap) and closed by a label where it ends."""
         s, t = self.session, self.session.transcript
-        turn = next(x for x in t.turns if x.index == turn_index)
+        turn_index, body_start, body_end = self.blocks[key]
+        turn = self.turn_of[turn_index]
         text = Text()
-        text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
-        body_start = text_start(t, turn)
-        codings = [c for c in s.codes_in(turn.start, turn.end)]
-        cuts = {body_start, turn.end, *self.span}
+        if body_start == text_start(t, turn):
+            text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
+        codings = [c for c in s.codes_in(body_start, body_end)]
+        cuts = {body_start, body_end, *self.span}
         for c in codings:
-            cuts.update((max(c.start, body_start), min(c.end, turn.end)))
+            cuts.update((max(c.start, body_start), min(c.end, body_end)))
         cuts.update(self.unit_edges.get(turn_index, ()))
-        edges = sorted(x for x in cuts if body_start <= x <= turn.end)
+        edges = sorted(x for x in cuts if body_start <= x <= body_end)
         themes = self.themes
-        pieces = self.pieces[turn_index] = []  # (offset in the text, body start, body end)
+        pieces = self.pieces[key] = []  # (offset in the text, body start, body end)
         for a, b in zip(edges, edges[1:]):
             piece = t.body[a:b]
             pieces.append((len(text), a, b))
@@ -224,13 +219,35 @@ class CodingApp(ThemePicker, App):
         self._status()
 
     def _repaint(self, *unit_indices: int) -> None:
-        turns = {self.session.segments[i].turn for i in unit_indices if 0 <= i < len(self.session.segments)}
-        s0, s1 = self.span
-        turns |= {u.turn for u in self.session.units_in(s0, s1)}
-        self.view.repaint(turns)
+        n = len(self.session.segments)
+        keys = {self.block_of_unit[i] for i in unit_indices if 0 <= i < n}
+        keys |= self._blocks_over(*self.span)
+        self.view.repaint(keys)
+
+    def _blocks_over(self, start: int, end: int) -> set[int]:
+        """The blocks a body span shows in (the selection; a coding)."""
+        starts = [b[1] for b in self.blocks]
+        first = max(0, bisect_right(starts, start) - 1)
+        last = max(first, bisect_left(starts, end) - 1)
+        return set(range(first, last + 1))
 
     def _scroll(self) -> None:
-        self.view.show_turn(self.unit.turn)
+        """Keep the selected unit in view (a long answer is taller than the screen)."""
+        key, a, b = self._selection_place()
+        if a is None or b is None:
+            self.view.show_turn(key)
+        else:
+            self.view.show(key, a, b)
+
+    def selection_in_view(self) -> bool:
+        key, a, b = self._selection_place()
+        return self.view.visible(key) if a is None or b is None else self.view.shows(key, a, b)
+
+    def _selection_place(self) -> tuple[int, int | None, int | None]:
+        """The block of the selected unit, and where the selection starts and ends in its text."""
+        key = self.block_of_unit[self.session.position]
+        pieces = self.pieces.get(key) or []
+        return key, text_offset(pieces, self.span[0]), text_offset(pieces, self.span[1])
 
     def _ranked(self) -> list[Theme]:
         """The codebook tree, this participant's group's themes first."""
@@ -385,7 +402,7 @@ class CodingApp(ThemePicker, App):
         what = self.session.history[-1][0]
         self.session.undo()
         self._reset_selection()
-        self.view.repaint([turn.index for turn in self.session.transcript.turns])  # an undo may touch any unit
+        self.view.repaint(range(len(self.blocks)))  # an undo may touch any unit
         self._fill_themes()
         self._scroll()
         self._status(f"Undid: {what}.")

@@ -13,7 +13,8 @@ from textual.widgets.option_list import Option
 
 from ..model import Theme
 from ..session import matching
-from .app import ThemePicker, colour, text_start, theme_label
+from .app import ThemePicker, colour, theme_label
+from .blocks import blocks_of, ends_turn, text_start
 from .transcript_view import TranscriptView
 
 
@@ -34,6 +35,8 @@ class ContextApp(ThemePicker, App):
         self.corpus = corpus
         self.tid: str | None = None
         self.span = (0, 0)
+        self.blocks: list[tuple[int, int, int]] = []  # of the transcript shown (blocks.py)
+        self.places: dict[int, tuple[int, int]] = {}  # block -> where the span shows in its text
         self.shown: list[Theme] = list(corpus.codebook.themes)
 
     def compose(self) -> ComposeResult:
@@ -62,31 +65,45 @@ class ContextApp(ThemePicker, App):
         pane = self.query_one("#pane", Vertical)
         if old_tid != tid:
             pane.remove_children()
-            view = TranscriptView([turn.index for turn in t.turns], self._turn_text)
+            self.blocks, self.places = blocks_of(t, self.corpus.segments([t])[t.id])[0], {}
+            view = TranscriptView(list(range(len(self.blocks))), self._block_text,
+                                  gap_after=lambda k: ends_turn(self.blocks, k))
             pane.mount(view)  # the old view goes at the next refresh; this one is used from now on
             self.view = view
         view = self.view
-        turns = [x.index for x in t.turns if x.start < max(end, old[1]) and min(start, old[0]) < x.end]
-        view.repaint(turns)
-        here = next((x.index for x in t.turns if x.start <= start < x.end), t.turns[0].index)
-        self.call_after_refresh(view.show_turn, here)
+        lo, hi = (start, end) if old_tid != tid else (min(start, old[0]), max(end, old[1]))
+        here = next((k for k, (_, a, b) in enumerate(self.blocks) if a <= start < b), 0)
+        view.repaint({here, *(k for k, (_, a, b) in enumerate(self.blocks) if a < hi and lo < b)})
+        self.call_after_refresh(self._keep_in_view, here)
         self.query_one("#detail", Static).update(detail)
         self.query_one("#status", Static).update(Text(status, no_wrap=True, overflow="ellipsis"))
 
-    def _turn_text(self, turn_index: int) -> Text:
+    def _keep_in_view(self, key: int) -> None:
+        """The span being decided on screen, in a long turn too (see TranscriptView.show)."""
+        place = self.places.get(key)
+        if place is None:
+            self.view.show_turn(key)
+        else:
+            self.view.show(key, *place)
+
+    def _block_text(self, key: int) -> Text:
+        """A turn, or a piece of a long one (blocks.py), the span being decided reversed."""
         t = self.corpus.transcript(self.tid)
+        turn_index, lo, end = self.blocks[key]
         turn = next(x for x in t.turns if x.index == turn_index)
         text = Text()
-        text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
-        lo = text_start(t, turn)
-        a, b = max(self.span[0], lo), min(self.span[1], turn.end)
+        if lo == text_start(t, turn):
+            text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
+        a, b = max(self.span[0], lo), min(self.span[1], end)
         style = "dim" if turn.is_interviewer else None
         if a < b:
             text.append(t.body[lo:a], style=style)
+            self.places[key] = (len(text), len(text) + b - a)  # where the span shows in the text
             text.append(t.body[a:b], style="reverse bold")
-            text.append(t.body[b:turn.end], style=style)
+            text.append(t.body[b:end], style=style)
         else:
-            text.append(t.body[lo:turn.end], style=style)
+            self.places.pop(key, None)
+            text.append(t.body[lo:end], style=style)
         return text
 
     def _fill_themes(self, needle: str = "") -> None:

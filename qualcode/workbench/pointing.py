@@ -25,6 +25,15 @@ def body_offset(pieces: Pieces, at: int) -> int | None:
     return offset
 
 
+def text_offset(pieces: Pieces, offset: int) -> int | None:
+    """Where a body offset shows in a block's text (body_offset's inverse); None when the block
+    does not show it."""
+    for start, a, b in pieces:
+        if a <= offset <= b:
+            return start + offset - a
+    return None
+
+
 def unit_at(segments: Sequence[Segment], offset: int) -> int:
     """The index of the unit holding the offset, or of the nearest one (white space, or an
     interviewer's turn, between units)."""

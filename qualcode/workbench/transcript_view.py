@@ -1,7 +1,9 @@
 """The transcript pane: one scrolling view that draws only the lines on screen (Textual's line
-API), from each turn's text wrapped once and kept. A key that moves the selection re-wraps the
-one or two turns it touches, so a day-long focus group costs no more per key than a short one.
-With `on_pick`, a mouse press and its release are reported as places in the turns' texts (see
+API), from each block's text wrapped once and kept. A block is a turn, or a piece of a long one
+(the workbench cuts a turn of thousands of sentences into blocks, see app.py). A key that moves
+the selection re-wraps the one or two blocks it touches, so a day-long focus group, or a
+transcript that is one turn of 300,000 words, costs no more per key than a short one. With
+`on_pick`, a mouse press and its release are reported as places in the blocks' texts (see
 `place_at`), for the workbench to select with the mouse."""
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ class TranscriptView(ScrollView, can_focus=False):
     ALLOW_SELECT = False  # a drag selects units to code (on_pick), not the screen's characters
 
     def __init__(self, turns: list[int], render_turn: Callable[[int], Text],
-                 on_pick: Callable[[Place, Place, bool], None] | None = None, **kw):
+                 on_pick: Callable[[Place, Place, bool], None] | None = None,
+                 gap_after: Callable[[int], bool] = lambda block: True, **kw):
         super().__init__(**kw)
-        self.turns = turns  # turn indices in order
+        self.turns = turns  # block keys in order (turn indices when each turn is one block)
+        self.position_of = {key: i for i, key in enumerate(turns)}  # not list.index(): thousands of blocks
         self.render_turn = render_turn
         self.on_pick = on_pick  # (where the button went down, where it came up, shift held)
+        self.gap_after = gap_after  # whether a blank line follows the block (the end of a turn)
         self.strips: dict[int, list[Strip]] = {}
         self.texts: dict[int, list[tuple[int, str]]] = {}  # per turn, each line's first offset and text
         self.starts: list[int] = []  # first line of each turn
@@ -44,7 +49,7 @@ class TranscriptView(ScrollView, can_focus=False):
         for strip in strips:
             strip.adjust_cell_length(width)
         self.texts[turn] = _line_offsets(text, text.wrap(console, width), len(strips))
-        return strips + [Strip.blank(width)]  # a blank line between turns
+        return strips + [Strip.blank(width)] if self.gap_after(turn) else strips  # a blank line between turns
 
     def _measure(self) -> None:
         starts, at = [], 0
@@ -75,8 +80,45 @@ class TranscriptView(ScrollView, can_focus=False):
         self.refresh()
 
     def lines_of(self, turn: int) -> tuple[int, int]:
-        i = self.turns.index(turn)
-        return self.starts[i], self.starts[i] + len(self.strips[turn]) - 1  # without the blank line
+        i = self.position_of[turn]
+        gap = 1 if self.gap_after(turn) else 0
+        return self.starts[i], self.starts[i] + len(self.strips[turn]) - 1 - gap  # without the blank line
+
+    def show(self, turn: int, start: int, end: int) -> None:
+        """Keep the text from offset `start` to `end` of a block (the selected unit) in view:
+        the block centred when it fits on the screen (as show_turn); when it does not, scrolled
+        only if those lines are not all on the screen already, and then centred on them."""
+        if not self.starts:
+            return
+        first, last = self.lines_of(turn)
+        height = self.scrollable_content_region.height
+        lines = self._lines(turn, start, end)
+        if last - first < height or lines is None:
+            self.show_turn(turn)
+            return
+        if self.shows(turn, start, end):
+            return
+        a, b = lines
+        top = a - (height - (b - a)) // 2 if b - a < height else a
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)
+
+    def shows(self, turn: int, start: int, end: int) -> bool:
+        """Whether every line holding the block's text from `start` to `end` is on the screen."""
+        lines = self._lines(turn, start, end)
+        if lines is None:
+            return self.visible(turn)
+        top = self.scroll_offset.y
+        return top <= lines[0] and lines[1] < top + self.scrollable_content_region.height
+
+    def _lines(self, turn: int, start: int, end: int) -> tuple[int, int] | None:
+        """The first and last line (of the whole view) holding that text; None when unknown."""
+        rows = self.texts.get(turn) or []
+        if not self.starts or not rows:
+            return None
+        first = self.lines_of(turn)[0]
+        offsets = [row[0] for row in rows]
+        return (first + bisect_right(offsets, start) - 1,
+                first + bisect_right(offsets, max(start, end - 1)) - 1)
 
     def show_turn(self, turn: int) -> None:
         """Scroll so the turn is in view, centred when it fits."""
