@@ -369,3 +369,19 @@ def test_review_shows_a_suggestion_deep_in_a_long_answer(tmp_path):
 def _place(app):
     key = next(k for k, (_, a, b) in enumerate(app.blocks) if a <= app.span[0] < b)
     return (key, *app.places[key])
+
+
+def test_undo_redraws_what_it_touched(tmp_path):
+    """Undo re-draws only the blocks the undone step touched; the coded label is gone from the
+    pane, in a long answer too."""
+    seen = {}
+
+    def drawn(app):
+        key = app.block_of_unit[app.session.position]
+        return "".join(text for _, text in app.view.texts[key])
+
+    coded, undone = (long_answer_project(tmp_path / name, 120) for name in ("coded", "undone"))
+    drive(coded, *["down"] * 50, "1", size=(80, 24), check=lambda app: seen.update(coded=drawn(app)))
+    drive(undone, *["down"] * 50, "1", "u", size=(80, 24), check=lambda app: seen.update(undone=drawn(app)))
+    assert "⟨Court procedure⟩" in seen["coded"] and "⟨" not in seen["undone"]
+    assert len(codings(coded)) == 1 and codings(undone) == []

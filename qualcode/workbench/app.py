@@ -399,10 +399,20 @@ class CodingApp(ThemePicker, App):
         if not self.session.history:
             self._status("Nothing to undo.")
             return
-        what = self.session.history[-1][0]
+        what, _, _, marks = self.session.history[-1]
+        now = self.session.file.codings
         self.session.undo()
+        # What it touched: the codings the step made or removed, and the units it decided.
+        restored = self.session.file.codings
+        was, had = {id(c) for c in restored}, {id(c) for c in now}
+        changed = [c for c in now if id(c) not in was] + [c for c in restored if id(c) not in had]
+        units = [seg for seg, _ in (marks[1] if marks and marks[0] == "span" else [marks]) if seg is not None]
+        keys = {k for c in changed for k in self._blocks_over(c.start, c.end)}
+        keys |= {k for u in units for k in self._blocks_over(u.start, u.end)}
+        keys |= self._blocks_over(*self.span)
         self._reset_selection()
-        self.view.repaint(range(len(self.blocks)))  # an undo may touch any unit
+        keys |= self._blocks_over(*self.span)
+        self.view.repaint(keys)
         self._fill_themes()
         self._scroll()
         self._status(f"Undid: {what}.")
