@@ -6,7 +6,6 @@ never loses work, and the app holds no state the library cannot rebuild from dis
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left, bisect_right
 
 from rich.text import Text
@@ -20,10 +19,8 @@ from ..model import Theme
 from ..session import CodingSession, matching
 from .blocks import blocks_of, ends_turn, text_start
 from .pointing import body_offset, text_offset, unit_at, words_between
+from .themes_panel import ThemePicker, colour, theme_label
 from .transcript_view import TranscriptView
-
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f",
-           "#ff9da7", "#bab0ac")
 
 KEYS = """Keys
   down / j, up / k     next / previous unit (the selection follows)
@@ -44,38 +41,10 @@ The mouse: click a unit to go to it, shift-click to extend the selection to it, 
 words to select them (whole, across units); click a theme in the list to code with it."""
 
 
-def colour(theme: Theme) -> str:
-    """The codebook's colour, else a stable one from the palette (the same every run)."""
-    if theme.color:
-        return theme.color
-    return PALETTE[int(hashlib.sha1(theme.id.encode()).hexdigest(), 16) % len(PALETTE)]
-
-
 def _words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     import re
 
     return [(lo + m.start(), lo + m.end()) for m in re.finditer(r"\S+", text[lo:hi])]
-
-
-def theme_label(theme: Theme, mine: bool = True) -> Text:
-    """A theme in the panel: its colour, indented by depth, dimmed when for another group."""
-    label = Text(no_wrap=True, overflow="ellipsis")
-    label.append("█ ", style=colour(theme))
-    label.append(" " * theme.depth + theme.label, style="" if mine else "dim italic")
-    return label
-
-
-class ThemePicker:
-    """The keys both workbench apps give the theme panel: / opens the filter, tab moves there."""
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def action_switch(self) -> None:
-        themes = self.query_one("#themes", OptionList)
-        self.set_focus(None if self.focused is themes else themes)
 
 
 class CodingApp(ThemePicker, App):

@@ -13,8 +13,8 @@ from textual.widgets.option_list import Option
 
 from ..model import Theme
 from ..session import matching
-from .app import ThemePicker, colour, theme_label
 from .blocks import blocks_of, ends_turn, text_start
+from .themes_panel import ThemePicker, colour, theme_label
 from .transcript_view import TranscriptView
 
 
