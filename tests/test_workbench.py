@@ -246,12 +246,13 @@ def cell_of(app, needle: str) -> tuple[int, int]:
     """Where the first character of `needle` is drawn in the transcript pane, as an offset in
     the widget (its one column of padding included): from the lines as wrapped on screen."""
     view = app.view
+    top, height = view.scroll_offset.y, view.scrollable_content_region.height
     for i, turn in enumerate(view.turns):
         for row, (_, line) in enumerate(view.texts[turn]):
-            if needle in line:
+            if needle in line and top <= view.starts[i] + row < top + height:
                 from rich.cells import cell_len
 
-                return 1 + cell_len(line[:line.index(needle)]), view.starts[i] + row - view.scroll_offset.y
+                return 1 + cell_len(line[:line.index(needle)]), view.starts[i] + row - top
     raise AssertionError(f"{needle!r} is not on screen")
 
 
@@ -385,3 +386,19 @@ def test_undo_redraws_what_it_touched(tmp_path):
     drive(undone, *["down"] * 50, "1", "u", size=(80, 24), check=lambda app: seen.update(undone=drawn(app)))
     assert "⟨Court procedure⟩" in seen["coded"] and "⟨" not in seen["undone"]
     assert len(codings(coded)) == 1 and codings(undone) == []
+
+
+def test_the_mouse_in_a_long_answer_across_its_blocks(tmp_path):
+    """Down a long answer (scrolled, drawn as blocks), a click goes to the unit under it and a
+    drag selects whole words across a block's edge."""
+    root = long_answer_project(tmp_path / "p", 120)
+    app = mouse(root, *[("key", "down")] * 58, ("click", "61", False), ("key", "1"), size=(80, 24))
+    assert [c["text"] for c in codings(root)] == ["Sentence 61 says the hearing was adjourned again."]
+    edge = [b for b in app.blocks if b[0] == 2][1]  # the answer's second block starts at a unit
+    first = int(app.session.corpus.transcript("cps-01").body[edge[1]:edge[1] + 12].split()[1])  # its number
+    # A fresh project (a session resumes after the last decision): to the block's first unit and
+    # one up, so both blocks' edge lines are on screen.
+    root = long_answer_project(tmp_path / "q", 120)
+    mouse(root, *[("key", "down")] * (first - 1), ("key", "up"), ("drag", str(first - 1), str(first)), ("key", "2"),
+          size=(80, 24))
+    assert [c["text"] for c in codings(root)] == [f"{first - 1} says the hearing was adjourned again. Sentence {first}"]
