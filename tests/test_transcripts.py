@@ -218,6 +218,12 @@ def test_docx_reads_as_word_shows_it_with_changes_accepted(tmp_path):
         p._p.append(el)
     p._p.insert(0, parse_xml(f'<w:pPr {w}><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'))
     d.add_paragraph("Sam: Yes")._p.append(runs('<w:r><w:br/><w:t>on a new line.</w:t></w:r>')[0])
+    # A text box (a logo's caption, say): Word keeps it twice, in mc:Choice and mc:Fallback.
+    box = ('<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" {w}>'
+           '<mc:Choice Requires="wps"><w:r><w:txbxContent><w:p><w:r><w:t>Transcribed by Acme</w:t></w:r></w:p>'
+           '</w:txbxContent></w:r></mc:Choice><mc:Fallback><w:r><w:txbxContent><w:p><w:r><w:t>Transcribed by Acme'
+           '</w:t></w:r></w:p></w:txbxContent></w:r></mc:Fallback></mc:AlternateContent>').format(w=w)
+    d.paragraphs[-1]._p.append(parse_xml(box))
     d.add_paragraph().add_run("Interviewer: Then?")
     body = d.element.body
     body.insert(len(body) - 1, parse_xml(  # before the section properties, as Word puts it

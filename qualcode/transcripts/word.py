@@ -59,14 +59,15 @@ def _blocks(body):
 def _text(paragraph) -> str:
     """A paragraph's text as Word shows it with its tracked changes accepted: inserted text in
     (python-docx's `text` leaves out what is inside w:ins), deleted text (w:delText) and text
-    moved away (w:moveFrom) out; tabs, line breaks and non-breaking hyphens as characters."""
+    moved away (w:moveFrom) out; tabs, line breaks and non-breaking hyphens as characters. Text
+    boxes are left out, as python-docx's `text` leaves them."""
     out = []
     for el in paragraph.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
         tag = el.tag[len(_W):]
         if tag == "tab" and el.getparent().tag != _W + "r":  # a tab stop of the paragraph's style
             continue
-        if any(True for _ in el.iterancestors(_W + "moveFrom")):
-            continue
+        if any(True for _ in el.iterancestors(_W + "moveFrom", _W + "txbxContent")):
+            continue  # moved away; or in a text box (Word keeps two copies of one, and it is no speech)
         if tag == "t":
             out.append(el.text or "")
         elif tag == "tab":
