@@ -97,19 +97,22 @@ def test_batched_tables_match_rich_on_hard_cells():
     from rich.text import Text
 
     from qualcode.cli import tables
+    from qualcode.cli.common import WIDE
 
-    words = ["café", "line\u2028separator", "東京の会議", "👩‍⚕️ nurse", "a" * 40, "short", "non-breaking\u00a0space", "tab\there"]
+    words = ["café", "line\u2028separator", "東京の会議", "👩‍⚕️ nurse", "a" * 40, "short", "non-breaking\u00a0space", "tab\there",
+             "two\nlines", ""]
 
     def table():
         t = Table(title="[bold]hard[/] cells", title_justify="left", caption="the end")
         t.add_column("id", no_wrap=True, style="cyan")
         t.add_column("text", ratio=2)
         t.add_column("codes", ratio=1, justify="right")
-        for i in range(3 * tables.BATCH + 5):
-            t.add_row(f"t{i}", Text(" ".join(words[i % len(words):] + words[:i % 3])), words[i % len(words)])
+        for i in range(3 * tables.BATCH + 5):  # a str cell is markup to rich: "[bold]", ":smile:"
+            t.add_row(f"t{i}" + (" [bold]b[/] :smile:" if i % 7 == 0 else ""),
+                      Text(" ".join(words[i % len(words):] + words[:i % 3])), words[i % len(words)])
         return t
 
-    for width in (200, 80, 33):
+    for width in (WIDE, 200, 80, 33):
         for colour in (False, True):
             kw = dict(width=width, soft_wrap=True, highlight=False, force_terminal=colour,
                       color_system="truecolor" if colour else None)
