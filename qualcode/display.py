@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def said(speaker: str | None, text: str = "") -> str:
+    """'Speaker: text', or the text alone where no one is named (a file with no speaker labels
+    is one turn with no speaker: ': text' read as a stray colon)."""
+    return f"{speaker}: {text}" if speaker else text
+
+
 def short(text: str, n: int = 70) -> str:
     """White space folded, cut to n characters with an ellipsis."""
     text = " ".join(text.split())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .analysis.agreement import Unit, coded_by_each
 from .corpus import Corpus
 from . import progress
-from .display import as_number
+from .display import as_number, said
 from .errors import QualcodeError
 from .model import ACCEPTED, Coding
 from .store import check_coder, now
@@ -74,7 +74,7 @@ class Reconciliation:
         if prev is None:
             return ""
         text = " ".join(prev.text.split())
-        return f"{prev.speaker or ''}: " + (text if len(text) <= 300 else "…" + text[-299:])
+        return said(prev.speaker, text if len(text) <= 300 else "…" + text[-299:])
 
     def decided(self, u: Unit) -> bool:
         return bool(self.current(u)) or (u.transcript_id, u.start, u.end) in self.nocode

@@ -144,3 +144,20 @@ def test_open_coding_makes_a_theme_in_the_codebook_and_applies_it(mini):
     assert theme["parent"] == "court-procedure" and theme["groups"] == ["CPS"]  # inherited from the parent
     out = code(mini, "+ Anything under no-such-theme\nq\n")
     assert "no theme 'no-such-theme' to put the new theme under" in out and "Nothing applied" in out
+
+
+def test_a_transcript_with_no_speakers_shows_its_words_without_a_stray_colon(mini):
+    """Field notes or a speech-to-text file: one turn with no speaker, shown as its words (it was
+    ': Observed the panel.'), in the line loop, the workbench and quotes' context."""
+    (mini / "transcripts" / "notes.txt").write_text("Observed the panel. It ran late.\n\nThe chair left early.\n")
+    out = code(mini, "1\nq\n", tid="notes")
+    assert "\nObserved the panel.\n" in out and ": Observed" not in out
+    from qualcode.corpus import load_corpus
+    from qualcode.project import open_project
+    from qualcode.session import CodingSession
+    from qualcode.workbench.app import CodingApp
+
+    app = CodingApp(CodingSession(load_corpus(open_project(mini)), "notes", "ann"))
+    assert app._block_text(0).plain.startswith("Observed the panel.")
+    quoted = run("quotes", "court-procedure", "--context", "1", "--json", project=mini)
+    assert quoted.exit_code == 0 and '"It ran late."' in quoted.stdout and '": It ran' not in quoted.stdout

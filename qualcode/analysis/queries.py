@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..corpus import Corpus
+from ..display import said
 from ..errors import QualcodeError
 from .coded_units import coded_units
 from .passages import TurnIndex, overlapped, passages
@@ -75,8 +76,8 @@ def quotes(corpus: Corpus, theme: str, group: str | None = None, participant: st
                 segs = segments[tid]
                 first = next((i for i, s in enumerate(segs) if s.end > p.start), len(segs))
                 last = next((i for i in range(len(segs) - 1, -1, -1) if segs[i].start < p.end), -1)
-                q.before = [f"{s.speaker or ''}: {s.text}".lstrip(": ") for s in segs[max(0, first - context):first]]
-                q.after = [f"{s.speaker or ''}: {s.text}".lstrip(": ") for s in segs[last + 1:last + 1 + context]]
+                q.before = [said(s.speaker, s.text) for s in segs[max(0, first - context):first]]
+                q.after = [said(s.speaker, s.text) for s in segs[last + 1:last + 1 + context]]
             out.append(q)
     return out
 

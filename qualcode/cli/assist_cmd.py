@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from ..display import short
+from ..display import said, short
 from .root import app
 from .tables import print_table
 from .common import CoderOpt, ProjectOpt, coder_corpus, console, full_screen
@@ -188,8 +188,8 @@ def _show(out, corpus, item, i, total, message) -> None:
         out.print(f"[yellow]{escape(message)}[/]")
     out.rule(f"{t.id} · suggestion {i + 1} of {total}", style="cyan")
     if prev is not None:
-        out.print(f"[dim]{escape(prev.speaker or '')}: {escape(short(prev.text, 300))}[/]")
-    out.print(f"[bold]{escape(turn.speaker or '') if turn else ''}:[/] [bold]{escape(c.text)}[/]")
+        out.print(f"[dim]{escape(said(prev.speaker, short(prev.text, 300)))}[/]")
+    out.print(f"[bold]{escape(said(turn.speaker if turn else None, c.text))}[/]")
     from ..assist.review import reason as why_suggested
 
     confidence = "?" if c.confidence is None else f"{c.confidence:.2f}"

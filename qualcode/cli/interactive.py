@@ -5,6 +5,7 @@ import sys
 import typer
 from rich.markup import escape
 
+from ..display import said
 from .root import app
 from .coding_cmd import TranscriptArg
 from .common import (
@@ -37,10 +38,10 @@ def _render(out, view, t, decided: float | None = None) -> None:
         prev = view.previous_turn
         text = " ".join(prev.text.split())
         text = text if len(text) <= 400 else "…" + text[-399:]
-        out.print(f"[dim]{escape(prev.speaker or '')}: {escape(text)}[/]")
+        out.print(f"[dim]{escape(said(prev.speaker, text))}[/]")
     for earlier in view.earlier_in_turn[-2:]:
         out.print(f"[dim]  {escape(earlier.text)}[/]")
-    out.print(f"[bold]{escape(seg.speaker or '')}:[/] [bold]{escape(seg.text)}[/]")
+    out.print(f"[bold]{escape(said(seg.speaker, seg.text))}[/]")
     codes = ", ".join(sorted({c.code + (' (pinned)' if c.pinned else '') + (' [memo]' if c.memo else '')
                               for c in view.codes}))
     out.print(f"codes: {escape(codes) if codes else '[dim]none[/]'}")

@@ -188,7 +188,7 @@ def reconcile(
         before = r.context(u)
         if before:
             out.print(f"[dim]{escape(before)}[/]")
-        out.print(f"[bold]{escape(u.speaker or '')}:[/] {escape(u.text)}")
+        out.print((f"[bold]{escape(u.speaker)}:[/] " if u.speaker else "") + escape(u.text))
         for i, c in enumerate(r.coders, 1):
             labels = [r.corpus.codebook.theme(t).label if r.corpus.codebook.theme(t) else t for t in sorted(u.codes[c])]
             out.print(f"  [cyan]{i}[/] {escape(c)}: {escape(', '.join(labels) or 'no code')}")

@@ -131,8 +131,8 @@ class CodingApp(ThemePicker, App):
         turn_index, body_start, body_end = self.blocks[key]
         turn = self.turn_of[turn_index]
         text = Text()
-        if body_start == text_start(t, turn):
-            text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
+        if body_start == text_start(t, turn) and turn.speaker:
+            text.append(f"{turn.speaker}: ", style="bold dim" if turn.is_interviewer else "bold")
         codings = [c for c in s.codes_in(body_start, body_end)]
         cuts = {body_start, body_end, *self.span}
         for c in codings:

@@ -92,8 +92,8 @@ class ContextApp(ThemePicker, App):
         turn_index, lo, end = self.blocks[key]
         turn = next(x for x in t.turns if x.index == turn_index)
         text = Text()
-        if lo == text_start(t, turn):
-            text.append(f"{turn.speaker or ''}: ", style="bold dim" if turn.is_interviewer else "bold")
+        if lo == text_start(t, turn) and turn.speaker:
+            text.append(f"{turn.speaker}: ", style="bold dim" if turn.is_interviewer else "bold")
         a, b = max(self.span[0], lo), min(self.span[1], end)
         style = "dim" if turn.is_interviewer else None
         if a < b:
