@@ -3,6 +3,7 @@ redirected output is never cut to 80 columns. Real processes, real pipes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -135,3 +136,16 @@ def test_a_stdout_that_cannot_hold_a_character_gets_a_question_mark_not_a_crash(
         assert out.strip() and "internal error" not in p.stderr.decode(errors="replace")
         if args[0] in ("search", "segments"):
             assert "?" in out and "+--" in out  # a replaced character, an ASCII border
+
+
+def test_a_long_table_inside_a_captured_output_stays_in_it(example, monkeypatch):
+    """status captures what it prints to remember it (launch.py prints it again): a table drawn
+    in batches must go into that capture, in its place, not around it to the terminal."""
+    from qualcode.analysis.status_cache import SHOWN
+    from qualcode.cli import tables
+
+    monkeypatch.setattr(tables, "BATCH", 3)
+    r = run("status", "--all", project=example)
+    assert r.exit_code == 0 and r.stdout.startswith("KCPO") and r.stdout.count("\n") > 12
+    kept = json.loads((example / ".qualcode" / SHOWN).read_text(encoding="utf-8"))["shown"]
+    assert list(kept.values()) == [r.stdout]

@@ -3,14 +3,12 @@
 rich measures and draws every row of a table before it writes a character: 5 s for the 10,000
 rows of `disagreements` on a large project, so `qualcode disagreements | head` waited 5 s for
 five lines. Here the column widths are worked out once over the whole table (rich's own
-computation), then each batch of rows is drawn at those widths and written, the edges between
+computation), then each batch of rows is drawn at those widths and printed, the edges between
 batches left out: the same characters as printing the table whole (tests/test_output.py checks
 it), the first rows on screen after the measuring, and a reader that stops early ends it.
 """
 
 import copy
-
-from ..launch import quiet_pipe
 
 BATCH = 200  # rows drawn and written at a time
 
@@ -34,27 +32,31 @@ def print_table(out, table) -> None:
         return
     n = table.row_count
     for start in range(0, n, BATCH):
-        first, last = start == 0, start + BATCH >= n
         part = _rows(table, start, start + BATCH, fixed)
-        part.title = table.title if first else None
-        part.show_header = table.show_header and first
-        part.caption = table.caption if last else None
-        with out.capture() as captured:
-            out.print(part)
-        text = captured.get()
-        # The box's top edge opens every batch and its bottom edge closes it; the whole table
-        # has them once. Without a title or header the top edge is the first line. (By "\n"
-        # only: a cell may hold other line separators, such as Word's U+2028.)
-        if not first:
-            text = text[text.index("\n") + 1:]
-        if not last:
-            text = text[:text.rindex("\n", 0, len(text) - 1) + 1]
-        try:
-            out.file.write(text)
-            out.file.flush()
-        except BrokenPipeError:  # `| head` has read enough
-            quiet_pipe()
-            raise SystemExit(0)
+        part.title = table.title if start == 0 else None
+        part.show_header = table.show_header and start == 0
+        part.caption = table.caption if start + BATCH >= n else None
+        # Through the console, as any print: a capture around print_table (status remembers
+        # what it printed) gets the rows in their place, and rich ends a closed pipe quietly.
+        out.print(_Batch(part, top=start == 0, bottom=start + BATCH >= n))
+
+
+class _Batch:
+    """A batch's rows as they show inside the whole table: the box's top edge only on the first
+    batch and its bottom edge only on the last (each batch drawn alone has both; without a title
+    or header the top edge is its first line). Lines split at "\n" only: a cell may hold other
+    line separators, such as Word's U+2028."""
+
+    def __init__(self, table, top: bool, bottom: bool):
+        self.table, self.top, self.bottom = table, top, bottom
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        lines = list(Segment.split_lines(console.render(self.table, options)))
+        for line in lines[(0 if self.top else 1):(None if self.bottom else -1)]:
+            yield from line
+            yield Segment.line()
 
 
 def _content_widths(out, table) -> list[int] | None:
