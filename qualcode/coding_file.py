@@ -57,8 +57,7 @@ class CodingFile:
     @property
     def anchored(self) -> list[Coding]:
         """Codings whose text is where they say: what analysis uses."""
-        orphans = {id(c) for c in self.orphaned}
-        return [c for c in self.codings if id(c) not in orphans]
+        return self._anchored(self.codings)
 
     @property
     def held(self) -> list[Coding]:
@@ -68,8 +67,7 @@ class CodingFile:
     @property
     def decided(self) -> list[Coding]:
         """The anchored codings that are not suggestions, in the file's order (no deferred line read)."""
-        orphans = {id(c) for c in self.orphaned}
-        return [c for c in self._codings if c.status != SUGGESTED and id(c) not in orphans]
+        return [c for c in self._anchored(self._codings) if c.status != SUGGESTED]
 
     @property
     def pending(self) -> int:
@@ -78,10 +76,13 @@ class CodingFile:
 
     @property
     def pending_spans(self) -> list[tuple[int, int]]:
-        """(start, end) of each anchored suggestion."""
-        orphans = {id(c) for c in self.orphaned}
-        return [(c.start, c.end) for c in self._codings if c.status == SUGGESTED and id(c) not in orphans] + \
+        """(start, end) of each anchored suggestion (a deferred one is in place: see load_file)."""
+        return [(c.start, c.end) for c in self._anchored(self._codings) if c.status == SUGGESTED] + \
             [(start, end) for _, _, start, end in self._deferred]
+
+    def _anchored(self, codings: list[Coding]) -> list[Coding]:
+        orphans = {id(c) for c in self.orphaned}
+        return [c for c in codings if id(c) not in orphans]
 
     def _undefer(self) -> None:
         if not self._deferred:
