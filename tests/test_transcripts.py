@@ -240,6 +240,43 @@ def test_docx_reads_as_word_shows_it_with_changes_accepted(tmp_path):
     spans_ok(t)
 
 
+def test_bracketed_names_of_diarising_speech_to_text(tmp_path):
+    """WhisperX and tools built on it write the diarised speaker in brackets, "[SPEAKER_00]: ",
+    in subtitles and text, often after a time; the brackets are not part of the name."""
+    srt = read_transcript(write(tmp_path / "wx.srt", "1\n00:00:00,031 --> 00:00:04,512\n[SPEAKER_00]: Thanks for coming.\n\n"
+                                                     "2\n00:00:05,100 --> 00:00:11,020\n[SPEAKER_01]: No problem.\n\n"
+                                                     "3\n00:00:11,300 --> 00:00:15,800\n[SPEAKER_01]: Six years now.\n"))
+    assert [(x.speaker, x.text) for x in srt.turns] == [("SPEAKER_00", "Thanks for coming."),
+                                                        ("SPEAKER_01", "No problem. Six years now.")]
+    txt = read_transcript(write(tmp_path / "wx.txt", "[SPEAKER_00]: Thanks for coming.\n[SPEAKER_01]: No problem.\n"
+                                                     "Six years now.\n[SPEAKER_00]: Good.\n"))
+    assert [(x.speaker, x.text) for x in txt.turns] == [
+        ("SPEAKER_00", "Thanks for coming."), ("SPEAKER_01", "No problem.\nSix years now."), ("SPEAKER_00", "Good.")]
+    spans_ok(txt)
+    timed = read_transcript(write(tmp_path / "wx-timed.txt", "[00:00] [SPEAKER_00]: Thanks.\n[00:05] [SPEAKER_01]: Hi.\n"))
+    assert [(x.speaker, x.timestamp, x.text) for x in timed.turns] == [("SPEAKER_00", "00:00", "Thanks."),
+                                                                       ("SPEAKER_01", "00:05", "Hi.")]
+    # Brackets that are not a name before a colon stay text.
+    for text in ("[Laughter] Yes: that was it.\n", "[00:10]: the time alone\n", "[ ]: nothing\n"):
+        t = read_transcript(write(tmp_path / "odd.txt", text))
+        assert [(x.speaker, x.text) for x in t.turns] == [(None, text.strip())], text
+
+
+def test_interviewers_given_as_one_text(tmp_path):
+    """Which diarised speaker is the interviewer differs from file to file: a participants.csv
+    cell or a front matter text names them ("SPEAKER_00", "[SPEAKER_00]", "A; B"), not letters."""
+    folder = tmp_path / "transcripts"
+    write(folder / "a.txt", "[SPEAKER_00]: How long?\n[SPEAKER_01]: Six years.\n[SPEAKER_00]: And I?\n")
+    write(folder / "b.txt", "---\ninterviewers: \"[SPEAKER_01]; Sam\"\n---\n[SPEAKER_01]: How long?\n"
+                            "[SPEAKER_00]: Six years.\nSam: Thanks.\n")
+    write(folder / "participants.csv", "file,group,interviewers\na.txt,YOS,SPEAKER_00\n")
+    ts = {t.id: t for t in load_transcripts(folder)}
+    assert [(x.speaker, x.is_interviewer) for x in ts["a"].turns] == [
+        ("SPEAKER_00", True), ("SPEAKER_01", False), ("SPEAKER_00", True)]
+    assert [(x.speaker, x.is_interviewer) for x in ts["b"].turns] == [
+        ("SPEAKER_01", True), ("SPEAKER_00", False), ("Sam", True)]
+
+
 def test_participants_csv_and_focus_group_speakers(tmp_path):
     folder = tmp_path / "transcripts"
     write(folder / "fg.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Moderator>Hello all.</v>\n\n"

@@ -79,10 +79,10 @@ def read_transcript(
     meta = {**file_meta, **meta}  # front matter wins over the participants file
     if "speakers" in meta and isinstance(meta["speakers"], dict):
         per_speaker = {**per_speaker, **{str(k): v or {} for k, v in meta["speakers"].items()}}
-    interviewer_names = list(interviewers) + [str(s) for s in meta.get("interviewers") or []]
+    interviewer_names = list(interviewers) + names(meta.get("interviewers"))
     listed = meta.get("speakers")
-    if isinstance(listed, list):  # the exact list of who speaks
-        speakers = {str(s) for s in listed}
+    if listed is not None and not isinstance(listed, dict):  # the exact list of who speaks
+        speakers = set(names(listed))
     elif isinstance(listed, dict) or (per_speaker and speakers is None):  # metadata per speaker: the interviewer speaks too
         speakers = set(per_speaker) | set(interviewer_names)
 
@@ -109,6 +109,16 @@ def read_transcript(
     return Transcript(id=tid, path=where, format=fmt, metadata=meta, body=body, turns=tuple(turns))
 
 
+def names(value: Any) -> list[str]:
+    """Speaker names given in front matter or a participants.csv cell: a list, or one text of
+    names split by ';' ("interviewers: SPEAKER_00" is one name, not ten letters; a comma may be
+    in a name, as in Teams' "Lee, Amy"), each as a label names it: "[SPEAKER_00]" is SPEAKER_00."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(";")
+    return [name for name in (re.sub(r"^\[(.*)\]$", r"\1", str(v).strip()).strip() for v in items) if name]
+
+
 def _plain(value: Any) -> Any:
     """Metadata as JSON can hold it: YAML dates become ISO text, so cached and fresh loads agree."""
     if isinstance(value, dict):
@@ -124,8 +134,9 @@ def _plain(value: Any) -> Any:
 
 # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open
 # turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too, and
-# Word's tracked insertions and content controls read
-READER_VERSION = "4"
+# Word's tracked insertions and content controls read; 5: "[Name]:" labels, and interviewers
+# or speakers given as one text
+READER_VERSION = "5"
 
 
 def _to_cache(t: Transcript) -> list:

@@ -13,7 +13,7 @@ from ..errors import QualcodeError
 _TIMING = re.compile(r"^\s*(\d{1,2}:)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
-_PREFIX = re.compile(r"^([^:\n]{1,60}?):\s+")
+_PREFIX = re.compile(r"^(?:\[([^:\n\]]{1,60})\]|([^:\n]{1,60}?)):\s+")  # "Name: ", or WhisperX's "[SPEAKER_00]: "
 
 
 def _stamp(m: re.Match) -> str:
@@ -56,8 +56,9 @@ def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
                 speaker = voice.group(1).strip()
             line = html.unescape(_TAG.sub("", line)).strip()
             prefix = _PREFIX.match(line)
-            if prefix and speaker is None and len(prefix.group(1).split()) <= 5:
-                speaker = prefix.group(1).strip()
+            name = prefix and (prefix.group(1) or prefix.group(2)).strip()
+            if name and speaker is None and len(name.split()) <= 5:
+                speaker = name
                 line = line[prefix.end():]
             if line:
                 pieces.append(line)

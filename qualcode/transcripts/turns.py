@@ -16,9 +16,11 @@ from ..project import DEFAULT_INTERVIEWERS
 _TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
 _TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"  # brackets optional
 # A time before the name may be bare ("00:00:05 Jo Bloggs: Hello", Zoom's chat and captions).
+# The name may be in square brackets, as WhisperX and other diarising speech-to-text tools write
+# it ("[SPEAKER_00]: Hello"); the brackets are not part of it.
 _LABEL_LINE = re.compile(
     rf"^(?P<ts1>(?:{_TS}[ \t]*|{_TS_OPEN}[ \t]+))?"
-    rf"(?:\*\*|__)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?:\*\*|__)?"
+    rf"(?:\*\*|__)?(?P<open>\[)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?(open)\])(?:\*\*|__)?"
     rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
     re.MULTILINE,
 )
