@@ -277,6 +277,20 @@ def test_interviewers_given_as_one_text(tmp_path):
         ("SPEAKER_01", True), ("SPEAKER_00", False), ("Sam", True)]
 
 
+def test_numbered_and_named_interviewers_are_interviewers(tmp_path):
+    """Two interviewers are "Interviewer 1" and "Interviewer 2", or "I1", "Int.", "Interviewer
+    (JS)": all the interviewer's, never coded or quoted; a participant's label stays theirs."""
+    t = read_transcript(write(tmp_path / "two.txt", "Interviewer 1: How long?\nP1: Six years.\nI2: Where?\n"
+                                                    "Respondent 1: Here.\nInterviewer (JS): Thanks.\nInt.: Bye.\n"
+                                                    "Ian: Bye.\nInterviewer (JS): Done.\n"))
+    assert [(x.speaker, x.is_interviewer) for x in t.turns] == [
+        ("Interviewer 1", True), ("P1", False), ("I2", True), ("Respondent 1", False),
+        ("Interviewer (JS)", True), ("Int.", True), ("Ian", False), ("Interviewer (JS)", True)]
+    # Named in qualcode.yaml or front matter, the same.
+    sam = read_transcript(write(tmp_path / "sam.txt", "Sam 2: Ready?\nLee: Yes.\n"), interviewers=["Sam"])
+    assert [x.is_interviewer for x in sam.turns] == [True, False]
+
+
 def test_participants_csv_and_focus_group_speakers(tmp_path):
     folder = tmp_path / "transcripts"
     write(folder / "fg.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Moderator>Hello all.</v>\n\n"

@@ -135,7 +135,7 @@ def _plain(value: Any) -> Any:
 # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open
 # turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too, and
 # Word's tracked insertions and content controls read; 5: "[Name]:" labels, and interviewers
-# or speakers given as one text
+# or speakers given as one text, numbered interviewers ("Interviewer 2", "I1")
 READER_VERSION = "5"
 
 

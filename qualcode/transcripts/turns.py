@@ -132,6 +132,18 @@ def header_block(body: str, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS) 
     return (meta, at) if meta else ({}, 0)
 
 
+# What numbers or names one of several interviewers: "Interviewer 2", "I1", "Int.", "Q3",
+# "Interviewer (JS)", "Moderator [Sam]".
+_ROLE_SUFFIX = re.compile(r"(?:\.|\s*(?:\d+|\([^()]*\)|\[[^\[\]]*\]))$")
+
+
+def is_interviewer_label(speaker: str, names: set[str]) -> bool:
+    """Whether a speaker is an interviewer: one of `names` (case-folded), as written or with a
+    number, a name in brackets or a full stop after it."""
+    label = speaker.casefold()
+    return label in names or _ROLE_SUFFIX.sub("", label).rstrip() in names
+
+
 def _timed(m: re.Match) -> bool:
     """A name-and-time line, or `TIME Name:` with a bare time: forms a time log in field notes
     ("10:30 Arrival: ...", "Monday 10:30") shares."""
@@ -189,6 +201,7 @@ def parse_turns(
                 first = line_end + 1
         starts.insert(0, (first, None, None, first))
 
+    asks = {speaker: is_interviewer_label(speaker, interviewer_names) for speaker in {s[1] for s in starts} - {None}}
     turns: list[Turn] = []
     for i, (_, speaker, stamp, start) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(body)
@@ -198,8 +211,7 @@ def parse_turns(
             end -= 1
         if end <= start:
             continue  # a label with nothing said, or an empty preamble
-        is_interviewer = speaker is not None and speaker.casefold() in interviewer_names
-        turns.append(Turn(len(turns) + 1, speaker, start, end, body[start:end], stamp, is_interviewer))
+        turns.append(Turn(len(turns) + 1, speaker, start, end, body[start:end], stamp, asks.get(speaker, False)))
     return turns
 
 
