@@ -269,10 +269,15 @@ def test_interviewers_given_as_one_text(tmp_path):
     write(folder / "a.txt", "[SPEAKER_00]: How long?\n[SPEAKER_01]: Six years.\n[SPEAKER_00]: And I?\n")
     write(folder / "b.txt", "---\ninterviewers: \"[SPEAKER_01]; Sam\"\n---\n[SPEAKER_01]: How long?\n"
                             "[SPEAKER_00]: Six years.\nSam: Thanks.\n")
-    write(folder / "participants.csv", "file,group,interviewers\na.txt,YOS,SPEAKER_00\n")
+    write(folder / "c.srt", "1\n00:00:01,000 --> 00:00:02,000\n[SPEAKER_00]: Ready?\n\n"
+                            "2\n00:00:03,000 --> 00:00:04,000\n[SPEAKER_01]: Yes.\n")
+    write(folder / "participants.csv", "file,speaker,participant,group,interviewers\na.txt,,,YOS,SPEAKER_00\n"
+                                       "c.srt,,,CPS,[SPEAKER_00]\nc.srt,[SPEAKER_01],P8,CPS,\n")
     ts = {t.id: t for t in load_transcripts(folder)}
     assert [(x.speaker, x.is_interviewer) for x in ts["a"].turns] == [
         ("SPEAKER_00", True), ("SPEAKER_01", False), ("SPEAKER_00", True)]
+    assert [(x.speaker, x.is_interviewer, x.participant) for x in ts["c"].turns] == [
+        ("SPEAKER_00", True, None), ("SPEAKER_01", False, "P8")]
     assert [(x.speaker, x.is_interviewer) for x in ts["b"].turns] == [
         ("SPEAKER_01", True), ("SPEAKER_00", False), ("Sam", True)]
 

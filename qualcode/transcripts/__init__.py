@@ -79,6 +79,7 @@ def read_transcript(
     meta = {**file_meta, **meta}  # front matter wins over the participants file
     if "speakers" in meta and isinstance(meta["speakers"], dict):
         per_speaker = {**per_speaker, **{str(k): v or {} for k, v in meta["speakers"].items()}}
+    per_speaker = {name: v for k, v in per_speaker.items() for name in names([k])}  # "[SPEAKER_01]" is SPEAKER_01
     interviewer_names = list(interviewers) + names(meta.get("interviewers"))
     listed = meta.get("speakers")
     if listed is not None and not isinstance(listed, dict):  # the exact list of who speaks
