@@ -14,7 +14,7 @@ UNITS = ("sentence", "turn", "paragraph")
 CONFIG_KEYS = ("codebook", "transcripts", "codings", "unit", "interviewers", "coder", "encoding", "anonymous",
                "spacy_model", "allow_outside_links")
 # Speaker labels read as the interviewer's (not coded) unless qualcode.yaml's `interviewers` says otherwise.
-DEFAULT_INTERVIEWERS = ("interviewer", "int", "i", "q", "moderator", "facilitator", "researcher")
+DEFAULT_INTERVIEWERS = ("interviewer", "int", "intv", "iv", "i", "q", "moderator", "facilitator", "researcher")
 
 
 @dataclass(frozen=True)
