@@ -3,13 +3,10 @@
 Lists every problem instead of stopping at the first: the codebook (spaCy patterns included),
 codings lines that cannot be read, codings of unknown themes or transcripts, and codings whose
 text moved (found again exactly or approximately) or can no longer be found (orphaned).
-`fix` rewrites the moved ones' offsets; orphans are kept and listed until a person deletes them.
-A coding inside an interviewer's turn is listed too: reports leave it out (the speaker became an
-interviewer after it was made, or another tool's coder coded a question)."""
+`fix` rewrites the moved ones' offsets; orphans are kept and listed until a person deletes them."""
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,7 +16,6 @@ from .display import short
 from .errors import QualcodeError, did_you_mean
 from .file_digests import FileDigests
 from .project import Project
-from .model import ACCEPTED
 from .store import (
     FUZZY,
     MOVED,
@@ -35,7 +31,7 @@ from .transcripts import load_transcripts
 @dataclass
 class Finding:
     location: str
-    kind: str  # problem | moved | fuzzy | orphaned | interviewer
+    kind: str  # problem | moved | fuzzy | orphaned
     message: str
 
 
@@ -73,16 +69,15 @@ def _check(project: Project, fix: bool) -> CheckReport:
                                            cache_dir=project.cache_dir)
         report.findings += [Finding(p.location, "problem", f"{p.id} {p.message}") for p in problems]
         known = set(codebook.ids) if codebook else None
-    transcripts = load_transcripts(project.transcripts_dir, project.root, project.interviewers, project.encoding,
-                                   project.cache_dir, allow_outside=project.allow_outside_links)
-    bodies = {t.id: t.body for t in transcripts}
-    asking = {t.id: [(turn.start, turn.end, turn.speaker) for turn in t.turns if turn.is_interviewer] for t in transcripts}
-    remembered = _Remembered(project, known, bodies, asking) if not fix else None
+    bodies = {t.id: t.body for t in load_transcripts(project.transcripts_dir, project.root, project.interviewers,
+                                                      project.encoding, project.cache_dir,
+                                                      allow_outside=project.allow_outside_links)}
+    remembered = _Remembered(project, known, bodies) if not fix else None
     for coder, tid, path in coding_files(project.codings_dir):
         rel = project.rel(path)
         found, data = remembered.findings(path, rel, tid) if remembered else (None, None)
         if found is None:
-            found, result = _examine(path, rel, tid, bodies, known, fix, data, asking.get(tid, ()))
+            found, result = _examine(path, rel, tid, bodies, known, fix, data)
             if result is not None:
                 report.fixed += sum(f.kind in ("moved", "fuzzy") for f in found)
                 write_codings(path, result)
@@ -97,10 +92,9 @@ def _check(project: Project, fix: bool) -> CheckReport:
 
 
 def _examine(path, rel: str, tid: str, bodies: dict[str, str], known: set[str] | None, fix: bool,
-             data: bytes | None = None, asking: list = ()) -> tuple[list[Finding], list | None]:
+             data: bytes | None = None) -> tuple[list[Finding], list | None]:
     """One codings file's findings (of its bytes `data` when read already), and with `fix` its
-    codings to write when some moved. `asking`: the transcript's interviewer turns (start, end,
-    speaker), in order."""
+    codings to write when some moved."""
     findings = []
     try:
         codings = numbered_codings(path, rel, data=data)
@@ -122,13 +116,6 @@ def _examine(path, rel: str, tid: str, bodies: dict[str, str], known: set[str] |
         elif state == ORPHANED:
             findings.append(Finding(where, "orphaned", f"'{c.code}': \"{short(c.text, 50)}\" is no longer in the "
                                                        "transcript (kept; delete the line if it should go)"))
-        if state != ORPHANED and c.status == ACCEPTED:
-            at = bisect.bisect_right(asking, (new.start, float("inf"))) - 1  # the last turn starting at or before it
-            speaker = asking[at][2] if at >= 0 and new.end <= asking[at][1] else None
-            if speaker is not None:
-                findings.append(Finding(where, "interviewer", f"'{c.code}' is on {speaker}'s turn, an interviewer's, "
-                                                              f"which reports leave out: \"{short(new.text, 50)}\" "
-                                                              "(untag it; if the speaker is no interviewer, list the interviewers in qualcode.yaml)"))
         changed |= fix and state in (MOVED, FUZZY)
         result.append(new if fix and state in (MOVED, FUZZY) else c)
     return findings, result if changed else None
@@ -140,13 +127,13 @@ class _Remembered:
     pre-commit hook's `check` parses only the files that changed: after a `suggest` that left
     218,000 suggestions, reading every line was most of it."""
 
-    VERSION = "3"  # 2: keyed by the file's digest (file_digests.py), not its bytes; 3: interviewer turns
+    VERSION = "2"  # 2: keyed by the file's digest (file_digests.py), not its bytes
     FILE = "check.json"
 
-    def __init__(self, project: Project, known: set[str] | None, bodies: dict[str, str], asking: dict[str, list]):
+    def __init__(self, project: Project, known: set[str] | None, bodies: dict[str, str]):
         from .cache import package_version
 
-        self.project, self.bodies, self.asking = project, bodies, asking
+        self.project, self.bodies = project, bodies
         self.common = "\0".join([self.VERSION, package_version("qualcode"),
                                   "\n".join(sorted(known)) if known is not None else "\x01no codebook"])
         self.kept: dict[str, dict] = {}
@@ -182,8 +169,7 @@ class _Remembered:
         got = self.digests.get(tid)
         if got is None:
             body = self.bodies.get(tid)
-            text = (body + "\x01" + repr(self.asking.get(tid)) if body is not None
-                    else "\x01" + "\n".join(sorted(self.bodies)))
+            text = body if body is not None else "\x01" + "\n".join(sorted(self.bodies))
             got = self.digests[tid] = hashlib.sha256(f"{self.common}\0{text}".encode("utf-8", "surrogatepass")).digest()
         return got
 

@@ -55,20 +55,6 @@ def test_codings_follow_edits(mini, old, new, kind, expected_text):
     assert report(mini) == (0, {"ok": True, "fixed": 0, "findings": []})
 
 
-def test_a_coding_on_an_interviewers_turn_is_listed(mini):
-    """Reports leave out interviewer turns: a coding there (its speaker named an interviewer
-    after it was made) is listed, not silently left out, also when check remembered the file."""
-    setup(mini)
-    assert report(mini) == (0, {"ok": True, "fixed": 0, "findings": []})
-    (mini / "qualcode.yaml").write_text("interviewers: [Interviewer, Priya]\n", encoding="utf-8")
-    code, rep = report(mini)
-    assert code == 1 and [(f["location"], f["kind"]) for f in rep["findings"]] == [("codings/ann/cps-01.jsonl:1", "interviewer")]
-    assert "Priya's turn" in rep["findings"][0]["message"] and SENTENCE[:30] in rep["findings"][0]["message"]
-    assert run("untag", "cps-01", "--quote", SENTENCE, "--code", "court-procedure", "--coder", "ann",
-               project=mini).exit_code == 0
-    assert report(mini)[0] == 0
-
-
 def test_a_quote_that_appears_twice_goes_to_the_nearer_copy(mini):
     path = setup(mini)
     start = coding(mini)["start"]
