@@ -26,6 +26,28 @@ def test_markdown_reads_like_a_findings_section(example):
     assert md.index("Metropolitan Police") < md.index("Home Office") < md.index("Crown Prosecution")
 
 
+def test_the_interviewers_words_count_nowhere(mini):
+    """A coding over a question and its answer (as NVivo's coders often make) counts for the
+    answer: its participant, its units, its quote; one on the question alone counts nowhere:
+    no participant, no unit, no quote, no theme in saturation. Before, the first was all the
+    interviewer's and the second counted units in the summary and a theme in saturation."""
+    both = run("tag", "cps-01", "--quote", "How do hearings go? Priya: Hearings are often adjourned.",
+               "--code", "court-procedure", "--coder", "ann", project=mini)
+    alone = run("tag", "cps-01", "--quote", "And funding?", "--code", "resource-barriers", "--coder", "ann",
+                project=mini)
+    assert both.exit_code == 0 and alone.exit_code == 0, both.output + alone.output
+    summary = json.loads(run("summary", "--format", "json", project=mini).stdout)
+    cps = {t["id"]: t for g in summary["groups"] if g["id"] == "CPS" for t in g["themes"]}
+    assert set(cps) == {"court-procedure"}
+    assert (cps["court-procedure"]["participants"], cps["court-procedure"]["segments"]) == (1, 1)
+    assert [q["text"] for q in cps["court-procedure"]["quotes"]] == ["Hearings are often adjourned."]
+    quotes = run("quotes", "court-procedure", "--json", project=mini)
+    assert [q["text"] for q in json.loads(quotes.stdout)] == ["Hearings are often adjourned."], quotes.output
+    assert run("quotes", "resource-barriers", "--json", project=mini).stdout.strip() == "[]"
+    steps = json.loads(run("saturation", "--format", "json", project=mini).stdout)["steps"]
+    assert {s["transcript_id"]: (s["themes"], s["new"]) for s in steps}["cps-01"] == (1, ["court-procedure"])
+
+
 def test_json_equals_the_library_and_is_deterministic(example):
     r1 = run("summary", "--format", "json", project=example)
     r2 = run("summary", "--format", "json", project=example)

@@ -43,14 +43,39 @@ class TurnIndex:
             return self.t.turns[i]
         return None
 
+    def pieces(self, s: int, e: int) -> list[tuple[int, int, Turn | None]]:
+        """The span cut where turns end, a piece per turn it reaches into: a coding over a
+        question and its answer (as other tools' coders often make) is the question's and the
+        answer's, not all the interviewer's; a speaker's label between them is in neither. A
+        span that reaches no turn is itself, with no turn."""
+        turns = self.t.turns
+        i = bisect.bisect_right(self.starts, s) - 1
+        if i >= 0 and e <= turns[i].end:  # within one turn: nearly every coding
+            return [(s, e, turns[i])]
+        out = []
+        for turn in turns[max(i, 0):]:
+            if turn.start >= e:
+                break
+            lo, hi = max(s, turn.start), min(e, turn.end)
+            if lo < hi:
+                out.append((lo, hi, turn))
+        return out or [(s, e, None)]
+
 
 def passages(t: Transcript, index: TurnIndex, codings: list[Coding]) -> list[Passage]:
     """Join codings (of one theme, one transcript) that touch or are separated only by white space
-    within one turn; distinct spans only, so two coders' identical codings count once."""
-    spans = sorted({(c.start, c.end): c.pinned for c in codings}.items())
+    within one turn, each first cut where turns end (TurnIndex.pieces); distinct spans only, so
+    two coders' identical codings count once."""
+    cut: dict[tuple[int, int], list] = {}  # (start, end) -> [pinned, turn]
+    for c in codings:
+        for lo, hi, turn in index.pieces(c.start, c.end):
+            got = cut.get((lo, hi))
+            if got is None:
+                cut[(lo, hi)] = [c.pinned, turn]
+            elif c.pinned:
+                got[0] = True
     merged: list[list] = []  # [start, end, pinned, count, turn]
-    for (s, e), pinned in spans:
-        turn = index.at(s)
+    for (s, e), (pinned, turn) in sorted(cut.items()):
         if merged:
             last = merged[-1]
             if last[4] is turn and turn is not None and s <= last[1] or (

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from ..corpus import Corpus
 from ..errors import QualcodeError, did_you_mean
+from .passages import TurnIndex
 
 ORDERS = ("date", "name")
 
@@ -37,8 +38,12 @@ def saturation(corpus: Corpus, order: str = "date", coder: str | None = None, gr
     if order not in ORDERS:
         raise QualcodeError(f"unknown order '{order}'" + did_you_mean(order, ORDERS), hint="Use date or name.")
     coded: dict[str, set[str]] = {}
+    index = {t.id: TurnIndex(t) for t in corpus.transcripts}
     for _, tid, c in corpus.accepted(corpus.known_coder(coder)):
-        coded.setdefault(tid, set()).add(c.code)
+        turns = index.get(tid)
+        # A theme only the interviewer's words were coded with has not come up in the interview.
+        if turns is None or any(turn is None or not turn.is_interviewer for *_, turn in turns.pieces(c.start, c.end)):
+            coded.setdefault(tid, set()).add(c.code)
 
     def key(t):
         date = str(t.metadata.get("date") or "")

@@ -117,9 +117,11 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
     indexes: dict[str, tuple[TurnIndex, Overlaps]] = {}
     for (tid, code), codings in sorted(per_theme.items()):
         t = by_id[tid]
-        turns, overlaps = indexes.get(tid) or indexes.setdefault(tid, (TurnIndex(t), Overlaps(segments[tid])))
+        turns, overlaps = indexes.get(tid) or indexes.setdefault(
+            tid, (TurnIndex(t), Overlaps([s for s in segments[tid] if not s.is_interviewer])))
         for p in passages(t, turns, codings):
-            found[(p.group, code)].append(p)
+            if not p.is_interviewer:  # the interviewer's words count nowhere, as in matrix and status
+                found[(p.group, code)].append(p)
         for seg in overlaps.of([(c.start, c.end) for c in codings]):
             units[(seg.group, code)].add(seg.id)
 
@@ -149,7 +151,7 @@ def summarise(corpus: Corpus, group: str | None = None, coder: str | None = None
             picked = [] if is_rolled else choose(ps, quotes, typical.get(theme.id, {}))
             gs.themes.append(ThemeRow(
                 id=theme.id, label=theme.label, gloss=rolled_gloss(cb, theme.id) if is_rolled else theme.gloss,
-                participants=len({p.participant for p in ps if not p.is_interviewer}),
+                participants=len({p.participant for p in ps}),
                 participants_in_group=gs.participants,
                 segments=len(units[(g, theme.id)]),
                 quotes=[Quote(text, attribution(p, cb, alias[p.participant] if alias else None), p.transcript_id, p.participant, p.start, p.end, p.pinned, cut)
