@@ -287,10 +287,10 @@ def test_numbered_and_named_interviewers_are_interviewers(tmp_path):
     (JS)": all the interviewer's, never coded or quoted; a participant's label stays theirs."""
     t = read_transcript(write(tmp_path / "two.txt", "Interviewer 1: How long?\nP1: Six years.\nI2: Where?\n"
                                                     "Respondent 1: Here.\nInterviewer (JS): Thanks.\nInt.: Bye.\n"
-                                                    "Ian: Bye.\nInterviewer (JS): Done.\nIV: And?\n"))
+                                                    "Ian: Bye.\nInterviewer (JS): Done.\nIV: And?\nInterviewer B: Last?\nP A: No.\n"))
     assert [(x.speaker, x.is_interviewer) for x in t.turns] == [
         ("Interviewer 1", True), ("P1", False), ("I2", True), ("Respondent 1", False),
-        ("Interviewer (JS)", True), ("Int.", True), ("Ian", False), ("Interviewer (JS)", True), ("IV", True)]
+        ("Interviewer (JS)", True), ("Int.", True), ("Ian", False), ("Interviewer (JS)", True), ("IV", True), ("Interviewer B", True), ("P A", False)]
     # Named in qualcode.yaml or front matter, the same.
     sam = read_transcript(write(tmp_path / "sam.txt", "Sam 2: Ready?\nLee: Yes.\n"), interviewers=["Sam"])
     assert [x.is_interviewer for x in sam.turns] == [True, False]

@@ -133,13 +133,13 @@ def header_block(body: str, interviewers: Iterable[str] = DEFAULT_INTERVIEWERS) 
 
 
 # What numbers or names one of several interviewers: "Interviewer 2", "I1", "Int.", "Q3",
-# "Interviewer (JS)", "Moderator [Sam]".
-_ROLE_SUFFIX = re.compile(r"(?:\.|\s*(?:\d+|\([^()]*\)|\[[^\[\]]*\]))$")
+# "Interviewer B", "Interviewer (JS)", "Moderator [Sam]".
+_ROLE_SUFFIX = re.compile(r"(?:\.|\s+[a-z]|\s*(?:\d+|\([^()]*\)|\[[^\[\]]*\]))$")
 
 
 def is_interviewer_label(speaker: str, names: set[str]) -> bool:
     """Whether a speaker is an interviewer: one of `names` (case-folded), as written or with a
-    number, a name in brackets or a full stop after it."""
+    number, a letter, a name in brackets or a full stop after it."""
     label = speaker.casefold()
     return label in names or _ROLE_SUFFIX.sub("", label).rstrip() in names
 
