@@ -256,6 +256,15 @@ def test_bracketed_names_of_diarising_speech_to_text(tmp_path):
     timed = read_transcript(write(tmp_path / "wx-timed.txt", "[00:00] [SPEAKER_00]: Thanks.\n[00:05] [SPEAKER_01]: Hi.\n"))
     assert [(x.speaker, x.timestamp, x.text) for x in timed.turns] == [("SPEAKER_00", "00:00", "Thanks."),
                                                                        ("SPEAKER_01", "00:05", "Hi.")]
+    # WhisperX's .txt writes a line per stretch of audio and cuts sentences between lines: one
+    # voice's lines in a row are one turn, as captions' cues are; a line with no voice goes on.
+    cut = read_transcript(write(tmp_path / "wx-cut.txt", "[SPEAKER_00]: Thanks for talking\n[SPEAKER_00]: to me.\n"
+                                                         "[SPEAKER_01]: I have worked in the\n[SPEAKER_01]: borough for years.\n"
+                                                         "a line with no voice\n[SPEAKER_00]: Good.\n"))
+    assert [(x.speaker, x.text) for x in cut.turns] == [
+        ("SPEAKER_00", "Thanks for talking to me."), ("SPEAKER_01", "I have worked in the borough for years. a line with no voice"),
+        ("SPEAKER_00", "Good.")]
+    spans_ok(cut)
     # Brackets that are not a name before a colon stay text.
     for text in ("[Laughter] Yes: that was it.\n", "[00:10]: the time alone\n", "[ ]: nothing\n"):
         t = read_transcript(write(tmp_path / "odd.txt", text))

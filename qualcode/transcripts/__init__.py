@@ -65,6 +65,12 @@ def read_transcript(
     speakers: set[str] | None = None
     if fmt in ("txt", "md"):
         meta, body = split_front_matter(decode(data, where, encoding), where)
+        if fmt == "txt" and "]:" in body:  # perhaps diarised speech-to-text: a line per stretch of audio
+            from .captions import voice_lines
+
+            laid_out = voice_lines(body)
+            if laid_out is not None:
+                body, speakers = laid_out
     elif fmt in ("vtt", "srt"):  # these readers are imported when needed: a warm run reads the cache
         from .captions import caption_lines
 
@@ -136,8 +142,9 @@ def _plain(value: Any) -> Any:
 # 2: a header block of `Key: value` lines is metadata, not turns; 3: name-and-time lines open
 # turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too, and
 # Word's tracked insertions and content controls read; 5: "[Name]:" labels, and interviewers
-# or speakers given as one text, numbered interviewers ("Interviewer 2", "I1")
-READER_VERSION = "5"
+# or speakers given as one text, numbered interviewers ("Interviewer 2", "I1"); 6: a speech-to-text
+# .txt's consecutive lines of one voice are one turn
+READER_VERSION = "6"
 
 
 def _to_cache(t: Transcript) -> list:
