@@ -265,6 +265,14 @@ def test_bracketed_names_of_diarising_speech_to_text(tmp_path):
         ("SPEAKER_00", "Thanks for talking to me."), ("SPEAKER_01", "I have worked in the borough for years. a line with no voice"),
         ("SPEAKER_00", "Good.")]
     spans_ok(cut)
+    # whisper's console writes each stretch's times first: they are not words.
+    console = read_transcript(write(tmp_path / "console.txt", "[00:00.000 --> 00:04.000]  Thanks for talking to\n"
+                                                             "[00:04.000 --> 00:07.500]  me. I have worked here.\n"))
+    assert [(x.speaker, x.text) for x in console.turns] == [(None, "Thanks for talking to me. I have worked here.")]
+    # One time before an ordinary "Name:" is a transcript's own form, read as before.
+    timed_names = read_transcript(write(tmp_path / "hs.txt", "[00:00:05] Speaker 1: So?\n[00:00:09] Speaker 2: Yes.\n"))
+    assert [(x.speaker, x.timestamp, x.text) for x in timed_names.turns] == [("Speaker 1", "00:00:05", "So?"),
+                                                                             ("Speaker 2", "00:00:09", "Yes.")]
     # Brackets that are not a name before a colon stay text.
     for text in ("[Laughter] Yes: that was it.\n", "[00:10]: the time alone\n", "[ ]: nothing\n"):
         t = read_transcript(write(tmp_path / "odd.txt", text))

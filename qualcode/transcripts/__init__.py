@@ -65,7 +65,7 @@ def read_transcript(
     speakers: set[str] | None = None
     if fmt in ("txt", "md"):
         meta, body = split_front_matter(decode(data, where, encoding), where)
-        if fmt == "txt" and "]:" in body:  # perhaps diarised speech-to-text: a line per stretch of audio
+        if fmt == "txt" and ("]:" in body or "-->" in body):  # perhaps speech-to-text: a line per stretch of audio
             from .captions import voice_lines
 
             laid_out = voice_lines(body)
@@ -143,7 +143,7 @@ def _plain(value: Any) -> Any:
 # turns; 4: participants.csv's headers in any case, its cells split by ';' or tabs too, and
 # Word's tracked insertions and content controls read; 5: "[Name]:" labels, and interviewers
 # or speakers given as one text, numbered interviewers ("Interviewer 2", "I1"); 6: a speech-to-text
-# .txt's consecutive lines of one voice are one turn
+# .txt's consecutive lines of one voice are one turn, its stretches' times not words
 READER_VERSION = "6"
 
 

@@ -78,31 +78,35 @@ def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
     return "\n\n".join(lines) + "\n", speakers
 
 
-# A line of diarised speech-to-text: WhisperX's .txt writes "[SPEAKER_00]: text" for each stretch
-# of audio, perhaps after a time; a line it could not give a voice to has no label.
-_VOICE_LINE = re.compile(r"(?P<ts>\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?\][ \t]*)?\[(?P<name>[^\]\n:]{1,60})\]:[ \t]*")
+# A line of speech-to-text: WhisperX's .txt writes "[SPEAKER_00]: text" for each stretch of audio
+# (a line it could not give a voice to has no label), others the stretch's times first, whisper's
+# console "[00:00.000 --> 00:04.000]  text".
+_TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
+_VOICE_LINE = re.compile(rf"(?:\[(?P<ts>{_TIME})(?P<range>[ \t]*-->[ \t]*{_TIME})?\][ \t]*)?"
+                         r"(?:\[(?P<name>[^\]\n:]{1,60})\]:[ \t]*)?")
 
 
 def voice_lines(text: str) -> tuple[str, set[str]] | None:
     """A speech-to-text .txt laid out as turns, or None when it is not one. Such a tool writes a
     line per stretch of audio, not per turn, and cuts sentences between lines: its consecutive
-    lines of one voice are one turn, as captions' cues are, and a line with no voice goes on
-    the turn before it. It is one when at least two lines open with a voice and nearly all do."""
+    lines of one voice are one turn, as captions' cues are, a line with no voice goes on the
+    turn before it, and the stretches' times are not words. It is one when at least two lines
+    open with a voice or a stretch's times and nearly all do."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    opened = [_VOICE_LINE.match(line) for line in lines]
+    # A voice, or a stretch's two times: one time before "Name:" is an ordinary transcript's.
+    opened = [m if (m := _VOICE_LINE.match(line)).group("name", "range") != (None, None) else None for line in lines]
     voiced = sum(m is not None for m in opened)
     if voiced < 2 or voiced < 0.8 * len(lines):
         return None
     turns: list[list] = []  # [speaker, stamp, [texts]]
     for line, m in zip(lines, opened):
-        name = m and m.group("name").strip()
+        name = (m.group("name") or "").strip() if m else None
         said = line[m.end():].strip() if m else line
         if turns and (not name or name == turns[-1][0]):
             turns[-1][2].append(said)
-        elif name:
-            turns.append([name, (m.group("ts") or "").strip(), [said]])
         else:
-            turns.append([None, "", [said]])
-    out = [(f"{stamp} " if stamp else "") + (f"{name}: " if name else "") + " ".join(p for p in said if p)
+            turns.append([name, m and m.group("ts"), [said]])
+    # A voice's turn keeps its first time ("[00:05] SPEAKER_01: ..."); a turn with no voice is words alone.
+    out = [(f"[{stamp}] {name}: " if name and stamp else f"{name}: " if name else "") + " ".join(p for p in said if p)
            for name, stamp, said in turns]
     return "\n\n".join(out) + "\n", {name for name, _, _ in turns if name}
