@@ -279,6 +279,19 @@ def test_bracketed_names_of_diarising_speech_to_text(tmp_path):
         assert [(x.speaker, x.text) for x in t.turns] == [(None, text.strip())], text
 
 
+def test_the_cache_gives_what_reading_gives(tmp_path):
+    """Read again from the cache, every kind of text file is what reading it gave: one laid out
+    as turns (its body is not the end of the file), CRLF, UTF-16, front matter."""
+    folder = tmp_path / "transcripts"
+    write(folder / "wx.txt", "[SPEAKER_00]: Thanks for talking\n[SPEAKER_00]: to me.\n[SPEAKER_01]: Yes.\n")
+    write(folder / "crlf.txt", "---\r\ngroup: CPS\r\n---\r\nInterviewer: Hi?\r\nP1: Hello.\r\n")
+    write(folder / "wide.txt", "\ufeffInterviewer: Hi?\nP1: Hello.\n", encoding="utf-16-le")
+    fresh = load_transcripts(folder, cache_dir=tmp_path / "cache")
+    again = load_transcripts(folder, cache_dir=tmp_path / "cache")
+    assert (tmp_path / "cache").exists() and fresh == again
+    assert [t.turns[0].text for t in again] == ["Hi?", "Hi?", "Thanks for talking to me."]
+
+
 def test_interviewers_given_as_one_text(tmp_path):
     """Which diarised speaker is the interviewer differs from file to file: a participants.csv
     cell or a front matter text names them ("SPEAKER_00", "[SPEAKER_00]", "A; B"), not letters."""

@@ -147,12 +147,14 @@ def _plain(value: Any) -> Any:
 READER_VERSION = "6"
 
 
-def _to_cache(t: Transcript) -> list:
+def _to_cache(t: Transcript, data: bytes, encoding: str | None) -> list:
     """A compact entry: a text file's body is stored as its offset in the file's text (decoding
-    again is cheaper than storing it twice); turns without their text, which the body holds."""
+    again is cheaper than storing it twice) when it is the end of it, as it is unless the file
+    was laid out as turns (a speech-to-text .txt); turns without their text, which the body holds."""
     body: str | int = t.body
-    if t.format in ("txt", "md"):
-        body = -len(t.body)  # the body is the end of the decoded file
+    if t.format in ("txt", "md") and (data.endswith(t.body.encode("utf-8", "surrogatepass"))
+                                      or decode(data, t.path, encoding).endswith(t.body)):
+        body = -len(t.body)
     return [t.id, t.format, t.metadata, body, [[x.index, x.speaker, x.start, x.end, *x[5:]] for x in t.turns]]
 
 
@@ -261,7 +263,7 @@ def _load_transcripts(folder: Path, root: Path | None, interviewers: Iterable[st
                 t = _from_cache(cached, data, rel, encoding) if cached is not None else None
                 if t is None:
                     t = read_transcript(path, participants, interviewers, encoding, rel=rel, data=data)
-                    pack.put(key, _to_cache(t))
+                    pack.put(key, _to_cache(t, data, encoding))
             except QualcodeError as exc:
                 if skipped is None or isinstance(exc, SettingsError):
                     raise
