@@ -29,6 +29,7 @@ TRANSCRIPTS = {
     "not-webvtt.vtt": "must start with 'WEBVTT'",
     "not-a-zip.docx": "not a Word document",
     "docx-bomb.docx": "refusing a possible zip bomb",
+    "no-text.html": "the page has no text outside its head, styles and scripts",
 }
 CODEBOOKS = {
     "malformed.yaml": "mini.yaml:4:12: E001",

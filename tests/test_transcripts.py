@@ -279,17 +279,45 @@ def test_bracketed_names_of_diarising_speech_to_text(tmp_path):
         assert [(x.speaker, x.text) for x in t.turns] == [(None, text.strip())], text
 
 
+NOSCRIBE_LIKE = """<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN">
+<html><head><meta charset="UTF-8" /><title>Interview 7</title><style type="text/css">p { font-size: 0.9em; }</style></head>
+<body><div class="WordSection1"><p style="font-weight: 600">Interview 7</p>
+<p><span style="color: #909090">Transcribed with a speech-to-text tool<br />Audio file: interview7.mp3</span></p>
+<p><a name="ts_1_S00">S00: <span style="color: #78909C">[00:00:02]</span> How did the orders</a><a name="ts_2_S00">
+ start?</a></p><p><a name="ts_3_S01">S01: <span>[00:00:05]</span> Slowly &amp; unevenly.</a></p>
+<p><a name="ts_4_S00">S00: <span>[00:00:09]</span> Why?</a></p></div><script>var p = "<p>S02: no</p>";</script></body></html>
+"""
+
+
+def test_html_as_noscribe_and_browsers_show_it(tmp_path):
+    """noScribe, made for qualitative research, saves HTML by default: a paragraph a turn, the
+    words in anchors and spans. Blocks are paragraphs, <br> a line break, white space one space;
+    the head, styles and scripts are no text."""
+    t = read_transcript(write(tmp_path / "interview-7.html", NOSCRIBE_LIKE))
+    assert t.format == "html"
+    assert [(x.speaker, x.timestamp, x.text) for x in t.turns] == [
+        (None, None, "Interview 7\n\nTranscribed with a speech-to-text tool\nAudio file: interview7.mp3"),
+        ("S00", "00:00:02", "How did the orders start?"), ("S01", "00:00:05", "Slowly & unevenly."),
+        ("S00", "00:00:09", "Why?")]
+    spans_ok(t)
+    page = read_transcript(write(tmp_path / "page.htm", "<h1>Focus group</h1><ul><li>Moderator: Ready?</li>"
+                                                        "<li>Ana: Yes,<br>quite.</li></ul>"))
+    assert [(x.speaker, x.text, x.is_interviewer) for x in page.turns] == [
+        (None, "Focus group", False), ("Moderator", "Ready?", True), ("Ana", "Yes,\nquite.", False)]
+
+
 def test_the_cache_gives_what_reading_gives(tmp_path):
     """Read again from the cache, every kind of text file is what reading it gave: one laid out
-    as turns (its body is not the end of the file), CRLF, UTF-16, front matter."""
+    as turns (its body is not the end of the file), CRLF, UTF-16, front matter, HTML."""
     folder = tmp_path / "transcripts"
     write(folder / "wx.txt", "[SPEAKER_00]: Thanks for talking\n[SPEAKER_00]: to me.\n[SPEAKER_01]: Yes.\n")
     write(folder / "crlf.txt", "---\r\ngroup: CPS\r\n---\r\nInterviewer: Hi?\r\nP1: Hello.\r\n")
     write(folder / "wide.txt", "\ufeffInterviewer: Hi?\nP1: Hello.\n", encoding="utf-16-le")
+    write(folder / "page.html", "<p>Interviewer: Hi?</p><p>P1: Hello.</p>")
     fresh = load_transcripts(folder, cache_dir=tmp_path / "cache")
     again = load_transcripts(folder, cache_dir=tmp_path / "cache")
     assert (tmp_path / "cache").exists() and fresh == again
-    assert [t.turns[0].text for t in again] == ["Hi?", "Hi?", "Thanks for talking to me."]
+    assert [t.turns[0].text for t in again] == ["Hi?", "Hi?", "Hi?", "Thanks for talking to me."]
 
 
 def test_interviewers_given_as_one_text(tmp_path):

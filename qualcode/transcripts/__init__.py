@@ -17,7 +17,8 @@ from .participants import Participants, load_participants, unmatched
 from .text import split_front_matter
 from .turns import DEFAULT_INTERVIEWERS, header_block, parse_turns
 
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt", ".docx": "docx",
+           ".html": "html", ".htm": "html"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 __all__ = ["FORMATS", "read_transcript", "load_transcripts", "find_transcript", "transcript_files",
@@ -63,9 +64,14 @@ def read_transcript(
         raise QualcodeError(f"cannot read the file: {exc.strerror}", where)
     meta: dict[str, Any] = {}
     speakers: set[str] | None = None
-    if fmt in ("txt", "md"):
-        meta, body = split_front_matter(decode(data, where, encoding), where)
-        if fmt == "txt" and ("]:" in body or "-->" in body):  # perhaps speech-to-text: a line per stretch of audio
+    if fmt in ("txt", "md", "html"):
+        if fmt == "html":  # noScribe's own format, or a document saved as a web page
+            from .html_text import html_text
+
+            body = html_text(decode(data, where, encoding))
+        else:
+            meta, body = split_front_matter(decode(data, where, encoding), where)
+        if fmt != "md" and ("]:" in body or "-->" in body):  # perhaps speech-to-text: a line per stretch of audio
             from .captions import voice_lines
 
             laid_out = voice_lines(body)
@@ -100,11 +106,14 @@ def read_transcript(
     meta["id"] = tid
     meta = _plain(meta)
     skip_to = 0
-    if fmt in ("txt", "md", "docx"):  # captions have no header lines
+    if fmt in ("txt", "md", "docx", "html"):  # captions have no header lines
         header, skip_to = header_block(body, interviewer_names)
         for key, value in header.items():
             meta.setdefault(key, value)  # front matter and participants.csv win
     turns = parse_turns(body, speakers, interviewer_names, skip_headings=(fmt == "md"), skip_to=skip_to)
+    if not turns and fmt == "html":
+        raise QualcodeError("the page has no text outside its head, styles and scripts", where,
+                            "Is this the transcript? Save it again from the tool that made it, or as .txt or .docx.")
     if not turns:
         raise QualcodeError("the transcript has no text after its front matter", where,
                             "Add the interview text below the closing '---'.")
