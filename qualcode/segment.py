@@ -20,7 +20,7 @@ from .nlp import sentence_pipeline
 from .perf import paused_gc
 from .transcripts.turns import paragraphs
 
-SEGMENTER_VERSION = "3"  # 2: an entry is one flat list, 4 items per unit; 3: time stamps are no unit's edge
+SEGMENTER_VERSION = "4"  # 2: an entry is one flat list, 4 items per unit; 3: time stamps are no unit's edge; 4: nor time lines
 
 
 def _cache_key(t: Transcript, unit: str) -> str:
@@ -216,9 +216,12 @@ def _sentence_starts(bodies: list[str]) -> list[list[int]]:
 
 
 # A transcriber's time stamp in the text: f4transkript's "#00:01:23-4#" (MAXQDA's companion),
-# "[00:01:23]", "(01:23)". Never what anyone said: no unit starts or ends with one, and a unit
-# that is only stamps is none. (A stamp inside a sentence stays there.)
+# "[00:01:23]", "(01:23)", or a line that is only a time with its seconds, "00:05:00" (meeting
+# tools' transcripts mark every few minutes so). Never what anyone said: no unit starts or ends
+# with one, and a unit that is only stamps is none. (A stamp inside a sentence stays there.)
 STAMP = re.compile(r"#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d+)?#|[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]")
+TIME_LINE = re.compile(r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?=[ \t]*(?:\n|$))")
+_DIGIT_LINE = re.compile(r"\n\d")  # no "^|": an alternation loses re's fast search for "\n"
 
 
 def _spans(t: Transcript, unit: str, starts: list[int] | None) -> list:
@@ -273,17 +276,24 @@ def _stamps(body: str, turns) -> dict[int, int]:
     name are in no turn). Found from each '#', '[' and '(' with str.find (few in a transcript):
     the regex's own scan cost 0.06 s a million words."""
     out = {}
-    match, find = STAMP.match, body.find
     firsts = [turn.start for turn in turns]
+
+    def keep(m):
+        k = bisect_right(firsts, m.start()) - 1
+        if k >= 0 and m.end() <= turns[k].end:
+            out[m.start()] = m.end()
+
+    match, find = STAMP.match, body.find
     for c in "#[(":
         i = find(c)
         while i >= 0:
-            m = match(body, i)
-            if m is not None:
-                k = bisect_right(firsts, i) - 1
-                if k >= 0 and m.end() <= turns[k].end:
-                    out[i] = m.end()
+            if (m := match(body, i)) is not None:
+                keep(m)
             i = find(c, i + 1)
+    # A time line, from each line that opens with a digit (re finds "\n" + digit at C speed).
+    for i in [0] * body[:1].isdigit() + [m.end() - 1 for m in _DIGIT_LINE.finditer(body)]:
+        if (m := TIME_LINE.match(body, i)) is not None:
+            keep(m)
     return out
 
 

@@ -51,18 +51,24 @@ def test_turn_and_paragraph_units(mini):
     assert paras["yos-01"][-1].text == "Second paragraph here."
 
 
-def test_time_stamps_in_the_text_are_no_unit_s_edge(tmp_path):
-    """f4transkript's "#00:00:03-2#" and bracketed times between sentences: spaCy makes "[" end
-    one sentence and "00:00:20]" open the next; no unit starts or ends with a stamp, a paragraph of
-    stamps alone is no unit, and a stamp inside a sentence stays."""
+def one_transcript(tmp_path, name: str, text: str):
+    """A project of one transcript and a one-theme codebook."""
     root = tmp_path / "p"
     (root / "transcripts").mkdir(parents=True)
     (root / "codebooks").mkdir()
     (root / "codebooks" / "c.yaml").write_text("name: c\nversion: 1\nthemes:\n  - id: a\n    label: A\n")
-    (root / "transcripts" / "f4.txt").write_text(
-        "I: How did it start? #00:00:03-2#\n\nB: Slowly. We had no referrals. #00:00:09-5#\n\n"
-        "I: And then?#00:00:12#\n\nB: Then they came at once. [00:00:20] We were short-staffed.\n"
-        "Nobody expected it. (00:31)\n\n[01:02:03]\n\nWe were [00:00:40] tired.\n")
+    (root / "transcripts" / name).write_text(text)
+    return root
+
+
+def test_time_stamps_in_the_text_are_no_unit_s_edge(tmp_path):
+    """f4transkript's "#00:00:03-2#" and bracketed times between sentences: spaCy makes "[" end
+    one sentence and "00:00:20]" open the next; no unit starts or ends with a stamp, a paragraph of
+    stamps alone is no unit, and a stamp inside a sentence stays."""
+    root = one_transcript(tmp_path, "f4.txt",
+                          "I: How did it start? #00:00:03-2#\n\nB: Slowly. We had no referrals. #00:00:09-5#\n\n"
+                          "I: And then?#00:00:12#\n\nB: Then they came at once. [00:00:20] We were short-staffed.\n"
+                          "Nobody expected it. (00:31)\n\n[01:02:03]\n\nWe were [00:00:40] tired.\n")
     ts, segs = load(root)
     units = segs["f4"]
     assert [u.text for u in units] == ["How did it start?", "Slowly.", "We had no referrals.", "And then?",
@@ -75,6 +81,20 @@ def test_time_stamps_in_the_text_are_no_unit_s_edge(tmp_path):
     _, paras = load(root, "paragraph")
     assert [u.local_id for u in paras["f4"]][-3:] == ["3.p1", "4.p1", "4.p2"]  # the stamps' paragraph is none
     assert paras["f4"][-1].text == "We were [00:00:40] tired."
+
+
+def test_a_line_that_is_only_a_time_is_no_unit(tmp_path):
+    """Meeting tools' transcripts put a time on a line of its own every few minutes ("00:05:00"):
+    never a unit or part of one; a time without its seconds, or inside a sentence, stays words."""
+    root = one_transcript(tmp_path, "meet.txt",
+                          "00:00:00\n\nAlice: Hello everyone. We start now.\nBob: Hi.\n\n00:05:00\n\nAlice: Next point.\n"
+                          "00:10:00.5\nIt was at\n12:30 that it changed, at 10:00:00 sharp.\n")
+    ts, segs = load(root)
+    assert [u.text for u in segs["meet"]] == ["Hello everyone.", "We start now.", "Hi.", "Next point.",
+                                              "It was at\n12:30 that it changed, at 10:00:00 sharp."]
+    _, paras = load(root, "paragraph")
+    assert [u.text for u in paras["meet"]] == ["Hello everyone. We start now.", "Hi.",
+                                               "Next point.\n00:10:00.5\nIt was at\n12:30 that it changed, at 10:00:00 sharp."]
 
 
 def test_second_run_reads_the_cache_not_spacy(mini, monkeypatch):
