@@ -304,6 +304,8 @@ def test_html_as_noscribe_and_browsers_show_it(tmp_path):
                                                         "<li>Ana: Yes,<br>quite.</li></ul>"))
     assert [(x.speaker, x.text, x.is_interviewer) for x in page.turns] == [
         (None, "Focus group", False), ("Moderator", "Ready?", True), ("Ana", "Yes,\nquite.", False)]
+    sloppy = read_transcript(write(tmp_path / "sloppy.html", "<html><head><title>T</title><body><p>Q: Why?<p>A: Because."))
+    assert [(x.speaker, x.text) for x in sloppy.turns] == [("Q", "Why?"), ("A", "Because.")]  # head never closed
 
 
 def test_the_cache_gives_what_reading_gives(tmp_path):

@@ -25,7 +25,9 @@ class _Text(HTMLParser):
         self.pre = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in _HIDDEN:
+        if tag == "body":  # a head left open ends here, as a browser ends it
+            self.hidden = 0
+        elif tag in _HIDDEN:
             self.hidden += 1
         elif tag in _BLOCKS:
             self.blocks.append([])
