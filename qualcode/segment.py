@@ -18,7 +18,7 @@ from .errors import QualcodeError, did_you_mean
 from .model import Segment, Transcript
 from .nlp import sentence_pipeline
 from .perf import paused_gc
-from .transcripts.turns import paragraphs
+from .transcripts.turns import BRACKETED_TIME, paragraphs
 
 SEGMENTER_VERSION = "4"  # 2: an entry is one flat list, 4 items per unit; 3: time stamps are no unit's edge; 4: nor time lines
 
@@ -219,7 +219,7 @@ def _sentence_starts(bodies: list[str]) -> list[list[int]]:
 # "[00:01:23]", "(01:23)", or a line that is only a time with its seconds, "00:05:00" (meeting
 # tools' transcripts mark every few minutes so). Never what anyone said: no unit starts or ends
 # with one, and a unit that is only stamps is none. (A stamp inside a sentence stays there.)
-STAMP = re.compile(r"#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d+)?#|[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]")
+STAMP = re.compile(rf"#\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d+)?#|{BRACKETED_TIME}")
 TIME_LINE = re.compile(r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?=[ \t]*(?:\n|$))")
 _DIGIT_LINE = re.compile(r"\n\d")  # no "^|": an alternation loses re's fast search for "\n"
 

@@ -10,6 +10,7 @@ import html
 import re
 
 from ..errors import QualcodeError
+from .turns import TIME
 
 _TIMING = re.compile(r"^\s*(\d{1,2}:)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
@@ -81,8 +82,7 @@ def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
 # A line of speech-to-text: WhisperX's .txt writes "[SPEAKER_00]: text" for each stretch of audio
 # (a line it could not give a voice to has no label), others the stretch's times first, whisper's
 # console "[00:00.000 --> 00:04.000]  text".
-_TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
-_VOICE_LINE = re.compile(rf"(?:\[(?P<ts>{_TIME})(?P<range>[ \t]*-->[ \t]*{_TIME})?\][ \t]*)?"
+_VOICE_LINE = re.compile(rf"(?:\[(?P<ts>{TIME})(?P<range>[ \t]*-->[ \t]*{TIME})?\][ \t]*)?"
                          r"(?:\[(?P<name>[^\]\n:]{1,60})\]:[ \t]*)?")
 
 

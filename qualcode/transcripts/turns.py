@@ -13,15 +13,19 @@ from typing import Iterable
 from ..model import Turn
 from ..project import DEFAULT_INTERVIEWERS
 
-_TS = r"[\[(]\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]"
-_TS_OPEN = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?"  # brackets optional
+# A time as transcripts write it, "1:07", "00:01:23", "00:00.500"; in brackets ("[00:01:23]",
+# "(01:23)") a time stamp (segment.py never makes it a unit's edge).
+TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
+BRACKETED_TIME = rf"[\[(]{TIME}[\])]"
+_TS_OPEN = rf"[\[(]?{TIME}[\])]?"  # brackets optional
 # A time before the name may be bare ("00:00:05 Jo Bloggs: Hello", Zoom's chat and captions).
 # The name may be in square brackets, as WhisperX and other diarising speech-to-text tools write
 # it ("[SPEAKER_00]: Hello"); the brackets are not part of it.
 _LABEL_LINE = re.compile(
-    rf"^(?P<ts1>(?:{_TS}[ \t]*|{_TS_OPEN}[ \t]+))?"
+    rf"^(?P<ts1>(?:{BRACKETED_TIME}[ \t]*|{_TS_OPEN}[ \t]+))?"
     rf"(?:\*\*|__)?(?P<open>\[)?(?P<label>[^:\n*_\[(][^:\n]{{0,59}}?)(?(open)\])(?:\*\*|__)?"
-    rf"[ \t]*(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)[ \t]*(?P<ts3>{_TS}[ \t]*)?",
+    rf"[ \t]*(?P<ts2>{BRACKETED_TIME})?[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)"
+    rf"[ \t]*(?P<ts3>{BRACKETED_TIME}[ \t]*)?",
     re.MULTILINE,
 )
 
@@ -68,7 +72,7 @@ def label_lines(body: str, pos: int = 0) -> list[re.Match]:
     return out
 
 
-_TS_VALUE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?")
+_TS_VALUE = re.compile(TIME)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
