@@ -47,8 +47,7 @@ def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
     if kind == "vtt" and not text.lstrip().startswith("WEBVTT"):
         raise QualcodeError("a WebVTT file must start with 'WEBVTT'", f"{where}:1",
                             "Is this an .srt file? Rename it, or save the transcript as .txt.")
-    turns: list[list] = []  # [speaker, stamp, [texts]]
-    speakers: set[str] = set()
+    cues = []  # (speaker, time, words)
     for stamp, _, payload in _cues(text, where, kind):
         speaker = None
         pieces = []
@@ -64,19 +63,24 @@ def caption_lines(text: str, where: str, kind: str) -> tuple[str, set[str]]:
                 line = line[prefix.end():]
             if line:
                 pieces.append(line)
-        if not pieces:
-            continue
-        if speaker:
-            speakers.add(speaker)
-        if turns and (speaker is None or speaker == turns[-1][0]):
-            turns[-1][2].extend(pieces)
+        if pieces:
+            cues.append((speaker, stamp, " ".join(pieces)))
+    return _as_turns(cues)
+
+
+def _as_turns(stretches) -> tuple[str, set[str]]:
+    """Stretches of talk (speaker or None, time or None, words) laid out as `[time] Speaker: words`
+    paragraphs, a turn each, and the speakers: one speaker's stretches in a row, and those with no
+    speaker after them, are one turn, which keeps its first stretch's time."""
+    turns: list[list] = []  # [speaker, time, [words]]
+    for speaker, stamp, said in stretches:
+        if turns and (not speaker or speaker == turns[-1][0]):
+            turns[-1][2].append(said)
         else:
-            turns.append([speaker, stamp, pieces])
-    lines = []
-    for speaker, stamp, pieces in turns:
-        said = " ".join(pieces)
-        lines.append(f"[{stamp}] {speaker}: {said}" if speaker else f"[{stamp}] {said}")
-    return "\n\n".join(lines) + "\n", speakers
+            turns.append([speaker, stamp, [said]])
+    lines = [(f"[{stamp}] " if stamp else "") + (f"{speaker}: " if speaker else "") + " ".join(p for p in said if p)
+             for speaker, stamp, said in turns]
+    return "\n\n".join(lines) + "\n", {speaker for speaker, _, _ in turns if speaker}
 
 
 # A line of speech-to-text: WhisperX's .txt writes "[SPEAKER_00]: text" for each stretch of audio
@@ -98,15 +102,9 @@ def voice_lines(text: str) -> tuple[str, set[str]] | None:
     voiced = sum(m is not None for m in opened)
     if voiced < 2 or voiced < 0.8 * len(lines):
         return None
-    turns: list[list] = []  # [speaker, stamp, [texts]]
-    for line, m in zip(lines, opened):
-        name = (m.group("name") or "").strip() if m else None
-        said = line[m.end():].strip() if m else line
-        if turns and (not name or name == turns[-1][0]):
-            turns[-1][2].append(said)
-        else:
-            turns.append([name, m and m.group("ts"), [said]])
     # A voice's turn keeps its first time ("[00:05] SPEAKER_01: ..."); a turn with no voice is words alone.
-    out = [(f"[{stamp}] {name}: " if name and stamp else f"{name}: " if name else "") + " ".join(p for p in said if p)
-           for name, stamp, said in turns]
-    return "\n\n".join(out) + "\n", {name for name, _, _ in turns if name}
+    stretches = []
+    for line, m in zip(lines, opened):
+        name = ((m.group("name") or "").strip() if m else "") or None
+        stretches.append((name, m.group("ts") if name else None, line[m.end():].strip() if m else line))
+    return _as_turns(stretches)
